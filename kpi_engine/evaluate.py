@@ -1,0 +1,239 @@
+"""One indicator's results, and the whole report: the engine's single computation.
+
+Every front end (the command line, the Excel button, the server) calls :func:`evaluate` and
+places what it returns; none computes anything of its own.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from collections import defaultdict
+from typing import Mapping
+
+from . import __version__
+from .inputs import read_inputs
+from .issues import Code
+from .methodology import describe
+from .missing import NO_DATA
+from .model import Indicator, Inputs, Milestone, Settings
+from .model import Benchmark as BenchmarkInput
+from .model import Comment
+from .outturn import Series, build_series
+from .periods import Month, label, year_start
+from .rag import AMBER, GREEN, NOT_DUE, RED, rate
+from .results import SUMMARY_KEYS, BenchmarkResult, IndicatorResult, Point, Report, Stamp, TeamResult
+from .rolling import six_months, year_to_date
+from .rounding import displayed
+from .sheets import Grid
+from .trajectory import forecast, required_change, target_for
+from .rag import meets
+
+SMALL_DENOMINATOR = 10
+
+
+def _current(ind: Indicator, series: Series, reporting: Month) -> tuple[Month | None, bool, str | None]:
+    """The outturn month (reporting period less lag, else the latest earlier), whether stale, why missing."""
+    due = reporting - ind.lag
+    figure = series.authority.get(due)
+    if figure is not None and figure.value is not None:
+        return due, False, None
+    reason = figure.missing if figure is not None else NO_DATA
+    earlier = [m for m, f in series.authority.items() if m < due and f.value is not None]
+    if not earlier:
+        return None, False, reason
+    latest = max(earlier)
+    return latest, due - latest >= ind.months_per_period, reason
+
+
+def _not_due(ind: Indicator, series: Series, reporting: Month, start_month: int) -> bool:
+    """An annual measure whose figure for this reporting year is not yet due."""
+    if ind.frequency != "annual" or ind.due_month is None:
+        return False
+    start = year_start(reporting, start_month)
+    due = next(m for m in range(start, start + 12) if m % 12 + 1 == ind.due_month)
+    has_this_year = any(start <= m <= reporting and f.value is not None for m, f in series.authority.items())
+    return reporting < due and not has_this_year
+
+
+def _direction(ind: Indicator, now: float | None, before: float | None) -> str | None:
+    if now is None or before is None or ind.polarity is None:
+        return None
+    a = displayed(now, ind.decimals, ind.percent)
+    b = displayed(before, ind.decimals, ind.percent)
+    if a == b:
+        return "no change"
+    return "improving" if (a > b) == (ind.polarity == "BIB") else "declining"
+
+
+def _better(ind: Indicator, ours: float | None, theirs: float | None) -> bool | None:
+    if ours is None or theirs is None or ind.polarity is None:
+        return None
+    a = displayed(ours, ind.decimals, ind.percent)
+    b = displayed(theirs, ind.decimals, ind.percent)
+    if a == b:
+        return None
+    return (a > b) == (ind.polarity == "BIB")
+
+
+def _benchmarks(ind: Indicator, rows: list[BenchmarkInput], outturn: float | None) -> list[BenchmarkResult]:
+    latest: dict[str, BenchmarkInput] = {}
+    for b in rows:
+        kept = latest.get(b.comparator)
+        if kept is None or (b.year or "") >= (kept.year or ""):
+            latest[b.comparator] = b
+    return [BenchmarkResult(b.comparator, b.value, b.year, _better(ind, outturn, b.value), b.missing) for b in latest.values()]
+
+
+def _teams(ind: Indicator, series: Series, period: Month | None, settings: Settings, milestones: list[Milestone], authority_target: float | None) -> list[TeamResult]:
+    out = []
+    if period is None:
+        return out
+    for team in sorted(series.teams):
+        f = series.teams[team].get(period)
+        target = target_for(ind, settings, milestones, period, team)
+        if f is None or f.value is None:
+            out.append(TeamResult(team, None, None, None, None, target, f.missing if f else NO_DATA, False))
+            continue
+        colour, _ = rate(ind, f.value, target if target is not None else authority_target, settings.default_tolerance)
+        small = f.denominator is not None and f.denominator < SMALL_DENOMINATOR and ind.measure == "percentage"
+        out.append(TeamResult(team, f.value, f.numerator, f.denominator, colour, target, None, small))
+    return out
+
+
+def evaluate_indicator(ind: Indicator, inputs: Inputs, points_by_ref: Mapping, milestones_by_ref: Mapping,
+                       benchmarks_by_ref: Mapping, comments: Mapping) -> IndicatorResult:
+    settings = inputs.settings
+    reporting = settings.reporting_period
+    assert reporting is not None
+    milestones = milestones_by_ref.get(ind.ref, [])
+    series = build_series(ind, points_by_ref.get(ind.ref, []))
+    period, stale, missing = _current(ind, series, reporting)
+    figure = series.authority.get(period) if period is not None else None
+    outturn = figure.value if figure is not None else None
+    current_target = target_for(ind, settings, milestones, period if period is not None else reporting - ind.lag)
+    if _not_due(ind, series, reporting, settings.year_start_month) and ind.polarity is not None:
+        colour, reason = None, NOT_DUE
+    else:
+        colour, reason = rate(ind, outturn, current_target, settings.default_tolerance)
+    previous_period = period - ind.months_per_period if period is not None else None
+    previous = series.value(previous_period) if previous_period is not None else None
+    previous_rag = None
+    if previous is not None and previous_period is not None:
+        previous_rag, _ = rate(ind, previous, target_for(ind, settings, milestones, previous_period), settings.default_tolerance)
+    end = period if period is not None else reporting - ind.lag
+    rolling = six_months(ind, series, end)
+    ytd = year_to_date(ind, series, end, settings.year_start_month)
+    fc = will_meet = needed = None
+    plan_period = settings.plan_target_period
+    if ind.plan_target is not None and plan_period is not None and period is not None and outturn is not None and plan_period > period:
+        recent = sorted((m, f.value) for m, f in series.authority.items() if m <= period and f.value is not None)
+        fc = forecast(ind, recent[-settings.forecast_points:], plan_period)
+        if fc is not None and ind.polarity is not None:
+            will_meet = meets(fc, ind.plan_target, ind.polarity, ind.decimals, ind.percent)
+        needed = required_change(outturn, ind.plan_target, period, plan_period)
+    first = reporting - settings.months_shown + 1
+    shown = []
+    for m in range(first, reporting + 1):
+        f = series.authority.get(m)
+        shown.append(Point(m, f.value if f else None, (f.missing if f else NO_DATA) if not f or f.value is None else None))
+    methodology = None
+    if ind.rag_rule == "bands" and ind.green is not None:
+        methodology = describe(ind.band_direction or ind.polarity or "BIB", ind.green, ind.amber, ind.decimals, ind.percent)
+    elif ind.rag_rule == "tolerance" and ind.polarity is not None:
+        methodology = _tolerance_text(ind, settings)
+    note = comments.get((ind.ref, reporting))
+    small = figure is not None and figure.denominator is not None and figure.denominator < SMALL_DENOMINATOR and ind.measure == "percentage"
+    return IndicatorResult(
+        ref=ind.ref, title=ind.title, section=ind.section, polarity=ind.polarity, unit=ind.unit, decimals=ind.decimals,
+        measure=ind.measure, frequency=ind.frequency, aggregation=ind.aggregation, owner=ind.owner,
+        period=period, outturn=outturn, outturn_missing_reason=None if outturn is not None else missing,
+        numerator=figure.numerator if figure else None, denominator=figure.denominator if figure else None,
+        small_denominator=small, stale=stale, series=shown,
+        teams=_teams(ind, series, period, settings, milestones, current_target),
+        six_month_cumulative=rolling.cumulative, six_month_average=rolling.average,
+        six_month_numerator=rolling.numerator, six_month_denominator=rolling.denominator,
+        six_month_missing_reason=rolling.missing if rolling.cumulative is None or rolling.average is None else None,
+        year_to_date=ytd, target=ind.target, current_target=current_target, rag=colour, rag_reason=reason,
+        previous_period=previous_period, previous_outturn=previous, previous_rag=previous_rag,
+        direction=_direction(ind, outturn, previous), plan_target=ind.plan_target, forecast_at_plan=fc,
+        will_meet_plan_target=will_meet, required_change_per_month=needed, baseline=ind.baseline,
+        change_since_baseline=(outturn - ind.baseline) if outturn is not None and ind.baseline is not None else None,
+        benchmarks=_benchmarks(ind, benchmarks_by_ref.get(ind.ref, []), outturn), methodology=methodology,
+        rag_rule=ind.rag_rule, chart=ind.chart,
+        comment=note.comment if note else None, improvement_activity=note.activity if note else None,
+        next_steps=note.next_steps if note else None,
+    )
+
+
+def _tolerance_text(ind: Indicator, settings: Settings) -> str:
+    from .rounding import format_number
+
+    tol = ind.tolerance
+    if tol is None or tol.relative:
+        share = tol.amount if tol is not None else settings.default_tolerance
+        within = f"within {format_number(share, 0, True)} of it"
+    else:
+        within = f"within {format_number(tol.amount, ind.decimals, ind.percent).rstrip('%')}{' pts' if ind.percent else ''} of it"
+    return f"Green when the target is met, Amber {within}, else Red"
+
+
+def _group(items, key) -> dict:
+    out: dict = defaultdict(list)
+    for item in items:
+        out[key(item)].append(item)
+    return out
+
+
+def compute(inputs: Inputs, refreshed: _dt.datetime | None = None, template_version: str | None = None) -> Report:
+    """Every indicator's results and the summary, from checked inputs."""
+    settings = inputs.settings
+    refreshed = refreshed or _dt.datetime.now().replace(microsecond=0)
+    stamp = Stamp(settings.organisation, settings.reporting_period,
+                  settings.data_as_at or (_month_end(settings.reporting_period) if settings.reporting_period is not None else None),
+                  refreshed.isoformat(), __version__, template_version)
+    report = Report(stamp, [], inputs.log.items)
+    if settings.reporting_period is None:
+        if not inputs.log.errors:
+            inputs.log.error(inputs.sheet_names.get("Settings", "Settings"), None, Code.NO_REPORTING_PERIOD,
+                             "No Reporting period is set and the Data sheet has no months, so nothing can be computed. "
+                             "Set 'Reporting period' on the Settings sheet.")
+        report.issues = inputs.log.items
+        report.summary = {k: 0 for k in SUMMARY_KEYS}
+        return report
+    points = _group(inputs.points, lambda p: p.ref)
+    milestones = _group(inputs.milestones, lambda m: m.ref)
+    benchmarks = _group(inputs.benchmarks, lambda b: b.ref)
+    comments: dict[tuple[str, Month], Comment] = {(c.ref, c.period): c for c in inputs.comments}
+    for ind in inputs.indicators.values():
+        report.indicators.append(evaluate_indicator(ind, inputs, points, milestones, benchmarks, comments))
+    _summarise(report, inputs)
+    report.issues = inputs.log.items
+    return report
+
+
+def _month_end(m: Month) -> str:
+    nxt = _dt.date((m + 1) // 12, (m + 1) % 12 + 1, 1)
+    return (nxt - _dt.timedelta(days=1)).isoformat()
+
+
+def _summarise(report: Report, inputs: Inputs) -> None:
+    counts = {k: 0 for k in SUMMARY_KEYS}
+    for r in report.indicators:
+        counts[r.rag or r.rag_reason or "Context"] += 1
+    report.summary = counts
+    report.good = [r.ref for r in report.indicators if r.rag == GREEN]
+    order = {RED: 0, AMBER: 1}
+    report.exceptions = [r.ref for r in sorted((r for r in report.indicators if r.rag in order), key=lambda r: order[r.rag or ""])]
+    reporting = inputs.settings.reporting_period
+    sheet = inputs.sheet_names.get("Commentary", "Commentary")
+    for r in report.indicators:
+        if r.rag in order and not (r.comment or r.improvement_activity or r.next_steps):
+            ind = inputs.indicators[r.ref]
+            where = ind.record.cell("Ref") if ind.record is not None else None
+            inputs.log.warning(inputs.sheet_names.get("Indicators", "Indicators"), where, Code.MISSING_COMMENTARY,
+                               f"{r.ref} is {r.rag} for {label(reporting) if reporting is not None else 'the period'} but has no "
+                               f"commentary. Add a row on the {sheet} sheet saying why, and what is being done.", r.ref)
+
+
+def evaluate(sheets: Mapping[str, Grid], refreshed: _dt.datetime | None = None, template_version: str | None = None) -> Report:
+    """Read, check and compute a workbook's input sheets (sheet name -> rows of cell values)."""
+    return compute(read_inputs(sheets), refreshed, template_version)

@@ -1,0 +1,299 @@
+"""From the sheets' grids to checked :class:`~kpi_engine.model.Inputs`.
+
+Each sheet is read by its schema (:mod:`kpi_engine.sheets`), then turned into model objects with
+the checks that need more than one cell: an unknown or duplicate Ref, a percentage typed without
+"%", a numerator above its denominator. Indicator definitions are checked in
+:mod:`kpi_engine.definitions`. Nothing here raises for bad input: every problem is logged.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from .cells import show
+from .definitions import build_indicator, percent_hint
+from .issues import Code, IssueLog, column_letter
+from .missing import INVALID as INVALID_REASON
+from .missing import reason_for
+from .model import Benchmark, Comment, Indicator, Inputs, Milestone, Point, Settings
+from .periods import Month, label, parse_month
+from .schema import sheet_schema
+from .sheets import INVALID, Grid, Table, normalise, read_table, read_value
+
+_ISO_CACHE: dict[str, Month] = {}
+OPTIONAL_SHEETS = ("Settings", "Targets", "Benchmarks", "Commentary")
+
+
+def month_of(iso_text: str) -> Month:
+    try:
+        return _ISO_CACHE[iso_text]
+    except KeyError:
+        m = parse_month(iso_text)
+        assert m is not None
+        _ISO_CACHE[iso_text] = m
+        return m
+
+
+def find_sheets(sheets: Mapping[str, Grid]) -> dict[str, str]:
+    """Canonical sheet name -> the workbook's own name for it (matched ignoring case and spaces)."""
+    by_key = {normalise(name): name for name in sheets}
+    found = {}
+    for canonical in ("Settings", "Indicators", "Data", "Targets", "Benchmarks", "Commentary"):
+        name = by_key.get(canonical.lower())
+        if name is not None:
+            found[canonical] = name
+    return found
+
+
+def read_settings(grid: Grid, sheet: str, log: IssueLog) -> Settings:
+    schema = sheet_schema("Settings")
+    settings = Settings()
+    by_key = {normalise(name): col for name, col in schema.columns.items()}
+    start, key_col, value_col = 0, 0, 1
+    for r in range(min(30, len(grid))):
+        row = [normalise(v) for v in grid[r]]
+        if "setting" in row and "value" in row:
+            start, key_col, value_col = r + 1, row.index("setting"), row.index("value")
+            break
+    values: dict[str, Any] = {}
+    for r in range(start, len(grid)):
+        row = grid[r]
+        key = normalise(row[key_col]) if key_col < len(row) else ""
+        if not key:
+            continue
+        column = by_key.get(key)
+        address = f"{column_letter(value_col)}{r + 1}"
+        if column is None:
+            log.warning(sheet, f"{column_letter(key_col)}{r + 1}", Code.UNKNOWN_SETTING,
+                        f"Setting '{show(row[key_col])}' is not one the engine uses; it is kept but ignored. "
+                        f"Known settings: {', '.join(schema.columns)}.")
+            continue
+        raw = row[value_col] if value_col < len(row) else None
+        value = read_value(column, raw, sheet, address, log)
+        if value not in (None, INVALID):
+            values[column.name] = value
+    settings.organisation = values.get("Organisation")
+    if "Reporting period" in values:
+        settings.reporting_period = month_of(values["Reporting period"])
+    settings.data_as_at = values.get("Data as at")
+    settings.year_start_month = values.get("Year start month", 4)
+    settings.plan_target_label = values.get("Plan target label")
+    if "Plan target period" in values:
+        settings.plan_target_period = month_of(values["Plan target period"])
+    settings.baseline_label = values.get("Baseline label")
+    settings.default_tolerance = values.get("Default amber tolerance", 0.1)
+    settings.months_shown = values.get("Months shown", 12)
+    settings.forecast_points = values.get("Forecast points", 6)
+    for colour in ("Green", "Amber", "Red"):
+        if f"{colour} colour" in values:
+            settings.colours[colour] = values[f"{colour} colour"].lstrip("#").upper()
+    return settings
+
+
+def _read_indicators(table: Table, settings: Settings, log: IssueLog) -> dict[str, Indicator]:
+    indicators: dict[str, Indicator] = {}
+    first_row: dict[str, int] = {}
+    for record in table.records:
+        ref = record.get("Ref")
+        if ref in (None, INVALID):
+            continue
+        if ref in indicators or ref in first_row:
+            log.error(table.sheet, record.cell("Ref"), Code.DUPLICATE_REF,
+                      f"Ref '{ref}' is already used on row {first_row[ref] + 1}. Each indicator needs its own Ref: "
+                      "rename one, or delete the duplicate row. This row is left out.", ref)
+            continue
+        first_row[ref] = record.row
+        indicator = build_indicator(record, table.sheet, settings, log)
+        if indicator is not None:
+            indicators[ref] = indicator
+    return indicators
+
+
+def _number_or_missing(value: Any) -> tuple[float | None, str | None]:
+    """A read number cell as (number, None) or (None, reason)."""
+    if value is None:
+        return None, None
+    if value == INVALID:
+        return None, INVALID_REASON
+    if isinstance(value, str):
+        return None, reason_for(value)
+    return value, None
+
+
+def _read_points(table: Table, indicators: dict[str, Indicator], known_refs: set[str], reporting: Month | None, log: IssueLog) -> list[Point]:
+    points: list[Point] = []
+    seen: dict[tuple[str, Month, str | None], int] = {}
+    sheet = table.sheet
+    for record in table.records:
+        values = record.values
+        ref = values.get("Ref")
+        period_text = values.get("Period")
+        if ref in (None, INVALID) or period_text in (None, INVALID):
+            continue
+        indicator = indicators.get(ref)
+        if indicator is None:
+            if ref not in known_refs:
+                log.error(sheet, record.cell("Ref"), Code.UNKNOWN_REF,
+                          f"Ref '{ref}' is not on the Indicators sheet. Correct the Ref, or add the indicator there.", ref)
+            continue
+        period = month_of(period_text)
+        team = values.get("Team")
+        if team == INVALID:
+            continue
+        key = (ref, period, team)
+        if key in seen:
+            log.error(sheet, record.cell("Period"), Code.DUPLICATE_ROW,
+                      f"{ref} already has a row for {label(period)}{' for ' + team if team else ''} (row {seen[key] + 1}). "
+                      "Delete one of them; this row is ignored.", ref)
+            continue
+        seen[key] = record.row
+        numerator, n_missing = _number_or_missing(values.get("Numerator"))
+        denominator, d_missing = _number_or_missing(values.get("Denominator"))
+        value, v_missing = _number_or_missing(values.get("Value"))
+        missing = None
+        if indicator.percent:
+            for name, number in (("Value", value),):
+                if number is not None and abs(number) > 1.5:
+                    log.error(sheet, record.cell(name), Code.PERCENT_WITHOUT_SIGN, percent_hint(name, number), ref)
+                    value, v_missing = None, INVALID_REASON
+        needs_ratio = indicator.measure != "value"
+        if needs_ratio and (numerator is not None or denominator is not None or n_missing or d_missing):
+            if n_missing or d_missing:
+                missing = n_missing or d_missing
+                numerator = denominator = None
+            elif numerator is None or denominator is None:
+                name = "Denominator" if denominator is None else "Numerator"
+                log.error(sheet, record.cell(name), Code.MISSING_DENOMINATOR,
+                          f"{ref} {label(period)} has a {'numerator' if denominator is None else 'denominator'} but no "
+                          f"{name.lower()}. Type both, or neither and the Value instead.", ref)
+                numerator = denominator = None
+                missing = INVALID_REASON
+            elif denominator == 0:
+                if numerator:
+                    log.error(sheet, record.cell("Denominator"), Code.ZERO_DENOMINATOR,
+                              f"{ref} {label(period)} has a numerator of {show(numerator)} out of 0. Correct the denominator.", ref)
+                    missing = INVALID_REASON
+                else:
+                    log.warning(sheet, record.cell("Denominator"), Code.ZERO_DENOMINATOR,
+                                f"{ref} {label(period)} is 0 out of 0, so it has no outturn this month (shown as 'No cases').", ref)
+                    missing = "No cases"
+                numerator = denominator = None
+            elif indicator.measure == "percentage" and numerator > denominator:
+                log.error(sheet, record.cell("Numerator"), Code.NUMERATOR_ABOVE_DENOMINATOR,
+                          f"{ref} {label(period)}: numerator {show(numerator)} is more than denominator {show(denominator)}, "
+                          "so the percentage would be over 100%. Check which figure goes in which column.", ref)
+                numerator = denominator = None
+                missing = INVALID_REASON
+        if numerator is None and value is None and missing is None:
+            missing = v_missing or n_missing or d_missing
+        if reporting is not None and period > reporting:
+            log.warning(sheet, record.cell("Period"), Code.PERIOD_AFTER_REPORTING,
+                        f"{ref} has data for {label(period)}, after the reporting period {label(reporting)}; it is not used.", ref)
+            continue
+        points.append(Point(ref, period, team, numerator, denominator, value, missing, record))
+    return points
+
+
+def _read_milestones(table: Table, indicators: dict[str, Indicator], known: set[str], log: IssueLog) -> list[Milestone]:
+    out = []
+    for record in table.records:
+        ref, period, target = record.get("Ref"), record.get("Period"), record.get("Target")
+        if INVALID in (ref, period, target) or None in (ref, period, target):
+            continue
+        indicator = indicators.get(ref)
+        if indicator is None:
+            if ref not in known:
+                log.error(table.sheet, record.cell("Ref"), Code.UNKNOWN_REF,
+                          f"Ref '{ref}' is not on the Indicators sheet. Correct the Ref, or add the indicator there.", ref)
+            continue
+        if indicator.percent and abs(target) > 1.5:
+            log.error(table.sheet, record.cell("Target"), Code.PERCENT_WITHOUT_SIGN, percent_hint("Target", target), ref)
+            continue
+        team = record.get("Team")
+        out.append(Milestone(ref, month_of(period), target, None if team == INVALID else team))
+    return out
+
+
+def _read_benchmarks(table: Table, indicators: dict[str, Indicator], known: set[str], log: IssueLog) -> list[Benchmark]:
+    out = []
+    for record in table.records:
+        ref, comparator = record.get("Ref"), record.get("Comparator")
+        if INVALID in (ref, comparator) or None in (ref, comparator):
+            continue
+        indicator = indicators.get(ref)
+        if indicator is None:
+            if ref not in known:
+                log.error(table.sheet, record.cell("Ref"), Code.UNKNOWN_REF,
+                          f"Ref '{ref}' is not on the Indicators sheet. Correct the Ref, or add the indicator there.", ref)
+            continue
+        value, missing = _number_or_missing(record.get("Value"))
+        if value is not None and indicator.percent and abs(value) > 1.5:
+            log.error(table.sheet, record.cell("Value"), Code.PERCENT_WITHOUT_SIGN, percent_hint("Value", value), ref)
+            value, missing = None, INVALID_REASON
+        year = record.get("Year")
+        out.append(Benchmark(ref, comparator, None if year in (None, INVALID) else str(year), value, missing))
+    return out
+
+
+def _read_comments(table: Table, known: set[str], log: IssueLog) -> list[Comment]:
+    out = []
+    for record in table.records:
+        ref, period = record.get("Ref"), record.get("Period")
+        if INVALID in (ref, period) or None in (ref, period):
+            continue
+        if ref not in known:
+            log.error(table.sheet, record.cell("Ref"), Code.UNKNOWN_REF,
+                      f"Ref '{ref}' is not on the Indicators sheet. Correct the Ref, or add the indicator there.", ref)
+            continue
+        texts = [record.get(n) for n in ("Comment", "Improvement activity", "Next steps")]
+        texts = [None if t == INVALID else t for t in texts]
+        out.append(Comment(ref, month_of(period), *texts))
+    return out
+
+
+def read_inputs(sheets: Mapping[str, Grid]) -> Inputs:
+    """Read and check every input sheet. Never raises for bad input: see ``inputs.log``."""
+    log = IssueLog()
+    names = find_sheets(sheets)
+    for required in ("Indicators", "Data"):
+        if required not in names:
+            log.error(required, None, Code.MISSING_SHEET,
+                      f"The workbook has no '{required}' sheet. Add it (a new template has every sheet), "
+                      "or rename the sheet that holds this table.")
+    settings = read_settings(sheets[names["Settings"]], names["Settings"], log) if "Settings" in names else Settings()
+    extra = {}
+    if settings.plan_target_label:
+        extra[settings.plan_target_label] = "Plan target"
+    if settings.baseline_label:
+        extra[settings.baseline_label] = "Baseline"
+    indicators: dict[str, Indicator] = {}
+    known: set[str] = set()
+    if "Indicators" in names:
+        table = read_table(names["Indicators"], sheets[names["Indicators"]], sheet_schema("Indicators"), log, extra)
+        known = {r.get("Ref") for r in table.records if r.get("Ref") not in (None, INVALID)}
+        indicators = _read_indicators(table, settings, log)
+    points: list[Point] = []
+    if "Data" in names:
+        table = read_table(names["Data"], sheets[names["Data"]], sheet_schema("Data"), log, allow_wide=True)
+        if settings.reporting_period is None:
+            periods = [month_of(r.values["Period"]) for r in table.records if r.values.get("Period") not in (None, INVALID)]
+            if periods:
+                settings.reporting_period = max(periods)
+                log.warning(names.get("Settings", "Settings"), None, Code.NO_REPORTING_PERIOD,
+                            f"No Reporting period is set, so the latest month with data, {label(settings.reporting_period)}, "
+                            "is used. Set 'Reporting period' on the Settings sheet to choose it.")
+        points = _read_points(table, indicators, known, settings.reporting_period, log)
+        if not table.records and table.header_row is not None:
+            log.warning(table.sheet, None, Code.NO_DATA_ROWS, "The Data sheet has no rows of figures yet.")
+    milestones: list[Milestone] = []
+    benchmarks: list[Benchmark] = []
+    comments: list[Comment] = []
+    if "Targets" in names:
+        t = read_table(names["Targets"], sheets[names["Targets"]], sheet_schema("Targets"), log)
+        milestones = _read_milestones(t, indicators, known, log)
+    if "Benchmarks" in names:
+        t = read_table(names["Benchmarks"], sheets[names["Benchmarks"]], sheet_schema("Benchmarks"), log)
+        benchmarks = _read_benchmarks(t, indicators, known, log)
+    if "Commentary" in names:
+        t = read_table(names["Commentary"], sheets[names["Commentary"]], sheet_schema("Commentary"), log)
+        comments = _read_comments(t, known, log)
+    return Inputs(settings, indicators, points, milestones, benchmarks, comments, log, names)

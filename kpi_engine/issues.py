@@ -1,0 +1,108 @@
+"""Validation issues: every problem found, with where it is and what to do.
+
+Like a lazy schema validator, the engine never stops at the first problem: each check appends an
+:class:`Issue` to an :class:`IssueLog`, and the front ends (the command line, the Validation sheet,
+the JSON results) group them by :class:`Code` alike.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class Code(str, Enum):
+    """Reason codes. The value is what JSON and the Validation sheet show."""
+
+    MISSING_SHEET = "missing_sheet"
+    MISSING_COLUMN = "missing_column"
+    REQUIRED = "required_value_missing"
+    NOT_A_NUMBER = "not_a_number"
+    NOT_A_MONTH = "not_a_month"
+    NOT_ALLOWED = "value_not_allowed"
+    OUT_OF_RANGE = "out_of_range"
+    TOO_LONG = "text_too_long"
+    BAD_TEXT = "bad_text"
+    UNKNOWN_SETTING = "unknown_setting"
+    UNKNOWN_REF = "unknown_ref"
+    DUPLICATE_REF = "duplicate_ref"
+    DUPLICATE_ROW = "duplicate_row"
+    PERCENT_WITHOUT_SIGN = "percent_without_sign"
+    NUMERATOR_ABOVE_DENOMINATOR = "numerator_above_denominator"
+    ZERO_DENOMINATOR = "zero_denominator"
+    MISSING_DENOMINATOR = "missing_denominator"
+    METHODOLOGY_UNREADABLE = "methodology_unreadable"
+    METHODOLOGY_GAP = "methodology_gap"
+    METHODOLOGY_OVERLAP = "methodology_overlap"
+    METHODOLOGY_MISMATCH = "methodology_mismatch"
+    METHODOLOGY_UNIT = "methodology_unit"
+    POLARITY_CONFLICT = "polarity_conflict"
+    POLARITY_FROM_METHODOLOGY = "polarity_from_methodology"
+    TARGET_NOT_GREEN = "target_not_green"
+    THRESHOLDS_INCOMPLETE = "thresholds_incomplete"
+    BASELINE_INCOMPLETE = "baseline_incomplete"
+    NO_REPORTING_PERIOD = "no_reporting_period"
+    PERIOD_AFTER_REPORTING = "period_after_reporting"
+    MISSING_COMMENTARY = "missing_commentary"
+    NO_DATA_ROWS = "no_data_rows"
+    INDICATOR_LEFT_OUT = "indicator_left_out"
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    severity: Severity
+    sheet: str
+    cell: str | None
+    ref: str | None
+    code: Code
+    message: str
+
+    def as_dict(self) -> dict[str, object]:
+        d = asdict(self)
+        d["severity"] = self.severity.value
+        d["code"] = self.code.value
+        return d
+
+    def where(self) -> str:
+        """``Data!D14``, or the sheet alone when no cell applies."""
+        return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
+
+
+class IssueLog:
+    """Collects issues in the order found; never raises."""
+
+    def __init__(self) -> None:
+        self.items: list[Issue] = []
+
+    def error(self, sheet: str, cell: str | None, code: Code, message: str, ref: str | None = None) -> None:
+        self.items.append(Issue(Severity.ERROR, sheet, cell, ref, code, message))
+
+    def warning(self, sheet: str, cell: str | None, code: Code, message: str, ref: str | None = None) -> None:
+        self.items.append(Issue(Severity.WARNING, sheet, cell, ref, code, message))
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.items if i.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.items if i.severity is Severity.WARNING]
+
+
+def column_letter(index: int) -> str:
+    """``0 -> A``, ``25 -> Z``, ``26 -> AA`` (zero-based column index)."""
+    letters = ""
+    n = index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def cell_address(row_index: int, col_index: int) -> str:
+    """A1 address from zero-based row and column indexes."""
+    return f"{column_letter(col_index)}{row_index + 1}"

@@ -1,0 +1,132 @@
+"""The engine's view of a workbook's inputs, once read and checked.
+
+Plain data classes: what the sheets said, in the engine's units (percentages as fractions, months
+as :mod:`~kpi_engine.periods` integers), with each object remembering the row it came from so
+later checks can name the cell.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .issues import IssueLog
+from .periods import Month
+
+if TYPE_CHECKING:
+    from .methodology import Methodology
+    from .sheets import Record
+
+POLARITIES = ("BIB", "SIB")
+DEFAULT_COLOURS = {"Green": "00B050", "Amber": "FFC000", "Red": "C00000"}
+
+
+@dataclass
+class Settings:
+    organisation: str | None = None
+    reporting_period: Month | None = None
+    data_as_at: str | None = None
+    year_start_month: int = 4
+    plan_target_label: str | None = None
+    plan_target_period: Month | None = None
+    baseline_label: str | None = None
+    default_tolerance: float = 0.1
+    months_shown: int = 12
+    forecast_points: int = 6
+    colours: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_COLOURS))
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """How far short of target still earns Amber: a fraction of the target, or an absolute amount."""
+
+    amount: float
+    relative: bool
+
+
+@dataclass
+class Indicator:
+    ref: str
+    title: str
+    section: str | None = None
+    polarity: str | None = None  # BIB, SIB, or None (context)
+    unit: str = "number"
+    decimals: int = 0
+    measure: str = "value"
+    frequency: str = "monthly"
+    aggregation: str = "flow"
+    lag: int = 0
+    due_month: int | None = None
+    target: float | None = None
+    rag_rule: str = "none"
+    green: float | None = None
+    amber: float | None = None
+    band_direction: str | None = None  # the direction the bands are applied in
+    methodology_text: str | None = None
+    methodology: "Methodology | None" = None
+    tolerance: Tolerance | None = None
+    baseline: float | None = None
+    baseline_period: Month | None = None
+    plan_target: float | None = None
+    owner: str | None = None
+    chart: str = "line"
+    record: "Record | None" = None
+
+    @property
+    def percent(self) -> bool:
+        return self.unit == "%"
+
+    @property
+    def months_per_period(self) -> int:
+        return {"monthly": 1, "quarterly": 3, "annual": 12}[self.frequency]
+
+
+@dataclass(slots=True)
+class Point:
+    """One Data row: a team's (or the authority's) figures for a month."""
+
+    ref: str
+    period: Month
+    team: str | None
+    numerator: float | None
+    denominator: float | None
+    value: float | None
+    missing: str | None  # why there is no figure, when there is none
+    record: "Record | None" = None
+
+
+@dataclass(slots=True)
+class Milestone:
+    ref: str
+    period: Month
+    target: float
+    team: str | None = None
+
+
+@dataclass(slots=True)
+class Benchmark:
+    ref: str
+    comparator: str
+    year: str | None
+    value: float | None
+    missing: str | None = None
+
+
+@dataclass(slots=True)
+class Comment:
+    ref: str
+    period: Month
+    comment: str | None
+    activity: str | None
+    next_steps: str | None
+
+
+@dataclass
+class Inputs:
+    settings: Settings
+    indicators: dict[str, Indicator]
+    points: list[Point]
+    milestones: list[Milestone]
+    benchmarks: list[Benchmark]
+    comments: list[Comment]
+    log: IssueLog
+    sheet_names: dict[str, str] = field(default_factory=dict)  # canonical -> name in the workbook

@@ -1,0 +1,73 @@
+"""Where RAG is decided.
+
+Every decision is made on the value as displayed (rounded half away from zero to the
+indicator's decimals), so a cell never shows 90% in Amber when Green starts at 90%.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .model import Indicator, Tolerance
+from .rounding import displayed, to_decimal
+
+GREEN, AMBER, RED = "Green", "Amber", "Red"
+# Why there is no colour.
+NO_DATA, NO_TARGET, NOT_DUE, CONTEXT = "No data", "No target", "Not due", "Context"
+REASONS = (NO_DATA, NO_TARGET, NOT_DUE, CONTEXT)
+_HUNDRED = Decimal(100)
+
+
+def _threshold(x: float, percent: bool) -> Decimal:
+    d = to_decimal(x)
+    return d * _HUNDRED if percent else d
+
+
+def rate_bands(value: float, green: float, amber: float | None, direction: str, decimals: int, percent: bool) -> str:
+    """``bands``: BIB Green at or above Green, Amber at or above Amber, else Red; SIB mirrored."""
+    shown = displayed(value, decimals, percent)
+    g = _threshold(green, percent)
+    a = _threshold(amber, percent) if amber is not None else g
+    if direction == "BIB":
+        return GREEN if shown >= g else AMBER if shown >= a else RED
+    return GREEN if shown <= g else AMBER if shown <= a else RED
+
+
+def tolerance_amount(target: float, tolerance: Tolerance, percent: bool) -> Decimal:
+    """The Amber margin in the unit displayed (percentage points for a %)."""
+    if tolerance.relative:
+        return abs(_threshold(target, percent)) * to_decimal(tolerance.amount)
+    return _threshold(tolerance.amount, percent)
+
+
+def rate_tolerance(value: float, target: float, tolerance: Tolerance, polarity: str, decimals: int, percent: bool) -> str:
+    """``tolerance``: Green when the target is met, Amber within the tolerance of it, else Red."""
+    shown = displayed(value, decimals, percent)
+    t = _threshold(target, percent)
+    margin = tolerance_amount(target, tolerance, percent)
+    if polarity == "BIB":
+        return GREEN if shown >= t else AMBER if shown >= t - margin else RED
+    return GREEN if shown <= t else AMBER if shown <= t + margin else RED
+
+
+def meets(value: float, target: float, polarity: str, decimals: int, percent: bool) -> bool:
+    """Whether a value meets a target, as displayed."""
+    shown = displayed(value, decimals, percent)
+    t = displayed(target, decimals, percent)
+    return shown >= t if polarity == "BIB" else shown <= t
+
+
+def rate(indicator: Indicator, value: float | None, target: float | None, default_tolerance: float) -> tuple[str | None, str | None]:
+    """(colour, None) or (None, reason) for a value against the target in force."""
+    if indicator.polarity is None or indicator.rag_rule == "none":
+        return None, CONTEXT
+    if value is None:
+        return None, NO_DATA
+    if indicator.rag_rule == "bands":
+        if indicator.green is None:
+            return None, NO_TARGET
+        direction = indicator.band_direction or indicator.polarity
+        return rate_bands(value, indicator.green, indicator.amber, direction, indicator.decimals, indicator.percent), None
+    if target is None:
+        return None, NO_TARGET
+    tolerance = indicator.tolerance or Tolerance(default_tolerance, True)
+    return rate_tolerance(value, target, tolerance, indicator.polarity, indicator.decimals, indicator.percent), None

@@ -1,0 +1,124 @@
+"""The result model: what the engine worked out, before anyone decides how it looks.
+
+Numbers are unrounded and percentages are fractions; the render step and the JSON writer read
+these objects and nothing else.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .issues import Issue
+from .periods import Month
+
+
+@dataclass(frozen=True)
+class Point:
+    period: Month
+    value: float | None
+    missing_reason: str | None
+
+
+@dataclass(frozen=True)
+class TeamResult:
+    team: str
+    outturn: float | None
+    numerator: float | None
+    denominator: float | None
+    rag: str | None
+    target: float | None
+    missing_reason: str | None
+    small_denominator: bool
+
+
+@dataclass(frozen=True)
+class BenchmarkResult:
+    comparator: str
+    value: float | None
+    year: str | None
+    better: bool | None
+    missing_reason: str | None = None
+
+
+@dataclass
+class IndicatorResult:
+    ref: str
+    title: str
+    section: str | None
+    polarity: str | None
+    unit: str
+    decimals: int
+    measure: str
+    frequency: str
+    aggregation: str
+    owner: str | None
+    period: Month | None  # of the outturn
+    outturn: float | None
+    outturn_missing_reason: str | None
+    numerator: float | None
+    denominator: float | None
+    small_denominator: bool
+    stale: bool
+    series: list[Point]
+    teams: list[TeamResult]
+    six_month_cumulative: float | None
+    six_month_average: float | None
+    six_month_numerator: float | None
+    six_month_denominator: float | None
+    six_month_missing_reason: str | None
+    year_to_date: float | None
+    target: float | None
+    current_target: float | None
+    rag: str | None
+    rag_reason: str | None
+    previous_period: Month | None
+    previous_outturn: float | None
+    previous_rag: str | None
+    direction: str | None
+    plan_target: float | None
+    forecast_at_plan: float | None
+    will_meet_plan_target: bool | None
+    required_change_per_month: float | None
+    baseline: float | None
+    change_since_baseline: float | None
+    benchmarks: list[BenchmarkResult]
+    methodology: str | None
+    rag_rule: str
+    chart: str
+    comment: str | None = None
+    improvement_activity: str | None = None
+    next_steps: str | None = None
+
+
+SUMMARY_KEYS = ("Green", "Amber", "Red", "No data", "No target", "Not due", "Context")
+
+
+@dataclass
+class Stamp:
+    organisation: str | None
+    reporting_period: Month | None
+    data_as_at: str | None
+    refreshed: str
+    engine_version: str
+    template_version: str | None
+
+
+@dataclass
+class Report:
+    """Everything one refresh produces."""
+
+    stamp: Stamp
+    indicators: list[IndicatorResult]
+    issues: list[Issue]
+    summary: dict[str, int] = field(default_factory=dict)
+    good: list[str] = field(default_factory=list)  # refs rated Green
+    exceptions: list[str] = field(default_factory=list)  # refs rated Red or Amber, Red first
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity.value == "error"]
+
+    def indicator(self, ref: str) -> IndicatorResult:
+        for r in self.indicators:
+            if r.ref == ref:
+                return r
+        raise KeyError(ref)

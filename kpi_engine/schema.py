@@ -1,0 +1,167 @@
+"""The sheet schemas, loaded from ``schemas/`` and compiled into fast per-cell checks.
+
+The JSON Schemas are the single source of truth for the input sheets: the template's headers
+and drop-downs are generated from them and validation applies them. A per-row ``jsonschema``
+loop is too slow for a 20,000-row Data sheet, so each property's constraints are compiled once
+into a small Python function. The compiler understands the subset of Draft 2020-12 the schemas
+use (type, enum, minimum, maximum, minLength, maxLength, pattern, anyOf, local $ref) and refuses
+anything else, and a test proves it agrees with ``jsonschema`` on random values.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Callable
+
+# A check returns None when the value passes, else the keyword that failed and its argument.
+Failure = tuple[str, Any]
+Check = Callable[[Any], "Failure | None"]
+
+SHEETS = ("Settings", "Indicators", "Data", "Targets", "Benchmarks", "Commentary")
+_SUPPORTED = {
+    "type", "enum", "minimum", "maximum", "minLength", "maxLength", "pattern", "anyOf", "$ref",
+    "title", "description", "default", "examples",
+}
+
+
+@lru_cache(maxsize=None)
+def load(name: str) -> dict[str, Any]:
+    """The schema of a sheet (``"Data"``) or of the results (``"results"``)."""
+    text = resources.files("kpi_engine.schemas").joinpath(f"{name.lower()}.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+_TYPE_TESTS: dict[str, Callable[[Any], bool]] = {
+    "string": lambda v: isinstance(v, str),
+    "number": _is_number,
+    "integer": lambda v: _is_number(v) and float(v).is_integer(),
+    "null": lambda v: v is None,
+    "boolean": lambda v: isinstance(v, bool),
+}
+
+
+def compile_check(node: dict[str, Any], root: dict[str, Any]) -> Check:
+    """Compile one property's schema into a function of the value."""
+    if "$ref" in node:
+        target = node["$ref"]
+        if not target.startswith("#/$defs/"):
+            raise ValueError(f"unsupported $ref {target!r}")
+        return compile_check(root["$defs"][target[len("#/$defs/"):]], root)
+    unknown = {k for k in node if not k.startswith("x-")} - _SUPPORTED
+    if unknown:
+        raise ValueError(f"schema keywords not supported by the compiler: {sorted(unknown)}")
+    checks: list[Check] = []
+    if "type" in node:
+        names = node["type"] if isinstance(node["type"], list) else [node["type"]]
+        tests = [_TYPE_TESTS[n] for n in names]
+        checks.append(lambda v, tests=tests, names=names: None if any(t(v) for t in tests) else ("type", names))
+    if "enum" in node:
+        allowed = node["enum"]
+        checks.append(lambda v, allowed=allowed: None if any(v == a and type(v) is type(a) for a in allowed) else ("enum", allowed))
+    if "minimum" in node:
+        lo = node["minimum"]
+        checks.append(lambda v, lo=lo: ("minimum", lo) if _is_number(v) and v < lo else None)
+    if "maximum" in node:
+        hi = node["maximum"]
+        checks.append(lambda v, hi=hi: ("maximum", hi) if _is_number(v) and v > hi else None)
+    if "minLength" in node:
+        n = node["minLength"]
+        checks.append(lambda v, n=n: ("minLength", n) if isinstance(v, str) and len(v) < n else None)
+    if "maxLength" in node:
+        n = node["maxLength"]
+        checks.append(lambda v, n=n: ("maxLength", n) if isinstance(v, str) and len(v) > n else None)
+    if "pattern" in node:
+        rx = re.compile(node["pattern"])
+        checks.append(lambda v, rx=rx: ("pattern", rx.pattern) if isinstance(v, str) and not rx.search(v) else None)
+    if "anyOf" in node:
+        branches = [compile_check(b, root) for b in node["anyOf"]]
+
+        def any_of(v: Any, branches: list[Check] = branches) -> Failure | None:
+            failures = []
+            for b in branches:
+                f = b(v)
+                if f is None:
+                    return None
+                failures.append(f)
+            return ("anyOf", failures)
+
+        checks.append(any_of)
+    if not checks:
+        return lambda v: None
+    if len(checks) == 1:
+        return checks[0]
+
+    def all_of(v: Any, checks: list[Check] = checks) -> Failure | None:
+        for c in checks:
+            f = c(v)
+            if f is not None:
+                return f
+        return None
+
+    return all_of
+
+
+@dataclass(frozen=True)
+class Column:
+    """One property of a sheet schema, ready to read cells with."""
+
+    name: str
+    title: str
+    description: str
+    kind: str  # how a cell is read: text, code, number, integer, month, month-of-year, date, number-or-text
+    required: bool
+    check: Check
+    schema: dict[str, Any]
+    synonyms: tuple[str, ...] = ()
+    header_pattern: re.Pattern[str] | None = None
+    enum: tuple[Any, ...] = ()
+    aliases: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SheetSchema:
+    name: str
+    layout: str  # "table" or "settings"
+    columns: dict[str, Column]
+    raw: dict[str, Any]
+
+    @property
+    def required(self) -> list[str]:
+        return [c.name for c in self.columns.values() if c.required]
+
+
+def _enum_of(node: dict[str, Any], root: dict[str, Any]) -> tuple[Any, ...]:
+    if "enum" in node:
+        return tuple(node["enum"])
+    return ()
+
+
+@lru_cache(maxsize=None)
+def sheet_schema(name: str) -> SheetSchema:
+    """The compiled schema of an input sheet."""
+    raw = load(name)
+    required = set(raw.get("required", []))
+    columns: dict[str, Column] = {}
+    for prop, node in raw["properties"].items():
+        pattern = node.get("x-header-pattern")
+        columns[prop] = Column(
+            name=prop,
+            title=node.get("title", prop),
+            description=node.get("description", ""),
+            kind=node.get("x-cell", "text"),
+            required=prop in required,
+            check=compile_check(node, raw),
+            schema=node,
+            synonyms=tuple(node.get("x-synonyms", ())),
+            header_pattern=re.compile(pattern, re.I) if pattern else None,
+            enum=_enum_of(node, raw),
+            aliases=dict(node.get("x-aliases", {})),
+        )
+    return SheetSchema(name=raw["title"], layout=raw.get("x-layout", "table"), columns=columns, raw=raw)
