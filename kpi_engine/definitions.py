@@ -187,7 +187,8 @@ def _decide_direction(ind: Indicator, record: Record, sheet: str, log: IssueLog)
 
 def _decide_rule(ind: Indicator, rule: str | None, record: Record, sheet: str, log: IssueLog) -> None:
     if rule is None:
-        rule = "bands" if ind.green is not None else "tolerance" if ind.target is not None else "none"
+        # With nothing to rate against, a rated polarity still reads "No target", not "Context".
+        rule = "bands" if ind.green is not None else "tolerance"
     if rule == "bands" and ind.green is None:
         log.warning(sheet, record.cell("RAG rule"), Code.THRESHOLDS_INCOMPLETE,
                     f"{ind.ref} is rated by bands but has no Green threshold or readable RAG methodology, so it gets no "
