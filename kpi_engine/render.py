@@ -1,0 +1,312 @@
+"""The render model: what goes in which cell of each output sheet, with which number format.
+
+The engine decides everything an officer reads; the writers (openpyxl for the headless fill,
+xlwings inside Excel) only place it, so every route gives the same sheets. Each sheet is a few
+2-D blocks of values and number formats (one write per block is cheap on every Excel client)
+plus in-workbook links. The look (fonts, fills, borders, RAG colours) belongs to the template:
+its conditional formats key on the RAG words and on column A, a hidden column that says what
+each row is (title, stamp, header, section, indicator).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .periods import label, long_label
+from .results import IndicatorResult, Report
+from .rounding import format_number
+
+DASHBOARD, SUMMARY, VALIDATION = "Dashboard", "Summary", "Validation"
+OUTPUT_SHEETS = (SUMMARY, DASHBOARD, VALIDATION)
+HEADER_ROW = 4  # every output sheet: title (1), stamp (2), blank (3), table header (4)
+DEFAULT_COMPARATORS = ("Statistical neighbours", "Region", "England")
+
+# Row kinds, in the hidden column A; the template's conditional formats key on them.
+TITLE, STAMP, HEADER, SECTION, ROW, BLANK = "title", "stamp", "header", "section", "indicator", ""
+
+MISSING_SHORT = {
+    "Suppressed (c)": "c", "Not available (x)": "x", "Not applicable (z)": "z", "Rounds to zero (k)": "k",
+    "Low reliability (u)": "u", "Low (low)": "low", "Not available": "n/a", "Data in progress": "in progress",
+    "Invalid": "invalid", "No cases": "no cases",
+}
+ARROWS = {"up": "\u25b2", "down": "\u25bc", "flat": "\u25ba"}
+
+
+@dataclass
+class Block:
+    """A rectangle of values (and their number formats) whose top-left cell is (row, col), 1-based."""
+
+    row: int
+    col: int
+    values: list[list[Any]]
+    formats: list[list[str | None]] | None = None
+
+    @property
+    def height(self) -> int:
+        return len(self.values)
+
+    @property
+    def width(self) -> int:
+        return max((len(r) for r in self.values), default=0)
+
+
+@dataclass
+class Link:
+    """A link from a cell to a place in the same workbook (``'Data'!D14``)."""
+
+    row: int
+    col: int
+    target: str
+
+
+@dataclass
+class SheetRender:
+    name: str
+    blocks: list[Block]
+    links: list[Link] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return max((b.row + b.height - 1 for b in self.blocks), default=0)
+
+    @property
+    def cols(self) -> int:
+        return max((b.col + b.width - 1 for b in self.blocks), default=0)
+
+    def cell(self, row: int, col: int) -> Any:
+        """The value the model puts at (row, col), 1-based; for tests and writers."""
+        for b in self.blocks:
+            if b.row <= row < b.row + b.height and b.col <= col < b.col + b.width:
+                r = b.values[row - b.row]
+                return r[col - b.col] if col - b.col < len(r) else None
+        return None
+
+
+@dataclass
+class RenderModel:
+    sheets: list[SheetRender]
+    colours: dict[str, str] = field(default_factory=dict)
+
+    def sheet(self, name: str) -> SheetRender:
+        return next(s for s in self.sheets if s.name == name)
+
+
+def number_format(unit: str, decimals: int, signed: bool = False) -> str:
+    """Excel number format for a unit at ``decimals`` places (``0.0%``, ``#,##0``)."""
+    digits = "0" + ("." + "0" * decimals if decimals > 0 else "")
+    if unit == "%":
+        body = digits + "%"
+    elif unit == "rate per 10,000":
+        body = digits
+    else:
+        body = "#,##" + digits
+    return f"+{body};-{body};{body}" if signed else body
+
+
+def stamp_text(report: Report) -> str:
+    s = report.stamp
+    parts = [s.organisation or "Organisation not set"]
+    if s.reporting_period is not None:
+        parts.append(f"Reporting period {long_label(s.reporting_period)}")
+    if s.data_as_at:
+        parts.append(f"Data as at {s.data_as_at}")
+    parts.append(f"Refreshed {s.refreshed.replace('T', ' ')}")
+    parts.append(f"kpi-dashboard {s.engine_version}")
+    parts.append(f"template {s.template_version or 'unknown'}")
+    return " | ".join(parts)
+
+
+def _title_rows(report: Report, title: str, width: int) -> tuple[list[list[Any]], list[list[str | None]]]:
+    pad = [None] * (width - 2)
+    values = [[TITLE, title, *pad], [STAMP, stamp_text(report), *pad], [BLANK, None, *pad]]
+    return values, [[None] * width for _ in values]
+
+
+def _short_missing(reason: str | None) -> str | None:
+    if reason is None:
+        return None
+    if reason == "No data":
+        return None
+    return MISSING_SHORT.get(reason, reason.split(" (")[0].lower())
+
+
+def _direction(r: IndicatorResult) -> str | None:
+    if r.direction is None:
+        return None
+    if r.direction == "no change":
+        return f"{ARROWS['flat']} no change"
+    up = (r.direction == "improving") == (r.polarity == "BIB")
+    return f"{ARROWS['up' if up else 'down']} {r.direction}"
+
+
+def _notes(r: IndicatorResult) -> str | None:
+    notes = []
+    if r.outturn is None:
+        notes.append(r.outturn_missing_reason or "No data")
+    if r.stale and r.period is not None:
+        notes.append(f"latest is {label(r.period)}")
+    if r.small_denominator and r.numerator is not None and r.denominator is not None:
+        notes.append(f"small number: {format_number(r.numerator, 0)} of {format_number(r.denominator, 0)}")
+    if r.rag is None and r.rag_reason and r.rag_reason not in notes:
+        notes.append(r.rag_reason)
+    return "; ".join(notes) or None
+
+
+def comparators(report: Report) -> list[str]:
+    seen: dict[str, None] = {}
+    for r in report.indicators:
+        for b in r.benchmarks:
+            seen.setdefault(b.comparator, None)
+    return list(seen) or list(DEFAULT_COMPARATORS)
+
+
+def dashboard_headers(report: Report, months: list[int], plan_label: str, baseline_label: str) -> list[str]:
+    return ["Row", "Ref", "Indicator", "Polarity", *[label(m) for m in months], "Current outturn", "Outturn month",
+            "Current target", "RAG", "Previous RAG", "Direction", "6 months", "Year to date", plan_label,
+            "Forecast at plan date", "On track for plan", "Change needed per month", baseline_label,
+            "Change since baseline", *comparators(report), "Owner", "RAG methodology", "Notes"]
+
+
+def render_dashboard(report: Report, months_shown: int = 12, plan_label: str | None = None,
+                     baseline_label: str | None = None) -> SheetRender:
+    reporting = report.stamp.reporting_period
+    months = list(range(reporting - months_shown + 1, reporting + 1)) if reporting is not None else []
+    headers = dashboard_headers(report, months, plan_label or "Plan target", baseline_label or "Baseline")
+    width = len(headers)
+    values, formats = _title_rows(report, f"{report.stamp.organisation or ''} Improvement board dashboard".strip(), width)
+    values.append([HEADER, *headers[1:]])
+    formats.append([None] * width)
+    names = comparators(report)
+    section = object()
+    for r in report.indicators:
+        if r.section != section:
+            section = r.section
+            values.append([SECTION, r.section or "Other indicators", *[None] * (width - 2)])
+            formats.append([None] * width)
+        values.append(_dashboard_row(r, months, names))
+        formats.append(_dashboard_formats(r, len(months), len(names)))
+    return SheetRender(DASHBOARD, [Block(1, 1, values, formats)])
+
+
+def _dashboard_row(r: IndicatorResult, months: list[int], names: list[str]) -> list[Any]:
+    by_month = {p.period: p for p in r.series}
+    series = []
+    for m in months:
+        p = by_month.get(m)
+        series.append(None if p is None else p.value if p.value is not None else _short_missing(p.missing_reason))
+    six = r.six_month_cumulative if r.aggregation == "flow" and r.six_month_cumulative is not None else r.six_month_average
+    bench = {b.comparator: b.value for b in r.benchmarks}
+    on_track = None if r.will_meet_plan_target is None else ("Yes" if r.will_meet_plan_target else "No")
+    period = None
+    if r.period is not None:
+        period = label(r.period) + (" (stale)" if r.stale else "")
+    return [ROW, r.ref, r.title, r.polarity, *series, r.outturn, period, r.current_target, r.rag, r.previous_rag,
+            _direction(r), six, r.year_to_date, r.plan_target, r.forecast_at_plan, on_track,
+            r.required_change_per_month, r.baseline, r.change_since_baseline, *[bench.get(n) for n in names],
+            r.owner, r.methodology, _notes(r)]
+
+
+def _dashboard_formats(r: IndicatorResult, n_months: int, n_comparators: int) -> list[str | None]:
+    f = number_format(r.unit, r.decimals)
+    signed = number_format(r.unit, r.decimals, signed=True)
+    rolling = f if r.measure != "value" or r.aggregation == "snapshot" else number_format(r.unit, max(r.decimals, 1))
+    return [None, None, None, None, *[f] * n_months, f, None, f, None, None, None, rolling, f, f, f, None,
+            number_format(r.unit, r.decimals + 1, signed=True), f, signed, *[f] * n_comparators, None, None, None]
+
+
+def _position(r: IndicatorResult) -> Any:
+    return r.outturn if r.outturn is not None else (r.rag_reason or "No data")
+
+
+def _benchmark_text(r: IndicatorResult) -> str | None:
+    parts = []
+    for b in r.benchmarks:
+        if b.value is None:
+            continue
+        year = f" ({b.year})" if b.year else ""
+        parts.append(f"{b.comparator}{year}: {format_number(b.value, r.decimals, r.unit == '%')}")
+    return "; ".join(parts) or None
+
+
+def _comment_text(r: IndicatorResult) -> str | None:
+    parts = [t for t in (r.comment, r.improvement_activity and f"Improvement activity: {r.improvement_activity}",
+                         r.next_steps and f"Next steps: {r.next_steps}") if t]
+    return "\n".join(parts) or None
+
+
+SUMMARY_WIDTH = 8
+
+
+def render_summary(report: Report) -> SheetRender:
+    values, formats = _title_rows(report, f"{report.stamp.organisation or ''} Performance summary".strip(), SUMMARY_WIDTH)
+    pad = [None] * (SUMMARY_WIDTH - 3)
+    values.append([HEADER, "Status", "Measures", *pad])
+    formats.append([None] * SUMMARY_WIDTH)
+    labels = {"Green": "Green", "Amber": "Amber", "Red": "Red", "No data": "Measures where data is currently unavailable",
+              "No target": "Measures where no target has been set",
+              "Not due": "Annual measures whose data is not yet due", "Context": "Context measures (not rated)"}
+    for key, count in report.summary.items():
+        values.append([ROW, labels[key], count, *pad])
+        formats.append([None, None, "0", *[None] * len(pad)])
+    values.append([ROW, "Total measures", sum(report.summary.values()), *pad])
+    formats.append([None, None, "0", *[None] * len(pad)])
+    by_ref = {r.ref: r for r in report.indicators}
+    for heading, refs in (("Key areas of good performance", report.good),
+                          ("Areas of lower than expected performance (Red or Amber)", report.exceptions)):
+        values.append([BLANK, *[None] * (SUMMARY_WIDTH - 1)])
+        formats.append([None] * SUMMARY_WIDTH)
+        values.append([SECTION, heading, *[None] * (SUMMARY_WIDTH - 2)])
+        formats.append([None] * SUMMARY_WIDTH)
+        values.append([HEADER, "Ref", "Measure", "Target", "Current position", "RAG", "Benchmarking", "Comments"])
+        formats.append([None] * SUMMARY_WIDTH)
+        if not refs:
+            values.append([ROW, None, "None this period", None, None, None, None, None])
+            formats.append([None] * SUMMARY_WIDTH)
+        for ref in refs:
+            r = by_ref[ref]
+            f = number_format(r.unit, r.decimals)
+            values.append([ROW, r.ref, r.title, r.current_target, _position(r), r.rag, _benchmark_text(r), _comment_text(r)])
+            formats.append([None, None, None, f, f, None, None, None])
+    return SheetRender(SUMMARY, [Block(1, 1, values, formats)])
+
+
+VALIDATION_WIDTH = 7
+
+
+def _quote(sheet: str) -> str:
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def render_validation(report: Report) -> SheetRender:
+    values, formats = _title_rows(report, "Validation: problems found in the input sheets", VALIDATION_WIDTH)
+    values.append([HEADER, "Severity", "Sheet", "Cell", "Ref", "Reason", "What to do"])
+    formats.append([None] * VALIDATION_WIDTH)
+    links = []
+    order = sorted(report.issues, key=lambda i: (i.severity.value != "error",))
+    for issue in order:
+        values.append([ROW, issue.severity.value.capitalize(), issue.sheet, issue.cell, issue.ref, issue.code.value, issue.message])
+        formats.append([None] * VALIDATION_WIDTH)
+        if issue.cell:
+            links.append(Link(len(values), 4, f"{_quote(issue.sheet)}!{issue.cell}"))
+    if not order:
+        values.append([ROW, None, None, None, None, None, "No problems found."])
+        formats.append([None] * VALIDATION_WIDTH)
+    return SheetRender(VALIDATION, [Block(1, 1, values, formats)], links)
+
+
+def render(report: Report, months_shown: int = 12, plan_label: str | None = None, baseline_label: str | None = None,
+           colours: dict[str, str] | None = None) -> RenderModel:
+    """The output sheets for a report."""
+    return RenderModel([render_summary(report), render_dashboard(report, months_shown, plan_label, baseline_label),
+                        render_validation(report)], dict(colours or {}))
+
+
+def default_dashboard_headers(months_shown: int = 12, reporting_period: int | None = None) -> list[str]:
+    """The Dashboard's header row for a template (no results yet): what the template styles."""
+    from .periods import month as make_month
+    from .results import Stamp
+
+    reporting = reporting_period if reporting_period is not None else make_month(2025, 3)
+    empty = Report(Stamp(None, reporting, None, "", "", None), [], [])
+    months = list(range(reporting - months_shown + 1, reporting + 1))
+    return dashboard_headers(empty, months, "Plan target", "Baseline")
