@@ -62,5 +62,82 @@ def validate(workbook: Path, as_json: bool) -> None:
     sys.exit(EXIT_DATA_ERRORS if errors else EXIT_OK)
 
 
+@main.command()
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Where to write the filled workbook (may be WORKBOOK itself).")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the results as JSON to this file.")
+@click.option("--strict", is_flag=True, help="Write nothing when there is any error.")
+def fill(workbook: Path, output: Path, json_path: Path | None, strict: bool) -> None:
+    """Compute WORKBOOK's dashboard and write its output sheets (Summary, Dashboard, Validation).
+
+    Input sheets are copied unchanged. A bad data cell becomes a missing value and a bad indicator
+    is left out; both are listed on the Validation sheet. Exit status 0 when there are no errors,
+    1 when there are (the output is still written unless --strict), 2 when WORKBOOK cannot be read.
+    """
+    from .fill import fill_workbook
+    from .workbook_reader import WorkbookError
+
+    try:
+        result = fill_workbook(workbook, output, strict=strict, json_out=json_path)
+    except WorkbookError as err:
+        click.echo(f"Error: {err}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    except OSError as err:
+        click.echo(f"Error: cannot write {output}: {err.strerror or err}. Close it in Excel, or choose another "
+                   "folder; nothing was changed.", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    report = result.report
+    errors = len(report.errors)
+    warnings = len(report.issues) - errors
+    for note in result.notes:
+        click.echo(f"Note: {note}", err=True)
+    counts = ", ".join(f"{n} {k}" for k, n in report.summary.items() if n)
+    if result.written:
+        click.echo(f"{output}: {len(report.indicators)} indicators ({counts}); {errors} error{'s' * (errors != 1)}, "
+                   f"{warnings} warning{'s' * (warnings != 1)} (see the Validation sheet).")
+    else:
+        click.echo(f"Nothing written: {errors} error{'s' * (errors != 1)} with --strict. "
+                   f"Run 'kpi-dashboard validate {workbook}' to list them.")
+    sys.exit(EXIT_DATA_ERRORS if errors else EXIT_OK)
+
+
+@main.command()
+@click.argument("workbooks", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--outdir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for the filled workbooks (same file names as the inputs).")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Workbooks filled at once (default: one per core).")
+@click.option("--strict", is_flag=True, help="Write nothing for a workbook that has any error.")
+def batch(workbooks: tuple[Path, ...], outdir: Path, jobs: int | None, strict: bool) -> None:
+    """Fill many WORKBOOKS (one per authority or per month) into OUTDIR, in parallel.
+
+    Shows a progress bar, one line per workbook that failed or has errors, and a summary. A
+    workbook that cannot be read never stops the others. Exit status 1 when any workbook has
+    errors or was not filled.
+    """
+    from tqdm import tqdm
+
+    from .batch import run_batch
+
+    problems = []
+    with tqdm(total=len(workbooks), unit="workbook", file=sys.stderr, disable=None, leave=False) as bar:
+        def done(outcome):
+            bar.update(1)
+            if not outcome.ok:
+                where = "" if outcome.message.startswith(str(outcome.source)) else f"{outcome.source}: "
+                line = f"{outcome.status.upper()}: {where}{outcome.message}"
+                problems.append(line)
+                bar.write(line, file=sys.stderr)
+
+        outcomes = run_batch(list(workbooks), outdir, jobs=jobs, strict=strict, on_done=done)
+    filled = sum(1 for o in outcomes if o.output is not None)
+    with_errors = sum(1 for o in outcomes if o.status == "filled with errors")
+    failed = sum(1 for o in outcomes if o.status == "failed")
+    click.echo(f"{len(outcomes)} workbooks: {filled} filled ({with_errors} with errors), {failed} failed. "
+               f"Output in {outdir}.")
+    sys.exit(EXIT_DATA_ERRORS if with_errors or failed else EXIT_OK)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -83,10 +83,9 @@ def _benchmarks(ind: Indicator, rows: list[BenchmarkInput], outturn: float | Non
     return [BenchmarkResult(b.comparator, b.value, b.year, _better(ind, outturn, b.value), b.missing) for b in latest.values()]
 
 
-def _teams(ind: Indicator, series: Series, period: Month | None, settings: Settings, milestones: list[Milestone], authority_target: float | None) -> list[TeamResult]:
+def _teams(ind: Indicator, series: Series, period: Month, settings: Settings, milestones: list[Milestone],
+           authority_target: float | None) -> list[TeamResult]:
     out = []
-    if period is None:
-        return out
     for team in sorted(series.teams):
         f = series.teams[team].get(period)
         target = target_for(ind, settings, milestones, period, team)
@@ -119,9 +118,9 @@ def evaluate_indicator(ind: Indicator, inputs: Inputs, points_by_ref: Mapping, m
     previous_rag = None
     if previous is not None and previous_period is not None:
         previous_rag, _ = rate(ind, previous, target_for(ind, settings, milestones, previous_period), settings.default_tolerance)
-    end = period if period is not None else reporting - ind.lag
-    rolling = six_months(ind, series, end)
-    ytd = year_to_date(ind, series, end, settings.year_start_month)
+    due = reporting - ind.lag
+    rolling = six_months(ind, series, due)
+    ytd = year_to_date(ind, series, due, settings.year_start_month)
     fc = will_meet = needed = None
     plan_period = settings.plan_target_period
     if ind.plan_target is not None and plan_period is not None and period is not None and outturn is not None and plan_period > period:
@@ -145,10 +144,10 @@ def evaluate_indicator(ind: Indicator, inputs: Inputs, points_by_ref: Mapping, m
     return IndicatorResult(
         ref=ind.ref, title=ind.title, section=ind.section, polarity=ind.polarity, unit=ind.unit, decimals=ind.decimals,
         measure=ind.measure, frequency=ind.frequency, aggregation=ind.aggregation, owner=ind.owner,
-        period=period, outturn=outturn, outturn_missing_reason=None if outturn is not None else missing,
+        period=period, outturn=outturn, outturn_missing_reason=missing,
         numerator=figure.numerator if figure else None, denominator=figure.denominator if figure else None,
         small_denominator=small, stale=stale, series=shown,
-        teams=_teams(ind, series, period, settings, milestones, current_target),
+        teams=_teams(ind, series, period if period is not None else due, settings, milestones, current_target),
         six_month_cumulative=rolling.cumulative, six_month_average=rolling.average,
         six_month_numerator=rolling.numerator, six_month_denominator=rolling.denominator,
         six_month_missing_reason=rolling.missing if rolling.cumulative is None or rolling.average is None else None,

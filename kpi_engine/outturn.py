@@ -3,7 +3,8 @@
 Team rows are aggregated by summing numerators and denominators, never by averaging
 percentages. An authority row (blank Team) wins over the sum of its teams, which may leave some
 cases out. When a team's figure is missing, the authority total is missing too, with the reason:
-summing the rest would understate it.
+summing the rest would understate it. A team with no row for a month it had rows for in other
+months counts as missing ("No data (North)").
 """
 from __future__ import annotations
 
@@ -91,11 +92,11 @@ def build_series(indicator: Indicator, points: Iterable[Point]) -> Series:
             team_months[m][team] = f
     for m in set(own) | set(team_months):
         mine = own.get(m)
-        if mine is not None and mine.value is not None:
-            authority[m] = mine
-        elif m in team_months:
-            summed = sum_teams(indicator, m, team_months[m])
-            authority[m] = summed if summed.value is not None or mine is None else mine
-        else:
-            authority[m] = mine  # type: ignore[assignment]
+        if mine is not None:
+            authority[m] = mine  # an authority row wins, even when it is missing (it keeps its reason)
+            continue
+        teams = team_months[m]
+        for team in by_team:
+            teams.setdefault(team, Figure(m, None, missing=NO_DATA))
+        authority[m] = sum_teams(indicator, m, teams)
     return Series(authority, dict(by_team))

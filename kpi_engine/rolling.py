@@ -1,4 +1,5 @@
-"""Rolling figures: six months ending at the outturn month, and year to date.
+"""Rolling figures: the six calendar months ending at the month due (reporting period less lag),
+and year to date.
 
 Flow measures accumulate counts: cumulative = sum of numerators over sum of denominators, and the
 six-month average = mean monthly numerator over mean monthly denominator (as seed 002 prints

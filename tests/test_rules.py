@@ -279,9 +279,14 @@ def test_annual_before_its_due_month_with_no_figure_this_year_is_not_due():
     assert r.outturn == 0.65 and r.period == M("2024-03")
 
 
-def test_annual_after_its_due_month_is_rated_even_without_a_new_figure():
-    r = _annual("2024-10", [("K1", "2024-03", None, None, 0.65)])
-    assert (r.rag, r.rag_reason) == ("Green", None)
+@pytest.mark.parametrize("reporting", ["2024-09", "2024-10"])
+def test_annual_from_its_due_month_is_rated_even_without_a_new_figure(reporting):
+    r = _annual(reporting, [("K1", "2024-03", None, None, 0.65)])
+    assert (r.rag, r.rag_reason, r.stale) == ("Green", None, False)
+
+
+def test_annual_the_month_before_it_is_due_is_still_not_due():
+    assert _annual("2024-08", [("K1", "2024-03", None, None, 0.65)]).rag_reason == "Not due"
 
 
 def test_annual_figure_arriving_early_is_rated():
@@ -317,9 +322,6 @@ def test_one_team_suppressed_leaves_the_authority_missing_with_the_team_named():
     assert r.series[-1].missing_reason == "Suppressed (c) (B)"
 
 
-@pytest.mark.xfail(strict=True, reason="evaluate._teams returns [] whenever the authority has no outturn period, so when "
-                   "the only month's authority total is missing because one team is suppressed, the teams that do have "
-                   "figures (A 90%, C 50%) are not shown at all")
 def test_one_team_suppressed_still_shows_the_other_teams():
     points = [TEAMS[0], ("K1", "2024-06", "c", "c", None, "B"), TEAMS[2]]
     r = result(workbook("2024-06", [pct(rule="tolerance", target=0.8)], points))
@@ -328,10 +330,6 @@ def test_one_team_suppressed_still_shows_the_other_teams():
     assert by_team["B"].outturn is None and by_team["B"].missing_reason == "Suppressed (c)"
 
 
-@pytest.mark.xfail(strict=True, reason="outturn.build_series sums only the teams that have a row in the month, so a team "
-                   "with no row at all (C, present in May) is silently left out: June's authority outturn is A+B = "
-                   "75/90 = 83.3%, not stale, while the teams list shows C as 'No data'; it should be missing "
-                   "('No data (C)') and fall back to May's 80/100, stale")
 def test_a_team_with_no_row_this_month_leaves_the_authority_missing():
     may = [("K1", "2024-05", n, d, None, t) for (_, _, n, d, _, t) in TEAMS]
     r = result(workbook("2024-06", [pct()], may + TEAMS[:2]))
@@ -357,8 +355,9 @@ def test_team_rated_against_its_own_milestone():
 
 
 def test_team_with_a_small_denominator_is_flagged():
-    r = result(workbook("2024-06", [pct()], [("K1", "2024-06", 45, 50, None, "A"), ("K1", "2024-06", 2, 3, None, "B")]))
-    assert [(t.team, t.small_denominator) for t in r.teams] == [("A", False), ("B", True)]
+    points = [("K1", "2024-06", 45, 50, None, "A"), ("K1", "2024-06", 2, 3, None, "B"), ("K1", "2024-06", 9, 10, None, "C")]
+    r = result(workbook("2024-06", [pct()], points))
+    assert [(t.team, t.small_denominator) for t in r.teams] == [("A", False), ("B", True), ("C", False)]
 
 
 # --- Plan target trajectory ------------------------------------------------------------------------

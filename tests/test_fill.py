@@ -1,0 +1,169 @@
+"""The headless fill: output sheets written, inputs untouched, written whole or not at all."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import jsonschema
+import openpyxl
+import pytest
+import seed_003
+from click.testing import CliRunner
+from test_cli import save
+
+from kpi_engine.batch import run_batch
+from kpi_engine.cli import main
+from kpi_engine.fill import fill_workbook
+from kpi_engine.schema import load
+
+WHEN = dt.datetime(2017, 12, 4, 9, 30)
+INPUTS = ("Settings", "Indicators", "Data", "Commentary")
+
+
+@pytest.fixture()
+def seed_book(tmp_path):
+    return save(tmp_path / "seed.xlsx", seed_003.SHEETS)
+
+
+def cells(ws):
+    return {(c.row, c.column): (c.value, c.number_format, c.data_type) for row in ws.iter_rows() for c in row
+            if c.value is not None}
+
+
+def dashboard_row(ws, ref):
+    for row in ws.iter_rows(min_row=5):
+        if row[1].value == ref:
+            return {ws.cell(4, c.column).value: c for c in row}
+    raise KeyError(ref)
+
+
+def test_dashboard_cells_words_and_formats(seed_book, tmp_path):
+    out = tmp_path / "out.xlsx"
+    result = fill_workbook(seed_book, out, refreshed=WHEN)
+    assert result.written and result.errors == 8
+    ws = openpyxl.load_workbook(out)["Dashboard"]
+    fd3 = dashboard_row(ws, "FD 3")
+    assert fd3["Current outturn"].value == pytest.approx(0.82) and fd3["Current outturn"].number_format == "0%"
+    assert fd3["RAG"].value == "Red" and fd3["Previous RAG"].value == "Amber"  # Oct-17 86% against 85%-89% Amber
+    assert fd3["Direction"].value == "\u25bc declining"
+    assert fd3["RAG methodology"].value == "90% or above Green, 85%-89% Amber, 84% and below Red"
+    amt = dashboard_row(ws, "AMT 2")
+    assert amt["Nov-17"].value == pytest.approx(0.639) and amt["Nov-17"].number_format == "0.0%"
+    w1 = dashboard_row(ws, "W 1")
+    assert w1["RAG"].value == "Amber" and w1["Current outturn"].number_format == "#,##0"
+    assert ws["A4"].value == "header" and ws["B5"].value == "Workforce" and ws["A5"].value == "section"
+    assert "Seed 003 council" in ws["B2"].value and "2017-12-04 09:30" in ws["B2"].value
+
+
+def test_summary_counts_and_exceptions(seed_book, tmp_path):
+    out = tmp_path / "out.xlsx"
+    fill_workbook(seed_book, out, refreshed=WHEN)
+    ws = openpyxl.load_workbook(out)["Summary"]
+    counts = {ws.cell(r, 2).value: ws.cell(r, 3).value for r in range(5, 13)}
+    assert counts["Green"] == 8 and counts["Amber"] == 3 and counts["Red"] == 15 and counts["Total measures"] == 33
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "Areas of lower than expected performance (Red or Amber)" in texts
+    assert any(t.startswith("Improvement activity: Since our inspection in June") for t in texts)  # AMT 2's commentary
+
+
+def test_validation_rows_link_to_their_cells(seed_book, tmp_path):
+    out = tmp_path / "out.xlsx"
+    fill_workbook(seed_book, out, refreshed=WHEN)
+    ws = openpyxl.load_workbook(out)["Validation"]
+    row = next(r for r in ws.iter_rows(min_row=5) if r[3].value == "B23" and r[2].value == "Data")
+    assert row[1].value == "Error" and "79% (6m+)" in row[6].value
+    assert row[3].hyperlink.location == "'Data'!B23"
+
+
+def test_input_sheets_come_out_unchanged_cell_by_cell(seed_book, tmp_path):
+    out = tmp_path / "out.xlsx"
+    fill_workbook(seed_book, out, refreshed=WHEN)
+    before, after = openpyxl.load_workbook(seed_book), openpyxl.load_workbook(out)
+    for name in INPUTS:
+        assert cells(after[name]) == cells(before[name]), name
+
+
+def test_refreshing_twice_gives_the_same_workbook(seed_book, tmp_path):
+    once, twice = tmp_path / "once.xlsx", tmp_path / "twice.xlsx"
+    fill_workbook(seed_book, once, refreshed=WHEN)
+    fill_workbook(once, twice, refreshed=WHEN)
+    a, b = openpyxl.load_workbook(once), openpyxl.load_workbook(twice)
+    assert a.sheetnames == b.sheetnames
+    for name in a.sheetnames:
+        assert cells(a[name]) == cells(b[name]), name
+
+
+def test_output_may_be_the_input_itself(seed_book):
+    before = {n: cells(openpyxl.load_workbook(seed_book)[n]) for n in INPUTS}
+    fill_workbook(seed_book, seed_book, refreshed=WHEN)
+    book = openpyxl.load_workbook(seed_book)
+    assert {n: cells(book[n]) for n in INPUTS} == before
+    assert "Dashboard" in book.sheetnames
+
+
+def test_formula_text_from_inputs_stays_text(tmp_path):
+    sheets = {k: [list(r) for r in v] for k, v in seed_003.SHEETS.items()}
+    sheets["Indicators"][2][1] = "=HYPERLINK(\"http://example.invalid\",\"click\")"
+    src, out = save(tmp_path / "f.xlsx", sheets), tmp_path / "out.xlsx"
+    # openpyxl itself stores an "=" string as a formula; make the input a text cell as Excel would.
+    book = openpyxl.load_workbook(src)
+    book["Indicators"]["B3"].data_type = "s"
+    book.save(src)
+    fill_workbook(src, out, refreshed=WHEN)
+    ws = openpyxl.load_workbook(out)["Dashboard"]
+    cell = dashboard_row(ws, "W 1")["Indicator"]
+    assert cell.value.startswith("=HYPERLINK") and cell.data_type == "s"
+
+
+def test_a_crash_while_saving_leaves_no_output_and_no_temporary_file(seed_book, tmp_path, monkeypatch):
+    out = tmp_path / "out.xlsx"
+    out.write_bytes(b"previous output")
+
+    def broken_save(self, filename):
+        with open(filename, "wb") as f:
+            f.write(b"half a workbook")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(openpyxl.Workbook, "save", broken_save)
+    with pytest.raises(OSError):
+        fill_workbook(seed_book, out, refreshed=WHEN)
+    assert out.read_bytes() == b"previous output"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.xlsx", "seed.xlsx"]
+
+
+def test_json_results_are_written_and_match_the_schema(seed_book, tmp_path):
+    out, js = tmp_path / "out.xlsx", tmp_path / "results.json"
+    fill_workbook(seed_book, out, refreshed=WHEN, json_out=js)
+    document = json.loads(js.read_text("utf-8"))
+    jsonschema.validate(document, load("results"))
+    assert document["stamp"]["refreshed"] == "2017-12-04T09:30:00"
+
+
+def test_cli_fill_exit_statuses_and_strict(seed_book, tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "out.xlsx"
+    result = runner.invoke(main, ["fill", str(seed_book), "-o", str(out)])
+    assert result.exit_code == 1 and out.exists() and "8 errors, 14 warnings" in result.output
+    strict_out = tmp_path / "strict.xlsx"
+    result = runner.invoke(main, ["fill", str(seed_book), "-o", str(strict_out), "--strict"])
+    assert result.exit_code == 1 and not strict_out.exists() and "Nothing written" in result.output
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"not a zip")
+    result = runner.invoke(main, ["fill", str(bad), "-o", str(tmp_path / "x.xlsx")])
+    assert result.exit_code == 2 and "Traceback" not in result.output and not (tmp_path / "x.xlsx").exists()
+
+
+def test_batch_fills_the_good_ones_and_reports_the_bad(seed_book, tmp_path):
+    other = tmp_path / "other"
+    other.mkdir()
+    second = save(other / "second.xlsx", seed_003.SHEETS)
+    corrupt = tmp_path / "corrupt.xlsx"
+    corrupt.write_bytes(b"PK\x03\x04 truncated")
+    outdir = tmp_path / "filled"
+    outcomes = run_batch([seed_book, corrupt, second], outdir, jobs=2)
+    assert [o.status for o in outcomes] == ["filled with errors", "failed", "filled with errors"]
+    assert "corrupt.xlsx" in outcomes[1].message
+    assert sorted(p.name for p in outdir.iterdir()) == ["second.xlsx", "seed.xlsx"]
+    result = CliRunner().invoke(main, ["batch", str(seed_book), str(corrupt), "-o", str(tmp_path / "o2"), "--jobs", "1"])
+    assert result.exit_code == 1
+    assert "2 workbooks: 1 filled (1 with errors), 1 failed." in result.output
