@@ -52,7 +52,10 @@ def read_number(value: Any) -> float | str | None:
             return value
         raise CellError(Code.NOT_A_NUMBER, "is not a finite number")
     if t is int:
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:
+            raise CellError(Code.NOT_A_NUMBER, "is too large a number") from None
     if t is bool:
         raise CellError(Code.NOT_A_NUMBER, "is TRUE/FALSE, not a number")
     if t is str:
@@ -67,6 +70,8 @@ def read_number(value: Any) -> float | str | None:
         body = body.replace("\u2212", "-")
         if body and _NUMBER.match(body) and any(ch.isdigit() for ch in body):
             number = float(body.replace(",", ""))
+            if not math.isfinite(number):
+                raise CellError(Code.NOT_A_NUMBER, "is too large a number")
             return number / 100 if percent else number
         raise CellError(Code.NOT_A_NUMBER, "is not a number")
     if isinstance(value, (_dt.date, _dt.datetime, _dt.time)):

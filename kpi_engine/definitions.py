@@ -14,7 +14,7 @@ from .cells import show
 from .issues import Code, IssueLog
 from .methodology import Methodology, MethodologyError, describe, parse_methodology
 from .model import Indicator, Settings, Tolerance
-from .periods import label
+from .periods import from_iso, label
 from .rag import GREEN, rate_bands
 from .rounding import displayed
 from .sheets import INVALID, Record
@@ -87,9 +87,7 @@ def build_indicator(record: Record, sheet: str, settings: Settings, log: IssueLo
         plan_target=_number(v.get("Plan target")),
     )
     if v.get("Baseline period"):
-        from .inputs import month_of
-
-        ind.baseline_period = month_of(v["Baseline period"])
+        ind.baseline_period = from_iso(v["Baseline period"])
     _read_methodology(ind, record, sheet, log)
     _decide_direction(ind, record, sheet, log)
     _decide_rule(ind, v.get("RAG rule"), record, sheet, log)

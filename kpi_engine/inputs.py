@@ -15,23 +15,9 @@ from .issues import Code, IssueLog, column_letter
 from .missing import INVALID as INVALID_REASON
 from .missing import reason_for
 from .model import Benchmark, Comment, Indicator, Inputs, Milestone, Point, Settings
-from .periods import Month, label, parse_month
+from .periods import Month, from_iso, label
 from .schema import sheet_schema
 from .sheets import INVALID, Grid, Table, normalise, read_table, read_value
-
-_ISO_CACHE: dict[str, Month] = {}
-OPTIONAL_SHEETS = ("Settings", "Targets", "Benchmarks", "Commentary")
-
-
-def month_of(iso_text: str) -> Month:
-    try:
-        return _ISO_CACHE[iso_text]
-    except KeyError:
-        m = parse_month(iso_text)
-        assert m is not None
-        _ISO_CACHE[iso_text] = m
-        return m
-
 
 def find_sheets(sheets: Mapping[str, Grid]) -> dict[str, str]:
     """Canonical sheet name -> the workbook's own name for it (matched ignoring case and spaces)."""
@@ -73,12 +59,12 @@ def read_settings(grid: Grid, sheet: str, log: IssueLog) -> Settings:
             values[column.name] = value
     settings.organisation = values.get("Organisation")
     if "Reporting period" in values:
-        settings.reporting_period = month_of(values["Reporting period"])
+        settings.reporting_period = from_iso(values["Reporting period"])
     settings.data_as_at = values.get("Data as at")
     settings.year_start_month = values.get("Year start month", 4)
     settings.plan_target_label = values.get("Plan target label")
     if "Plan target period" in values:
-        settings.plan_target_period = month_of(values["Plan target period"])
+        settings.plan_target_period = from_iso(values["Plan target period"])
     settings.baseline_label = values.get("Baseline label")
     settings.default_tolerance = values.get("Default amber tolerance", 0.1)
     settings.months_shown = values.get("Months shown", 12)
@@ -135,7 +121,7 @@ def _read_points(table: Table, indicators: dict[str, Indicator], known_refs: set
                 log.error(sheet, record.cell("Ref"), Code.UNKNOWN_REF,
                           f"Ref '{ref}' is not on the Indicators sheet. Correct the Ref, or add the indicator there.", ref)
             continue
-        period = month_of(period_text)
+        period = from_iso(period_text)
         team = values.get("Team")
         if team == INVALID:
             continue
@@ -209,7 +195,7 @@ def _read_milestones(table: Table, indicators: dict[str, Indicator], known: set[
             log.error(table.sheet, record.cell("Target"), Code.PERCENT_WITHOUT_SIGN, percent_hint("Target", target), ref)
             continue
         team = record.get("Team")
-        out.append(Milestone(ref, month_of(period), target, None if team == INVALID else team))
+        out.append(Milestone(ref, from_iso(period), target, None if team == INVALID else team))
     return out
 
 
@@ -246,7 +232,7 @@ def _read_comments(table: Table, known: set[str], log: IssueLog) -> list[Comment
             continue
         texts = [record.get(n) for n in ("Comment", "Improvement activity", "Next steps")]
         texts = [None if t == INVALID else t for t in texts]
-        out.append(Comment(ref, month_of(period), *texts))
+        out.append(Comment(ref, from_iso(period), *texts))
     return out
 
 
@@ -275,7 +261,7 @@ def read_inputs(sheets: Mapping[str, Grid]) -> Inputs:
     if "Data" in names:
         table = read_table(names["Data"], sheets[names["Data"]], sheet_schema("Data"), log, allow_wide=True)
         if settings.reporting_period is None:
-            periods = [month_of(r.values["Period"]) for r in table.records if r.values.get("Period") not in (None, INVALID)]
+            periods = [from_iso(r.values["Period"]) for r in table.records if r.values.get("Period") not in (None, INVALID)]
             if periods:
                 settings.reporting_period = max(periods)
                 log.warning(names.get("Settings", "Settings"), None, Code.NO_REPORTING_PERIOD,

@@ -70,12 +70,22 @@ def _two_digit_year(y: int) -> int:
     return 2000 + y if y < 70 else 1900 + y
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+
+
 def parse_month(value: object) -> Month | None:
-    """Read a month from a cell value, or ``None`` when it is not one.
+    """Read a month from a cell value, or ``None`` when it is not one (or outside 1900-2200).
 
     A date anywhere in a month means that month (month-end dates are common). Whole numbers in
     Excel's serial range (1982-2173) are dates that lost their format on the way in.
     """
+    m = _parse_month(value)
+    if m is None or not FIRST_YEAR <= m // 12 <= LAST_YEAR:
+        return None
+    return m
+
+
+def _parse_month(value: object) -> Month | None:
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, _dt.datetime):
@@ -114,6 +124,19 @@ def parse_month(value: object) -> Month | None:
         if 1 <= mo <= 12 and 1 <= d <= 31:
             return y * 12 + mo - 1
     return None
+
+
+_FROM_ISO: dict[str, Month] = {}
+
+
+def from_iso(text: str) -> Month:
+    """The month of a ``YYYY-MM`` text already checked by the schema (cached: Data has many rows)."""
+    try:
+        return _FROM_ISO[text]
+    except KeyError:
+        m = int(text[:4]) * 12 + int(text[5:7]) - 1
+        _FROM_ISO[text] = m
+        return m
 
 
 def parse_month_of_year(value: object) -> int | None:

@@ -2,10 +2,12 @@
 
 The engine decides everything an officer reads; the writers (openpyxl for the headless fill,
 xlwings inside Excel) only place it, so every route gives the same sheets. Each sheet is a few
-2-D blocks of values and number formats (one write per block is cheap on every Excel client)
-plus in-workbook links. The look (fonts, fills, borders, RAG colours) belongs to the template:
-its conditional formats key on the RAG words and on column A, a hidden column that says what
-each row is (title, stamp, header, section, indicator).
+2-D blocks of values (one write per block is cheap on every Excel client)
+plus in-workbook links. The look (fonts, fills, borders, RAG colours and number formats) belongs
+to the template: its conditional formats key on the RAG words, on column A, a hidden column that
+says what each row is (title, stamp, header, section, indicator), and on column B, a hidden
+column holding each row's format key. No route writes number formats cell by cell: the cheapest
+Excel clients cannot, and every route must give the same sheets.
 """
 from __future__ import annotations
 
@@ -23,6 +25,12 @@ DEFAULT_COMPARATORS = ("Statistical neighbours", "Region", "England")
 
 # Row kinds, in the hidden column A; the template's conditional formats key on them.
 TITLE, STAMP, HEADER, SECTION, ROW, BLANK = "title", "stamp", "header", "section", "indicator", ""
+# On Summary and Dashboard, hidden column B holds the row's format key ("%|1": unit and decimals):
+# the template's conditional formats give the row's number cells their number format from it,
+# so an Excel client that cannot set number formats cell by cell still shows 63.9%.
+FORMAT_COLUMN_HEADER = "Format"
+UNITS = ("%", "number", "rate per 10,000", "days", "weeks")
+MAX_DECIMALS = 3
 
 MISSING_SHORT = {
     "Suppressed (c)": "c", "Not available (x)": "x", "Not applicable (z)": "z", "Rounds to zero (k)": "k",
@@ -34,12 +42,11 @@ ARROWS = {"up": "\u25b2", "down": "\u25bc", "flat": "\u25ba"}
 
 @dataclass
 class Block:
-    """A rectangle of values (and their number formats) whose top-left cell is (row, col), 1-based."""
+    """A rectangle of values whose top-left cell is (row, col), 1-based."""
 
     row: int
     col: int
     values: list[list[Any]]
-    formats: list[list[str | None]] | None = None
 
     @property
     def height(self) -> int:
@@ -103,6 +110,15 @@ def number_format(unit: str, decimals: int, signed: bool = False) -> str:
     return f"+{body};-{body};{body}" if signed else body
 
 
+def format_key(unit: str, decimals: int) -> str:
+    return f"{unit}|{decimals}"
+
+
+def format_keys() -> list[tuple[str, str, int]]:
+    """Every (key, unit, decimals) the template must style."""
+    return [(format_key(u, d), u, d) for u in UNITS for d in range(MAX_DECIMALS + 1)]
+
+
 def stamp_text(report: Report) -> str:
     s = report.stamp
     parts = [s.organisation or "Organisation not set"]
@@ -116,10 +132,9 @@ def stamp_text(report: Report) -> str:
     return " | ".join(parts)
 
 
-def _title_rows(report: Report, title: str, width: int) -> tuple[list[list[Any]], list[list[str | None]]]:
+def _title_rows(report: Report, title: str, width: int) -> list[list[Any]]:
     pad = [None] * (width - 2)
-    values = [[TITLE, title, *pad], [STAMP, stamp_text(report), *pad], [BLANK, None, *pad]]
-    return values, [[None] * width for _ in values]
+    return [[TITLE, title, *pad], [STAMP, stamp_text(report), *pad], [BLANK, None, *pad]]  # B1 and B2
 
 
 def _short_missing(reason: str | None) -> str | None:
@@ -161,7 +176,7 @@ def comparators(report: Report) -> list[str]:
 
 
 def dashboard_headers(report: Report, months: list[int], plan_label: str, baseline_label: str) -> list[str]:
-    return ["Row", "Ref", "Indicator", "Polarity", *[label(m) for m in months], "Current outturn", "Outturn month",
+    return ["Row", FORMAT_COLUMN_HEADER, "Ref", "Indicator", "Polarity", *[label(m) for m in months], "Current outturn", "Outturn month",
             "Current target", "RAG", "Previous RAG", "Direction", "6 months", "Year to date", plan_label,
             "Forecast at plan date", "On track for plan", "Change needed per month", baseline_label,
             "Change since baseline", *comparators(report), "Owner", "RAG methodology", "Notes"]
@@ -173,19 +188,16 @@ def render_dashboard(report: Report, months_shown: int = 12, plan_label: str | N
     months = list(range(reporting - months_shown + 1, reporting + 1)) if reporting is not None else []
     headers = dashboard_headers(report, months, plan_label or "Plan target", baseline_label or "Baseline")
     width = len(headers)
-    values, formats = _title_rows(report, f"{report.stamp.organisation or ''} Improvement board dashboard".strip(), width)
+    values = _title_rows(report, f"{report.stamp.organisation or ''} Improvement board dashboard".strip(), width)
     values.append([HEADER, *headers[1:]])
-    formats.append([None] * width)
     names = comparators(report)
     section = object()
     for r in report.indicators:
         if r.section != section:
             section = r.section
-            values.append([SECTION, r.section or "Other indicators", *[None] * (width - 2)])
-            formats.append([None] * width)
+            values.append([SECTION, None, r.section or "Other indicators", *[None] * (width - 3)])
         values.append(_dashboard_row(r, months, names))
-        formats.append(_dashboard_formats(r, len(months), len(names)))
-    return SheetRender(DASHBOARD, [Block(1, 1, values, formats)])
+    return SheetRender(DASHBOARD, [Block(1, 1, values)])
 
 
 def _dashboard_row(r: IndicatorResult, months: list[int], names: list[str]) -> list[Any]:
@@ -200,18 +212,10 @@ def _dashboard_row(r: IndicatorResult, months: list[int], names: list[str]) -> l
     period = None
     if r.period is not None:
         period = label(r.period) + (" (stale)" if r.stale else "")
-    return [ROW, r.ref, r.title, r.polarity, *series, r.outturn, period, r.current_target, r.rag, r.previous_rag,
+    return [ROW, format_key(r.unit, min(r.decimals, MAX_DECIMALS)), r.ref, r.title, r.polarity, *series, r.outturn, period, r.current_target, r.rag, r.previous_rag,
             _direction(r), six, r.year_to_date, r.plan_target, r.forecast_at_plan, on_track,
             r.required_change_per_month, r.baseline, r.change_since_baseline, *[bench.get(n) for n in names],
             r.owner, r.methodology, _notes(r)]
-
-
-def _dashboard_formats(r: IndicatorResult, n_months: int, n_comparators: int) -> list[str | None]:
-    f = number_format(r.unit, r.decimals)
-    signed = number_format(r.unit, r.decimals, signed=True)
-    rolling = f if r.measure != "value" or r.aggregation == "snapshot" else number_format(r.unit, max(r.decimals, 1))
-    return [None, None, None, None, *[f] * n_months, f, None, f, None, None, None, rolling, f, f, f, None,
-            number_format(r.unit, r.decimals + 1, signed=True), f, signed, *[f] * n_comparators, None, None, None]
 
 
 def _position(r: IndicatorResult) -> Any:
@@ -234,40 +238,33 @@ def _comment_text(r: IndicatorResult) -> str | None:
     return "\n".join(parts) or None
 
 
-SUMMARY_WIDTH = 8
+SUMMARY_WIDTH = 9
 
 
 def render_summary(report: Report) -> SheetRender:
-    values, formats = _title_rows(report, f"{report.stamp.organisation or ''} Performance summary".strip(), SUMMARY_WIDTH)
+    values = _title_rows(report, f"{report.stamp.organisation or ''} Performance summary".strip(), SUMMARY_WIDTH)
     pad = [None] * (SUMMARY_WIDTH - 3)
-    values.append([HEADER, "Status", "Measures", *pad])
-    formats.append([None] * SUMMARY_WIDTH)
+    values.append([HEADER, FORMAT_COLUMN_HEADER, "Status", "Measures", *pad[1:]])
     labels = {"Green": "Green", "Amber": "Amber", "Red": "Red", "No data": "Measures where data is currently unavailable",
               "No target": "Measures where no target has been set",
               "Not due": "Annual measures whose data is not yet due", "Context": "Context measures (not rated)"}
     for key, count in report.summary.items():
-        values.append([ROW, labels[key], count, *pad])
-        formats.append([None, None, "0", *[None] * len(pad)])
-    values.append([ROW, "Total measures", sum(report.summary.values()), *pad])
-    formats.append([None, None, "0", *[None] * len(pad)])
+        values.append([ROW, None, labels[key], count, *pad[1:]])
+    values.append([ROW, None, "Total measures", sum(report.summary.values()), *pad[1:]])
     by_ref = {r.ref: r for r in report.indicators}
     for heading, refs in (("Key areas of good performance", report.good),
                           ("Areas of lower than expected performance (Red or Amber)", report.exceptions)):
         values.append([BLANK, *[None] * (SUMMARY_WIDTH - 1)])
-        formats.append([None] * SUMMARY_WIDTH)
-        values.append([SECTION, heading, *[None] * (SUMMARY_WIDTH - 2)])
-        formats.append([None] * SUMMARY_WIDTH)
-        values.append([HEADER, "Ref", "Measure", "Target", "Current position", "RAG", "Benchmarking", "Comments"])
-        formats.append([None] * SUMMARY_WIDTH)
+        values.append([SECTION, None, heading, *[None] * (SUMMARY_WIDTH - 3)])
+        values.append([HEADER, FORMAT_COLUMN_HEADER, "Ref", "Measure", "Target", "Current position", "RAG", "Benchmarking",
+                       "Comments"])
         if not refs:
-            values.append([ROW, None, "None this period", None, None, None, None, None])
-            formats.append([None] * SUMMARY_WIDTH)
+            values.append([ROW, None, None, "None this period", None, None, None, None, None])
         for ref in refs:
             r = by_ref[ref]
-            f = number_format(r.unit, r.decimals)
-            values.append([ROW, r.ref, r.title, r.current_target, _position(r), r.rag, _benchmark_text(r), _comment_text(r)])
-            formats.append([None, None, None, f, f, None, None, None])
-    return SheetRender(SUMMARY, [Block(1, 1, values, formats)])
+            values.append([ROW, format_key(r.unit, min(r.decimals, MAX_DECIMALS)), r.ref, r.title, r.current_target,
+                           _position(r), r.rag, _benchmark_text(r), _comment_text(r)])
+    return SheetRender(SUMMARY, [Block(1, 1, values)])
 
 
 VALIDATION_WIDTH = 7
@@ -278,20 +275,17 @@ def _quote(sheet: str) -> str:
 
 
 def render_validation(report: Report) -> SheetRender:
-    values, formats = _title_rows(report, "Validation: problems found in the input sheets", VALIDATION_WIDTH)
+    values = _title_rows(report, "Validation: problems found in the input sheets", VALIDATION_WIDTH)
     values.append([HEADER, "Severity", "Sheet", "Cell", "Ref", "Reason", "What to do"])
-    formats.append([None] * VALIDATION_WIDTH)
     links = []
     order = sorted(report.issues, key=lambda i: (i.severity.value != "error",))
     for issue in order:
         values.append([ROW, issue.severity.value.capitalize(), issue.sheet, issue.cell, issue.ref, issue.code.value, issue.message])
-        formats.append([None] * VALIDATION_WIDTH)
         if issue.cell:
             links.append(Link(len(values), 4, f"{_quote(issue.sheet)}!{issue.cell}"))
     if not order:
         values.append([ROW, None, None, None, None, None, "No problems found."])
-        formats.append([None] * VALIDATION_WIDTH)
-    return SheetRender(VALIDATION, [Block(1, 1, values, formats)], links)
+    return SheetRender(VALIDATION, [Block(1, 1, values)], links)
 
 
 def render(report: Report, months_shown: int = 12, plan_label: str | None = None, baseline_label: str | None = None,
@@ -310,3 +304,21 @@ def default_dashboard_headers(months_shown: int = 12, reporting_period: int | No
     empty = Report(Stamp(None, reporting, None, "", "", None), [], [])
     months = list(range(reporting - months_shown + 1, reporting + 1))
     return dashboard_headers(empty, months, "Plan target", "Baseline")
+
+
+def dashboard_number_columns(headers: list[str]) -> dict[str, list[int]]:
+    """Dashboard columns (1-based) by how their numbers are formatted from the row's format key:
+    ``plain`` in the unit, ``signed`` with a sign, ``signed+1`` with a sign and one more decimal."""
+    signed = {"Change since baseline"}
+    finer = {"Change needed per month"}
+    text = {"Row", FORMAT_COLUMN_HEADER, "Ref", "Indicator", "Polarity", "Outturn month", "RAG", "Previous RAG",
+            "Direction", "On track for plan", "Owner", "RAG methodology", "Notes"}
+    groups: dict[str, list[int]] = {"plain": [], "signed": [], "signed+1": []}
+    for i, h in enumerate(headers, start=1):
+        if h in signed:
+            groups["signed"].append(i)
+        elif h in finer:
+            groups["signed+1"].append(i)
+        elif h not in text:
+            groups["plain"].append(i)
+    return groups

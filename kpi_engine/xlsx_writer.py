@@ -1,7 +1,7 @@
 """Placing the render model into an openpyxl workbook: the headless writer.
 
-It decides nothing: it clears each output sheet's values and writes the model's blocks, number
-formats and links, so the look the template gives the sheet (fonts, widths, conditional formats)
+It decides nothing: it clears each output sheet's values and writes the model's blocks and
+links, so the look the template gives the sheet (fonts, widths, conditional formats)
 stays, and refreshing twice gives the same workbook. Text is always written as text: a title that
 begins with "=" never becomes a formula.
 """
@@ -16,7 +16,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .render import RenderModel, SheetRender
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-GENERAL = "General"
 
 
 def _clear(ws: Worksheet) -> None:
@@ -24,8 +23,6 @@ def _clear(ws: Worksheet) -> None:
         for cell in row:
             if cell.value is not None:
                 cell.value = None
-            if cell.number_format != GENERAL:
-                cell.number_format = GENERAL
             if cell.hyperlink is not None:
                 cell.hyperlink = None
     ws._hyperlinks = []
@@ -43,15 +40,12 @@ def place_sheet(ws: Worksheet, sheet: SheetRender) -> None:
     _clear(ws)
     for block in sheet.blocks:
         for i, row in enumerate(block.values):
-            formats = block.formats[i] if block.formats is not None else None
             r = block.row + i
             for j, value in enumerate(row):
                 if value is None:
                     continue
                 cell = ws.cell(row=r, column=block.col + j)
                 set_text_safe(cell, value)
-                if formats is not None and formats[j] is not None:
-                    cell.number_format = formats[j]
     for link in sheet.links:
         cell = ws.cell(row=link.row, column=link.col)
         cell.hyperlink = Hyperlink(ref=cell.coordinate, location=link.target, display=str(cell.value or ""))

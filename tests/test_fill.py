@@ -32,7 +32,7 @@ def cells(ws):
 
 def dashboard_row(ws, ref):
     for row in ws.iter_rows(min_row=5):
-        if row[1].value == ref:
+        if row[2].value == ref:
             return {ws.cell(4, c.column).value: c for c in row}
     raise KeyError(ref)
 
@@ -43,15 +43,16 @@ def test_dashboard_cells_words_and_formats(seed_book, tmp_path):
     assert result.written and result.errors == 8
     ws = openpyxl.load_workbook(out)["Dashboard"]
     fd3 = dashboard_row(ws, "FD 3")
-    assert fd3["Current outturn"].value == pytest.approx(0.82) and fd3["Current outturn"].number_format == "0%"
+    assert fd3["Current outturn"].value == pytest.approx(0.82)
     assert fd3["RAG"].value == "Red" and fd3["Previous RAG"].value == "Amber"  # Oct-17 86% against 85%-89% Amber
     assert fd3["Direction"].value == "\u25bc declining"
     assert fd3["RAG methodology"].value == "90% or above Green, 85%-89% Amber, 84% and below Red"
     amt = dashboard_row(ws, "AMT 2")
-    assert amt["Nov-17"].value == pytest.approx(0.639) and amt["Nov-17"].number_format == "0.0%"
+    assert amt["Nov-17"].value == pytest.approx(0.639)
     w1 = dashboard_row(ws, "W 1")
-    assert w1["RAG"].value == "Amber" and w1["Current outturn"].number_format == "#,##0"
-    assert ws["A4"].value == "header" and ws["B5"].value == "Workforce" and ws["A5"].value == "section"
+    assert w1["RAG"].value == "Amber"
+    assert ws["A4"].value == "header" and ws["C5"].value == "Workforce" and ws["A5"].value == "section"
+    assert fd3["Format"].value == "%|0" and amt["Format"].value == "%|1" and w1["Format"].value == "number|0"
     assert "Seed 003 council" in ws["B2"].value and "2017-12-04 09:30" in ws["B2"].value
 
 
@@ -59,7 +60,7 @@ def test_summary_counts_and_exceptions(seed_book, tmp_path):
     out = tmp_path / "out.xlsx"
     fill_workbook(seed_book, out, refreshed=WHEN)
     ws = openpyxl.load_workbook(out)["Summary"]
-    counts = {ws.cell(r, 2).value: ws.cell(r, 3).value for r in range(5, 13)}
+    counts = {ws.cell(r, 3).value: ws.cell(r, 4).value for r in range(5, 13)}
     assert counts["Green"] == 8 and counts["Amber"] == 3 and counts["Red"] == 15 and counts["Total measures"] == 33
     texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert "Areas of lower than expected performance (Red or Amber)" in texts
