@@ -16,7 +16,7 @@ from .methodology import Methodology, MethodologyError, describe, parse_methodol
 from .model import Indicator, Settings, Tolerance
 from .periods import from_iso, label
 from .rag import GREEN, rate_bands
-from .rounding import displayed
+from .rounding import displayed, format_number
 from .sheets import INVALID, Record
 
 _DEFAULT_DECIMALS = {"%": 0, "number": 0, "rate per 10,000": 1, "days": 0, "weeks": 0}
@@ -227,6 +227,4 @@ def _check_plan(ind: Indicator, settings: Settings, record: Record, sheet: str, 
 
 
 def _show(ind: Indicator, x: float) -> str:
-    from .rounding import format_number
-
     return format_number(x, ind.decimals, ind.percent)

@@ -14,18 +14,16 @@ from .inputs import read_inputs
 from .issues import Code
 from .methodology import describe
 from .missing import NO_DATA
-from .model import Indicator, Inputs, Milestone, Settings
 from .model import Benchmark as BenchmarkInput
-from .model import Comment
+from .model import Comment, Indicator, Inputs, Milestone, Settings
 from .outturn import Series, build_series
 from .periods import Month, label, year_start
-from .rag import AMBER, GREEN, NOT_DUE, RED, rate
+from .rag import AMBER, GREEN, NOT_DUE, RED, describe_tolerance, meets, rate
 from .results import SUMMARY_KEYS, BenchmarkResult, IndicatorResult, Point, Report, Stamp, TeamResult
 from .rolling import six_months, year_to_date
 from .rounding import displayed
 from .sheets import Grid
 from .trajectory import forecast, required_change, target_for
-from .rag import meets
 
 SMALL_DENOMINATOR = 10
 
@@ -138,7 +136,7 @@ def evaluate_indicator(ind: Indicator, inputs: Inputs, points_by_ref: Mapping, m
     if ind.rag_rule == "bands" and ind.green is not None:
         methodology = describe(ind.band_direction or ind.polarity or "BIB", ind.green, ind.amber, ind.decimals, ind.percent)
     elif ind.rag_rule == "tolerance" and ind.polarity is not None:
-        methodology = _tolerance_text(ind, settings)
+        methodology = describe_tolerance(ind.tolerance, settings.default_tolerance, ind.decimals, ind.percent)
     note = comments.get((ind.ref, reporting))
     small = figure is not None and figure.denominator is not None and figure.denominator < SMALL_DENOMINATOR and ind.measure == "percentage"
     return IndicatorResult(
@@ -161,18 +159,6 @@ def evaluate_indicator(ind: Indicator, inputs: Inputs, points_by_ref: Mapping, m
         comment=note.comment if note else None, improvement_activity=note.activity if note else None,
         next_steps=note.next_steps if note else None,
     )
-
-
-def _tolerance_text(ind: Indicator, settings: Settings) -> str:
-    from .rounding import format_number
-
-    tol = ind.tolerance
-    if tol is None or tol.relative:
-        share = tol.amount if tol is not None else settings.default_tolerance
-        within = f"within {format_number(share, 0, True)} of it"
-    else:
-        within = f"within {format_number(tol.amount, ind.decimals, ind.percent).rstrip('%')}{' pts' if ind.percent else ''} of it"
-    return f"Green when the target is met, Amber {within}, else Red"
 
 
 def _group(items, key) -> dict:

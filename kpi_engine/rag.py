@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .model import Indicator, Tolerance
-from .rounding import displayed, to_decimal
+from .rounding import displayed, format_number, to_decimal
 
 GREEN, AMBER, RED = "Green", "Amber", "Red"
 # Why there is no colour.
@@ -71,3 +71,14 @@ def rate(indicator: Indicator, value: float | None, target: float | None, defaul
         return None, NO_TARGET
     tolerance = indicator.tolerance or Tolerance(default_tolerance, True)
     return rate_tolerance(value, target, tolerance, indicator.polarity, indicator.decimals, indicator.percent), None
+
+
+def describe_tolerance(tolerance: Tolerance | None, default: float, decimals: int, percent: bool) -> str:
+    """The tolerance rule in words, as the dashboard prints it beside the colour."""
+    if tolerance is None or tolerance.relative:
+        share = tolerance.amount if tolerance is not None else default
+        within = f"within {format_number(share, 0, True)} of it"
+    else:
+        amount = format_number(tolerance.amount, decimals, percent).rstrip("%")
+        within = f"within {amount}{' pts' if percent else ''} of it"
+    return f"Green when the target is met, Amber {within}, else Red"
