@@ -43,7 +43,8 @@ def _tolerance(raw: Any, percent: bool) -> Tolerance | None:
     if not m:
         return None
     amount = float(m.group(1))
-    return Tolerance(amount / 100 if percent else amount, False)
+    word = " ".join(m.group(2).split()) or ("pts" if percent else "")
+    return Tolerance(amount / 100 if percent else amount, False, word)
 
 
 def _defaults(v: dict[str, Any]) -> tuple[str, str, int]:

@@ -23,9 +23,14 @@ from .results import SUMMARY_KEYS, BenchmarkResult, IndicatorResult, Point, Repo
 from .rolling import six_months, year_to_date
 from .rounding import displayed
 from .sheets import Grid
-from .trajectory import forecast, required_change, target_for
+from .trajectory import forecast, milestone_for, required_change, target_for
 
 SMALL_DENOMINATOR = 10
+
+
+def _small(ind: Indicator, denominator: float | None) -> bool:
+    """A percentage or average resting on fewer than 10 cases: shown with its n."""
+    return denominator is not None and denominator < SMALL_DENOMINATOR and ind.measure in ("percentage", "average")
 
 
 def _current(ind: Indicator, series: Series, reporting: Month) -> tuple[Month | None, bool, str | None]:
@@ -86,12 +91,14 @@ def _teams(ind: Indicator, series: Series, period: Month, settings: Settings, mi
     out = []
     for team in sorted(series.teams):
         f = series.teams[team].get(period)
-        target = target_for(ind, settings, milestones, period, team)
+        own = milestone_for(milestones, period, team)
+        # A team is rated against its own milestone, else the authority's target; bands need none.
+        target = own if own is not None else (authority_target if ind.rag_rule == "tolerance" else None)
         if f is None or f.value is None:
             out.append(TeamResult(team, None, None, None, None, target, f.missing if f else NO_DATA, False))
             continue
-        colour, _ = rate(ind, f.value, target if target is not None else authority_target, settings.default_tolerance)
-        small = f.denominator is not None and f.denominator < SMALL_DENOMINATOR and ind.measure == "percentage"
+        colour, _ = rate(ind, f.value, target, settings.default_tolerance)
+        small = _small(ind, f.denominator)
         out.append(TeamResult(team, f.value, f.numerator, f.denominator, colour, target, None, small))
     return out
 
@@ -138,7 +145,7 @@ def evaluate_indicator(ind: Indicator, inputs: Inputs, points_by_ref: Mapping, m
     elif ind.rag_rule == "tolerance" and ind.polarity is not None:
         methodology = describe_tolerance(ind.tolerance, settings.default_tolerance, ind.decimals, ind.percent)
     note = comments.get((ind.ref, reporting))
-    small = figure is not None and figure.denominator is not None and figure.denominator < SMALL_DENOMINATOR and ind.measure == "percentage"
+    small = figure is not None and _small(ind, figure.denominator)
     return IndicatorResult(
         ref=ind.ref, title=ind.title, section=ind.section, polarity=ind.polarity, unit=ind.unit, decimals=ind.decimals,
         measure=ind.measure, frequency=ind.frequency, aggregation=ind.aggregation, owner=ind.owner,

@@ -41,6 +41,7 @@ class Tolerance:
 
     amount: float
     relative: bool
+    unit_word: str = ""  # as typed for an absolute tolerance: "2 cases", "5 pts"
 
 
 @dataclass

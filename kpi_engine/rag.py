@@ -79,6 +79,7 @@ def describe_tolerance(tolerance: Tolerance | None, default: float, decimals: in
         share = tolerance.amount if tolerance is not None else default
         within = f"within {format_number(share, 0, True)} of it"
     else:
-        amount = format_number(tolerance.amount, decimals, percent).rstrip("%")
-        within = f"within {amount}{' pts' if percent else ''} of it"
+        amount = format_number(tolerance.amount * 100 if percent else tolerance.amount, max(decimals, 0), False)
+        amount = amount.rstrip("0").rstrip(".") if "." in amount else amount
+        within = f"within {amount} {tolerance.unit_word} of it".replace("  ", " ")
     return f"Green when the target is met, Amber {within}, else Red"

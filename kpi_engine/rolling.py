@@ -18,6 +18,8 @@ from .periods import Month, year_start
 WINDOW = 6
 MIN_MONTHS = 4
 FEW_MONTHS = f"Fewer than {MIN_MONTHS} of the last {WINDOW} months have data"
+FEW_QUARTERS = "Fewer than 2 of the last 2 quarters have data"
+ANNUAL = "An annual measure has no six-month figure"
 NEEDS_COUNTS = "Needs numerators and denominators"
 SNAPSHOT = "A snapshot is not cumulative"
 
@@ -63,10 +65,15 @@ def _accumulate(indicator: Indicator, series: Series, months: list[Month]) -> Ro
 
 
 def six_months(indicator: Indicator, series: Series, end: Month) -> Rolling:
-    """The six calendar months ending at ``end``; null, with the reason, when fewer than four have data."""
+    """The six calendar months ending at ``end``; null, with the reason, when fewer than four have
+    data (for a quarterly measure, when either of its two quarters is missing; annual: always)."""
     months = list(range(end - WINDOW + 1, end + 1))
     have = sum(1 for m in months if m in series.authority and series.authority[m].value is not None)
-    if have < MIN_MONTHS:
+    if indicator.frequency == "annual":
+        return Rolling(None, None, None, None, have, ANNUAL)
+    if indicator.frequency == "quarterly" and have < 2:
+        return Rolling(None, None, None, None, have, FEW_QUARTERS)
+    if indicator.frequency == "monthly" and have < MIN_MONTHS:
         return Rolling(None, None, None, None, have, FEW_MONTHS)
     return _accumulate(indicator, series, months)
 

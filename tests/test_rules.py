@@ -536,3 +536,44 @@ def test_summary_counts_a_hand_built_mix():
     assert sum(r.summary.values()) == len(r.indicators) == 8
     assert r.good == ["G1", "G2"] and r.exceptions == ["R1", "A1"]
     assert {i.ref for i in r.issues if i.code is Code.MISSING_COMMENTARY} == {"R1", "A1"}
+
+
+# --- Rolling figures by frequency, team targets, small numbers, tolerance wording ----------------
+
+def test_quarterly_six_month_figure_uses_its_two_quarters():
+    points = [("K1", "2024-03", 30, 100), ("K1", "2024-06", 50, 100)]
+    r = result(workbook("2024-06", [pct(frequency="quarterly", green=0.5, amber=0.4)], points))
+    assert r.six_month_cumulative == pytest.approx(0.4) and r.six_month_missing_reason is None
+
+
+def test_quarterly_six_month_figure_is_null_with_one_quarter():
+    r = result(workbook("2024-06", [pct(frequency="quarterly", green=0.5)], [("K1", "2024-06", 50, 100)]))
+    assert r.six_month_cumulative is None and "quarters" in r.six_month_missing_reason
+
+
+def test_annual_measure_has_no_six_month_figure():
+    r = result(workbook("2024-06", [pct(frequency="annual", green=0.5)], [("K1", "2024-03", 50, 100)]))
+    assert r.six_month_average is None and "annual" in r.six_month_missing_reason
+
+
+def test_team_target_shown_only_where_it_is_used():
+    points = [("K1", "2024-06", 45, 50, None, "A"), ("K1", "2024-06", 40, 50, None, "B")]
+    targets = [["Ref", "Period", "Target", "Team"], ["K1", "2024-04", 0.95, "A"]]
+    banded = result(workbook("2024-06", [pct(green=0.85, amber=0.8)], points, Targets=targets))
+    assert {t.team: t.target for t in banded.teams} == {"A": 0.95, "B": None}
+    tolerance = result(workbook("2024-06", [pct(target=0.85)], points, Targets=targets))
+    assert {t.team: t.target for t in tolerance.teams} == {"A": 0.95, "B": 0.85}
+    assert {t.team: t.rag for t in tolerance.teams} == {"A": "Amber", "B": "Amber"}  # 90% vs 95%; 80% vs 85%
+
+
+def test_small_denominator_is_flagged_for_an_average_too():
+    r = result(workbook("2024-06", [ind(polarity="SIB", unit="days", measure="average", target=500)],
+                        [("K1", "2024-06", 1296, 3)]))
+    assert r.outturn == 432 and r.small_denominator
+
+
+def test_tolerance_wording_keeps_the_unit_typed():
+    r = result(workbook("2024-06", [ind(polarity="SIB", unit="number", measure="average", decimals=1, target=17,
+                                        tolerance="2 cases")], [("K1", "2024-06", 1521, 84)]))
+    assert r.methodology == "Green when the target is met, Amber within 2 cases of it, else Red"
+    assert r.rag == "Amber"  # 18.1 is within 2 of 17
