@@ -93,7 +93,10 @@ def fill_workbook(src: Path, out: Path | None, strict: bool = False, refreshed: 
             book = openpyxl.load_workbook(src)
     except Exception as err:
         raise WorkbookError(_describe_failure(str(src), err)) from err
+    from .losses import unsupported_features
+
     notes = [f"{src.name}: {w.message}" for w in caught if "extension" in str(w.message).lower()]
+    notes += [f"{src.name}: {note}" for note in unsupported_features(src)]
     inputs = read_inputs(_grids(book, src))
     report = compute(inputs, refreshed=refreshed, template_version=template_version(book))
     if json_out is not None and not (strict and report.errors):
