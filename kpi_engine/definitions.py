@@ -114,8 +114,8 @@ def _read_methodology(ind: Indicator, record: Record, sheet: str, log: IssueLog)
             pass
         log.warning(sheet, where, Code.METHODOLOGY_UNIT,
                     f"{ind.ref}'s RAG methodology is written in percentages ('{text}') but the indicator's Unit is "
-                    f"{ind.unit}, so it cannot be applied. Write the bands in {ind.unit}, or set Unit to % and give "
-                    "percentage figures.", ind.ref)
+                    f"{ind.unit}, so it cannot be applied. Write the bands as plain numbers in the indicator's unit, or "
+                    "set Unit to % and give percentage figures.", ind.ref)
         return
     try:
         parsed = parse_methodology(text, ind.percent)

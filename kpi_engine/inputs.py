@@ -94,6 +94,16 @@ def _read_indicators(table: Table, settings: Settings, log: IssueLog) -> dict[st
     return indicators
 
 
+def _is_unknown(ref: str, known: set[str] | None, sheet: str, cell: str, log: IssueLog) -> bool:
+    """True (and an error logged) for a Ref not on the Indicators sheet. ``known`` is None when
+    the Indicators sheet could not be read, and then no row is blamed for it."""
+    if known is None or ref in known:
+        return False
+    log.error(sheet, cell, Code.UNKNOWN_REF,
+              f"Ref '{ref}' is not on the Indicators sheet. Correct the Ref, or add the indicator there.", ref)
+    return True
+
+
 def _number_or_missing(value: Any) -> tuple[float | None, str | None]:
     """A read number cell as (number, None) or (None, reason)."""
     if value is None:
@@ -105,7 +115,7 @@ def _number_or_missing(value: Any) -> tuple[float | None, str | None]:
     return value, None
 
 
-def _read_points(table: Table, indicators: dict[str, Indicator], known_refs: set[str], reporting: Month | None, log: IssueLog) -> list[Point]:
+def _read_points(table: Table, indicators: dict[str, Indicator], known_refs: set[str] | None, reporting: Month | None, log: IssueLog) -> list[Point]:
     points: list[Point] = []
     seen: dict[tuple[str, Month, str | None], int] = {}
     sheet = table.sheet
@@ -117,9 +127,7 @@ def _read_points(table: Table, indicators: dict[str, Indicator], known_refs: set
             continue
         indicator = indicators.get(ref)
         if indicator is None:
-            if ref not in known_refs:
-                log.error(sheet, record.cell("Ref"), Code.UNKNOWN_REF,
-                          f"Ref '{ref}' is not on the Indicators sheet. Correct the Ref, or add the indicator there.", ref)
+            _is_unknown(ref, known_refs, sheet, record.cell("Ref"), log)
             continue
         period = from_iso(period_text)
         team = values.get("Team")
@@ -179,7 +187,7 @@ def _read_points(table: Table, indicators: dict[str, Indicator], known_refs: set
     return points
 
 
-def _read_milestones(table: Table, indicators: dict[str, Indicator], known: set[str], log: IssueLog) -> list[Milestone]:
+def _read_milestones(table: Table, indicators: dict[str, Indicator], known: set[str] | None, log: IssueLog) -> list[Milestone]:
     out = []
     for record in table.records:
         ref, period, target = record.get("Ref"), record.get("Period"), record.get("Target")
@@ -187,9 +195,7 @@ def _read_milestones(table: Table, indicators: dict[str, Indicator], known: set[
             continue
         indicator = indicators.get(ref)
         if indicator is None:
-            if ref not in known:
-                log.error(table.sheet, record.cell("Ref"), Code.UNKNOWN_REF,
-                          f"Ref '{ref}' is not on the Indicators sheet. Correct the Ref, or add the indicator there.", ref)
+            _is_unknown(ref, known, table.sheet, record.cell("Ref"), log)
             continue
         if indicator.percent and abs(target) > 1.5:
             log.error(table.sheet, record.cell("Target"), Code.PERCENT_WITHOUT_SIGN, percent_hint("Target", target), ref)
@@ -199,7 +205,7 @@ def _read_milestones(table: Table, indicators: dict[str, Indicator], known: set[
     return out
 
 
-def _read_benchmarks(table: Table, indicators: dict[str, Indicator], known: set[str], log: IssueLog) -> list[Benchmark]:
+def _read_benchmarks(table: Table, indicators: dict[str, Indicator], known: set[str] | None, log: IssueLog) -> list[Benchmark]:
     out = []
     for record in table.records:
         ref, comparator = record.get("Ref"), record.get("Comparator")
@@ -207,9 +213,7 @@ def _read_benchmarks(table: Table, indicators: dict[str, Indicator], known: set[
             continue
         indicator = indicators.get(ref)
         if indicator is None:
-            if ref not in known:
-                log.error(table.sheet, record.cell("Ref"), Code.UNKNOWN_REF,
-                          f"Ref '{ref}' is not on the Indicators sheet. Correct the Ref, or add the indicator there.", ref)
+            _is_unknown(ref, known, table.sheet, record.cell("Ref"), log)
             continue
         value, missing = _number_or_missing(record.get("Value"))
         if value is not None and indicator.percent and abs(value) > 1.5:
@@ -220,15 +224,13 @@ def _read_benchmarks(table: Table, indicators: dict[str, Indicator], known: set[
     return out
 
 
-def _read_comments(table: Table, known: set[str], log: IssueLog) -> list[Comment]:
+def _read_comments(table: Table, known: set[str] | None, log: IssueLog) -> list[Comment]:
     out = []
     for record in table.records:
         ref, period = record.get("Ref"), record.get("Period")
         if INVALID in (ref, period) or None in (ref, period):
             continue
-        if ref not in known:
-            log.error(table.sheet, record.cell("Ref"), Code.UNKNOWN_REF,
-                      f"Ref '{ref}' is not on the Indicators sheet. Correct the Ref, or add the indicator there.", ref)
+        if _is_unknown(ref, known, table.sheet, record.cell("Ref"), log):
             continue
         texts = [record.get(n) for n in ("Comment", "Improvement activity", "Next steps")]
         texts = [None if t == INVALID else t for t in texts]
@@ -252,10 +254,11 @@ def read_inputs(sheets: Mapping[str, Grid]) -> Inputs:
     if settings.baseline_label:
         extra[settings.baseline_label] = "Baseline"
     indicators: dict[str, Indicator] = {}
-    known: set[str] = set()
+    known: set[str] | None = None  # None: the Indicators sheet could not be read, so Refs cannot be checked
     if "Indicators" in names:
         table = read_table(names["Indicators"], sheets[names["Indicators"]], sheet_schema("Indicators"), log, extra)
-        known = {r.get("Ref") for r in table.records if r.get("Ref") not in (None, INVALID)}
+        if table.records or (table.header_row is not None and all(n in table.columns for n in ("Ref", "Title"))):
+            known = {r.get("Ref") for r in table.records if r.get("Ref") not in (None, INVALID)}
         indicators = _read_indicators(table, settings, log)
     points: list[Point] = []
     if "Data" in names:

@@ -8,11 +8,12 @@ months counts as missing ("No data (North)").
 """
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable
 
-from .missing import NO_DATA
+from .missing import INVALID, NO_DATA
 from .model import Indicator, Point
 from .periods import Month
 
@@ -42,7 +43,10 @@ def outturn_of(indicator: Indicator, numerator: float, denominator: float) -> fl
 
 def figure_of(indicator: Indicator, point: Point) -> Figure:
     if point.numerator is not None and point.denominator is not None and indicator.measure != "value":
-        return Figure(point.period, outturn_of(indicator, point.numerator, point.denominator), point.numerator, point.denominator)
+        value = outturn_of(indicator, point.numerator, point.denominator)
+        if not math.isfinite(value):
+            return Figure(point.period, None, missing=INVALID)
+        return Figure(point.period, value, point.numerator, point.denominator)
     if point.value is not None:
         return Figure(point.period, point.value)
     return Figure(point.period, None, missing=point.missing or NO_DATA)

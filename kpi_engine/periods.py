@@ -66,6 +66,14 @@ def first_day(m: Month) -> _dt.date:
     return _dt.date(m // 12, m % 12 + 1, 1)
 
 
+def _real_day(year: int, month_number: int, day: int) -> bool:
+    try:
+        _dt.date(year, month_number, day)
+    except ValueError:
+        return False
+    return True
+
+
 def _two_digit_year(y: int) -> int:
     return 2000 + y if y < 70 else 1900 + y
 
@@ -106,7 +114,7 @@ def _parse_month(value: object) -> Month | None:
     if m:
         y, mo = int(m.group(1)), int(m.group(2))
         day = m.group(3)
-        if 1 <= mo <= 12 and 1900 <= y <= 2200 and (day is None or 1 <= int(day) <= 31):
+        if 1 <= mo <= 12 and 1900 <= y <= 2200 and (day is None or _real_day(y, mo, int(day))):
             return y * 12 + mo - 1
         return None
     m = _NAME_YEAR.match(text)
@@ -121,7 +129,7 @@ def _parse_month(value: object) -> Month | None:
     m = _DMY.match(text)
     if m:
         d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        if 1 <= mo <= 12 and 1 <= d <= 31:
+        if 1 <= mo <= 12 and _real_day(y, mo, d):
             return y * 12 + mo - 1
     return None
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .model import Indicator, Tolerance
-from .rounding import displayed, format_number, to_decimal
+from .rounding import WIDE, displayed, format_number, to_decimal
 
 GREEN, AMBER, RED = "Green", "Amber", "Red"
 # Why there is no colour.
@@ -19,7 +19,7 @@ _HUNDRED = Decimal(100)
 
 def _threshold(x: float, percent: bool) -> Decimal:
     d = to_decimal(x)
-    return d * _HUNDRED if percent else d
+    return WIDE.multiply(d, _HUNDRED) if percent else d
 
 
 def rate_bands(value: float, green: float, amber: float | None, direction: str, decimals: int, percent: bool) -> str:
@@ -35,7 +35,7 @@ def rate_bands(value: float, green: float, amber: float | None, direction: str, 
 def tolerance_amount(target: float, tolerance: Tolerance, percent: bool) -> Decimal:
     """The Amber margin in the unit displayed (percentage points for a %)."""
     if tolerance.relative:
-        return abs(_threshold(target, percent)) * to_decimal(tolerance.amount)
+        return WIDE.multiply(abs(_threshold(target, percent)), to_decimal(tolerance.amount))
     return _threshold(tolerance.amount, percent)
 
 
@@ -45,8 +45,8 @@ def rate_tolerance(value: float, target: float, tolerance: Tolerance, polarity: 
     t = _threshold(target, percent)
     margin = tolerance_amount(target, tolerance, percent)
     if polarity == "BIB":
-        return GREEN if shown >= t else AMBER if shown >= t - margin else RED
-    return GREEN if shown <= t else AMBER if shown <= t + margin else RED
+        return GREEN if shown >= t else AMBER if shown >= WIDE.subtract(t, margin) else RED
+    return GREEN if shown <= t else AMBER if shown <= WIDE.add(t, margin) else RED
 
 
 def meets(value: float, target: float, polarity: str, decimals: int, percent: bool) -> bool:

@@ -7,9 +7,11 @@ colour goes through :func:`displayed`.
 """
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 _HUNDRED = Decimal(100)
+# Enough digits for any finite float at any decimals shown (Decimal's default 28 is not).
+WIDE = Context(prec=400)
 _QUANTUM = {d: Decimal(1).scaleb(-d) for d in range(0, 10)}
 
 
@@ -25,13 +27,13 @@ def displayed(x: float, decimals: int, percent: bool = False) -> Decimal:
     """
     d = to_decimal(x)
     if percent:
-        d = d * _HUNDRED
-    return d.quantize(_QUANTUM[max(0, min(decimals, 9))], rounding=ROUND_HALF_UP)
+        d = WIDE.multiply(d, _HUNDRED)
+    return d.quantize(_QUANTUM[max(0, min(decimals, 9))], rounding=ROUND_HALF_UP, context=WIDE)
 
 
 def round_half_away(x: float, decimals: int = 0) -> float:
     """``x`` rounded half away from zero at ``decimals`` places, on its shortest decimal form."""
-    return float(to_decimal(x).quantize(_QUANTUM[max(0, min(decimals, 9))], rounding=ROUND_HALF_UP))
+    return float(to_decimal(x).quantize(_QUANTUM[max(0, min(decimals, 9))], rounding=ROUND_HALF_UP, context=WIDE))
 
 
 def format_number(x: float, decimals: int, percent: bool = False) -> str:

@@ -20,8 +20,8 @@ from .schema import Column, SheetSchema
 Grid = Sequence[Sequence[Any]]
 INVALID = "invalid"
 HEADER_SEARCH_ROWS = 30
-NUMBER_HINT = ("Type the number alone (for 19% type 19%), a statistical symbol such as c (suppressed) or x "
-               "(not available), or leave it blank; put notes in the Commentary sheet.")
+NUMBER_HINT = ("Type the number alone (19% or 0.19 for nineteen per cent), a statistical symbol such as c "
+               "(suppressed) or x (not available), or leave it blank; notes belong on the Commentary sheet.")
 
 
 @dataclass(slots=True)
@@ -96,8 +96,10 @@ def explain(column: Column, raw: Any, failure: tuple[str, Any] | None, reason: s
     title = column.title
     hint = column.description
     if reason is not None:
-        if "month" in reason or "date" in reason:
-            return Code.NOT_A_MONTH, f"{title} '{shown}' {reason}. Type a month such as Apr-17, 2017-04 or 01/04/2017. {hint}"
+        if column.kind in ("month", "date", "month-of-year"):
+            example = "a date such as 07/10/2025" if column.kind == "date" else (
+                "a month such as April or 4" if column.kind == "month-of-year" else "a month such as Apr-17, 2017-04 or 01/04/2017")
+            return Code.NOT_A_MONTH, f"{title} '{shown}' {reason}. Type {example}."
         extra = f" {NUMBER_HINT}" if column.kind == "number" else ""
         return Code.NOT_A_NUMBER, f"{title} '{shown}' {reason}.{extra} {hint}"
     keyword, arg = failure if failure else ("", None)
