@@ -1,13 +1,13 @@
-"""The render model: what goes in which cell of each output sheet, with which number format.
+"""The render model: what goes in which cell of each output sheet.
 
 The engine decides everything an officer reads; the writers (openpyxl for the headless fill,
 xlwings inside Excel) only place it, so every route gives the same sheets. Each sheet is a few
-2-D blocks of values (one write per block is cheap on every Excel client)
-plus in-workbook links. The look (fonts, fills, borders, RAG colours and number formats) belongs
-to the template: its conditional formats key on the RAG words, on column A, a hidden column that
-says what each row is (title, stamp, header, section, indicator), and on column B, a hidden
-column holding each row's format key. No route writes number formats cell by cell: the cheapest
-Excel clients cannot, and every route must give the same sheets.
+2-D blocks of values (one write per block is cheap on every Excel client) plus in-workbook
+links. The look (fonts, fills, borders, RAG colours and number formats) belongs to the template:
+its conditional formats key on the RAG words, on hidden column A, which says what each row is
+(title, stamp, header, section, indicator), and on column B, which holds each row's format key
+(kept narrow, its text hidden by its number format). No route writes number formats cell by
+cell: the cheapest Excel clients cannot, and every route must give the same sheets.
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ DEFAULT_COMPARATORS = ("Statistical neighbours", "Region", "England")
 
 # Row kinds, in the hidden column A; the template's conditional formats key on them.
 TITLE, STAMP, HEADER, SECTION, ROW, BLANK = "title", "stamp", "header", "section", "indicator", ""
-# On Summary and Dashboard, hidden column B holds the row's format key ("%|1": unit and decimals):
+# On Summary and Dashboard, column B holds the row's format key ("%|1": unit and decimals):
 # the template's conditional formats give the row's number cells their number format from it,
 # so an Excel client that cannot set number formats cell by cell still shows 63.9%.
 FORMAT_COLUMN_HEADER = "Format"
@@ -66,11 +66,17 @@ class Link:
     target: str
 
 
+# Columns whose text wraps (by header); a writer sizes their rows to fit.
+WRAPPED = {SUMMARY: ("Measure", "Benchmarking", "Comments"), VALIDATION: ("What to do",),
+           DASHBOARD: ("Indicator", "RAG methodology", "Notes")}
+
+
 @dataclass
 class SheetRender:
     name: str
     blocks: list[Block]
     links: list[Link] = field(default_factory=list)
+    wrap_columns: tuple[int, ...] = ()  # 1-based columns whose text wraps: rows are sized to fit
 
     @property
     def rows(self) -> int:
@@ -110,6 +116,10 @@ def number_format(unit: str, decimals: int, signed: bool = False) -> str:
     return f"+{body};-{body};{body}" if signed else body
 
 
+def _wrapped(sheet: str, headers: list[str]) -> tuple[int, ...]:
+    return tuple(i for i, h in enumerate(headers, start=1) if h in WRAPPED[sheet])
+
+
 def format_key(unit: str, decimals: int) -> str:
     return f"{unit}|{decimals}"
 
@@ -138,11 +148,13 @@ def _title_rows(report: Report, title: str, width: int) -> list[list[Any]]:
 
 
 def _short_missing(reason: str | None) -> str | None:
-    if reason is None:
+    """What a month cell shows for a missing figure: the statistical symbol, or a word."""
+    if reason is None or reason == "No data":
         return None
-    if reason == "No data":
-        return None
-    return MISSING_SHORT.get(reason, reason.split(" (")[0].lower())
+    for long, short in MISSING_SHORT.items():
+        if reason.startswith(long):  # "Suppressed (c) (South)": a team's symbol
+            return short
+    return reason.split(" (")[0].lower()
 
 
 def _direction(r: IndicatorResult) -> str | None:
@@ -176,10 +188,11 @@ def comparators(report: Report) -> list[str]:
 
 
 def dashboard_headers(report: Report, months: list[int], plan_label: str, baseline_label: str) -> list[str]:
-    return ["Row", FORMAT_COLUMN_HEADER, "Ref", "Indicator", "Polarity", *[label(m) for m in months], "Current outturn", "Outturn month",
-            "Current target", "RAG", "Previous RAG", "Direction", "6 months", "Year to date", plan_label,
-            "Forecast at plan date", "On track for plan", "Change needed per month", baseline_label,
-            "Change since baseline", *comparators(report), "Owner", "RAG methodology", "Notes"]
+    """The Dashboard's columns. Year to date, the change needed per month and the baseline itself
+    are in the JSON results; the printed board page keeps to what a board reads."""
+    return ["Row", FORMAT_COLUMN_HEADER, "Ref", "Indicator", "Polarity", *[label(m) for m in months], "Current outturn",
+            "Current target", "RAG", "Previous RAG", "Direction", "6 months", plan_label, "Forecast at plan date",
+            "On track for plan", f"Change since {baseline_label}", *comparators(report), "Owner", "RAG methodology", "Notes"]
 
 
 def render_dashboard(report: Report, months_shown: int = 12, plan_label: str | None = None,
@@ -197,7 +210,7 @@ def render_dashboard(report: Report, months_shown: int = 12, plan_label: str | N
             section = r.section
             values.append([SECTION, None, r.section or "Other indicators", *[None] * (width - 3)])
         values.append(_dashboard_row(r, months, names))
-    return SheetRender(DASHBOARD, [Block(1, 1, values)])
+    return SheetRender(DASHBOARD, [Block(1, 1, values)], wrap_columns=_wrapped(DASHBOARD, headers))
 
 
 def _dashboard_row(r: IndicatorResult, months: list[int], names: list[str]) -> list[Any]:
@@ -209,13 +222,9 @@ def _dashboard_row(r: IndicatorResult, months: list[int], names: list[str]) -> l
     six = r.six_month_cumulative if r.aggregation == "flow" and r.six_month_cumulative is not None else r.six_month_average
     bench = {b.comparator: b.value for b in r.benchmarks}
     on_track = None if r.will_meet_plan_target is None else ("Yes" if r.will_meet_plan_target else "No")
-    period = None
-    if r.period is not None:
-        period = label(r.period) + (" (stale)" if r.stale else "")
-    return [ROW, format_key(r.unit, min(r.decimals, MAX_DECIMALS)), r.ref, r.title, r.polarity, *series, r.outturn, period, r.current_target, r.rag, r.previous_rag,
-            _direction(r), six, r.year_to_date, r.plan_target, r.forecast_at_plan, on_track,
-            r.required_change_per_month, r.baseline, r.change_since_baseline, *[bench.get(n) for n in names],
-            r.owner, r.methodology, _notes(r)]
+    return [ROW, format_key(r.unit, min(r.decimals, MAX_DECIMALS)), r.ref, r.title, r.polarity, *series, r.outturn,
+            r.current_target, r.rag, r.previous_rag, _direction(r), six, r.plan_target, r.forecast_at_plan, on_track,
+            r.change_since_baseline, *[bench.get(n) for n in names], r.owner, r.methodology, _notes(r)]
 
 
 def _position(r: IndicatorResult) -> Any:
@@ -238,36 +247,38 @@ def _comment_text(r: IndicatorResult) -> str | None:
     return "\n".join(parts) or None
 
 
-SUMMARY_WIDTH = 9
+SUMMARY_HEADERS = ["Row", FORMAT_COLUMN_HEADER, "Ref", "Measure", "Target", "Current position", "RAG", "Benchmarking",
+                   "Comments"]
+SUMMARY_WIDTH = len(SUMMARY_HEADERS)
 
 
 def render_summary(report: Report) -> SheetRender:
     values = _title_rows(report, f"{report.stamp.organisation or ''} Performance summary".strip(), SUMMARY_WIDTH)
     pad = [None] * (SUMMARY_WIDTH - 3)
-    values.append([HEADER, FORMAT_COLUMN_HEADER, "Status", "Measures", *pad[1:]])
+    values.append([HEADER, FORMAT_COLUMN_HEADER, None, "Status", "Measures", *pad[2:]])
     labels = {"Green": "Green", "Amber": "Amber", "Red": "Red", "No data": "Measures where data is currently unavailable",
               "No target": "Measures where no target has been set",
               "Not due": "Annual measures whose data is not yet due", "Context": "Context measures (not rated)"}
     for key, count in report.summary.items():
-        values.append([ROW, None, labels[key], count, *pad[1:]])
-    values.append([ROW, None, "Total measures", sum(report.summary.values()), *pad[1:]])
+        values.append([ROW, None, None, labels[key], count, *pad[2:]])
+    values.append([ROW, None, None, "Total measures", sum(report.summary.values()), *pad[2:]])
     by_ref = {r.ref: r for r in report.indicators}
     for heading, refs in (("Key areas of good performance", report.good),
                           ("Areas of lower than expected performance (Red or Amber)", report.exceptions)):
         values.append([BLANK, *[None] * (SUMMARY_WIDTH - 1)])
         values.append([SECTION, None, heading, *[None] * (SUMMARY_WIDTH - 3)])
-        values.append([HEADER, FORMAT_COLUMN_HEADER, "Ref", "Measure", "Target", "Current position", "RAG", "Benchmarking",
-                       "Comments"])
+        values.append([HEADER, *SUMMARY_HEADERS[1:]])
         if not refs:
             values.append([ROW, None, None, "None this period", None, None, None, None, None])
         for ref in refs:
             r = by_ref[ref]
             values.append([ROW, format_key(r.unit, min(r.decimals, MAX_DECIMALS)), r.ref, r.title, r.current_target,
                            _position(r), r.rag, _benchmark_text(r), _comment_text(r)])
-    return SheetRender(SUMMARY, [Block(1, 1, values)])
+    return SheetRender(SUMMARY, [Block(1, 1, values)], wrap_columns=_wrapped(SUMMARY, SUMMARY_HEADERS))
 
 
-VALIDATION_WIDTH = 7
+VALIDATION_HEADERS = ["Row", "Severity", "Sheet", "Cell", "Ref", "Reason", "What to do"]
+VALIDATION_WIDTH = len(VALIDATION_HEADERS)
 
 
 def _quote(sheet: str) -> str:
@@ -276,7 +287,7 @@ def _quote(sheet: str) -> str:
 
 def render_validation(report: Report) -> SheetRender:
     values = _title_rows(report, "Validation: problems found in the input sheets", VALIDATION_WIDTH)
-    values.append([HEADER, "Severity", "Sheet", "Cell", "Ref", "Reason", "What to do"])
+    values.append([HEADER, *VALIDATION_HEADERS[1:]])
     links = []
     order = sorted(report.issues, key=lambda i: (i.severity.value != "error",))
     for issue in order:
@@ -285,7 +296,7 @@ def render_validation(report: Report) -> SheetRender:
             links.append(Link(len(values), 4, f"{_quote(issue.sheet)}!{issue.cell}"))
     if not order:
         values.append([ROW, None, None, None, None, None, "No problems found."])
-    return SheetRender(VALIDATION, [Block(1, 1, values)], links)
+    return SheetRender(VALIDATION, [Block(1, 1, values)], links, _wrapped(VALIDATION, VALIDATION_HEADERS))
 
 
 def render(report: Report, months_shown: int = 12, plan_label: str | None = None, baseline_label: str | None = None,
@@ -309,16 +320,12 @@ def default_dashboard_headers(months_shown: int = 12, reporting_period: int | No
 def dashboard_number_columns(headers: list[str]) -> dict[str, list[int]]:
     """Dashboard columns (1-based) by how their numbers are formatted from the row's format key:
     ``plain`` in the unit, ``signed`` with a sign, ``signed+1`` with a sign and one more decimal."""
-    signed = {"Change since baseline"}
-    finer = {"Change needed per month"}
-    text = {"Row", FORMAT_COLUMN_HEADER, "Ref", "Indicator", "Polarity", "Outturn month", "RAG", "Previous RAG",
+    text = {"Row", FORMAT_COLUMN_HEADER, "Ref", "Indicator", "Polarity", "RAG", "Previous RAG",
             "Direction", "On track for plan", "Owner", "RAG methodology", "Notes"}
     groups: dict[str, list[int]] = {"plain": [], "signed": [], "signed+1": []}
     for i, h in enumerate(headers, start=1):
-        if h in signed:
+        if h.startswith("Change since "):
             groups["signed"].append(i)
-        elif h in finer:
-            groups["signed+1"].append(i)
         elif h not in text:
             groups["plain"].append(i)
     return groups

@@ -13,7 +13,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .render import RenderModel, SheetRender
+from .render import HEADER_ROW, RenderModel, SheetRender
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -26,6 +26,9 @@ def _clear(ws: Worksheet) -> None:
             if cell.hyperlink is not None:
                 cell.hyperlink = None
     ws._hyperlinks = []
+    for r, dim in ws.row_dimensions.items():
+        if r > HEADER_ROW and dim.height is not None:
+            dim.height = None
 
 
 def set_text_safe(cell: Any, value: Any) -> None:
@@ -34,6 +37,34 @@ def set_text_safe(cell: Any, value: Any) -> None:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         cell.data_type = "s"
         cell.quotePrefix = True
+
+
+LINE_HEIGHT = 15.0  # points per line of 11-point text
+MAX_ROW_HEIGHT = 409.0  # Excel's limit
+DEFAULT_WIDTH = 8.43
+
+
+def fit_rows(ws: Worksheet, sheet: SheetRender) -> None:
+    """Size rows to their wrapped text (what Excel's row autofit does; openpyxl cannot measure)."""
+    if not sheet.wrap_columns:
+        return
+    widths = {}
+    for col in sheet.wrap_columns:
+        letter = ws.cell(row=1, column=col).column_letter
+        dim = ws.column_dimensions.get(letter)
+        widths[col] = (dim.width if dim is not None and dim.width else DEFAULT_WIDTH)
+    for block in sheet.blocks:
+        for i, row in enumerate(block.values):
+            lines = 1
+            for col, width in widths.items():
+                j = col - block.col
+                text = row[j] if 0 <= j < len(row) else None
+                if isinstance(text, str) and text:
+                    per_line = max(1.0, width * 1.15)
+                    lines = max(lines, sum(-(-len(part) // int(per_line)) or 1 for part in text.split("\n")))
+            r = block.row + i
+            if lines > 1:
+                ws.row_dimensions[r].height = min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT)
 
 
 def place_sheet(ws: Worksheet, sheet: SheetRender) -> None:
@@ -49,6 +80,7 @@ def place_sheet(ws: Worksheet, sheet: SheetRender) -> None:
     for link in sheet.links:
         cell = ws.cell(row=link.row, column=link.col)
         cell.hyperlink = Hyperlink(ref=cell.coordinate, location=link.target, display=str(cell.value or ""))
+    fit_rows(ws, sheet)
 
 
 def place(book: Workbook, model: RenderModel) -> list[str]:

@@ -60,7 +60,7 @@ def test_summary_counts_and_exceptions(seed_book, tmp_path):
     out = tmp_path / "out.xlsx"
     fill_workbook(seed_book, out, refreshed=WHEN)
     ws = openpyxl.load_workbook(out)["Summary"]
-    counts = {ws.cell(r, 3).value: ws.cell(r, 4).value for r in range(5, 13)}
+    counts = {ws.cell(r, 4).value: ws.cell(r, 5).value for r in range(5, 13)}
     assert counts["Green"] == 8 and counts["Amber"] == 3 and counts["Red"] == 15 and counts["Total measures"] == 33
     texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert "Areas of lower than expected performance (Red or Amber)" in texts

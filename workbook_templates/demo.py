@@ -37,6 +37,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 ORGANISATION = "Northbrook Borough Council"
 REPORTING = dt.datetime(2025, 9, 1)
@@ -69,6 +72,9 @@ SECTIONS = (FRONT_DOOR, ASSESSMENT, CP, CIN, LAC, FOSTERING, CARE_LEAVERS, WORKF
 # Child population aged 0-17 (the rates' denominator), as ONS mid-year estimates are released
 # each summer: (first month it applies, population). Fictional, for a borough of ~52,000 children.
 POPULATION = ((dt.datetime(2022, 7, 1), 51_640), (dt.datetime(2024, 7, 1), 52_180), (dt.datetime(2025, 7, 1), 52_410))
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 
 def month_at(index: int) -> dt.datetime:
@@ -670,3 +676,27 @@ def demo_sheets() -> dict[str, list[list[object]]]:
         "Benchmarks": _benchmarks(),
         "Commentary": _commentary(),
     }
+
+
+DEMO_FILE = Path(__file__).with_name("demo_dashboard.xlsx")
+
+
+def build_demo() -> "Workbook":
+    """The template with the demo authority's input sheets filled in, output sheets not yet refreshed."""
+    from .build import build_template, write_inputs
+
+    book = build_template()
+    write_inputs(book, demo_sheets())
+    return book
+
+
+def save_demo(path: "str | Path" = DEMO_FILE) -> None:
+    """Write the demo workbook (atomically); ``python -m workbook_templates.demo`` regenerates the
+    committed copy."""
+    from .build import save_atomically
+
+    save_atomically(build_demo(), path)
+
+
+if __name__ == "__main__":
+    save_demo(sys.argv[1] if len(sys.argv) > 1 else DEMO_FILE)
