@@ -1,0 +1,184 @@
+"""Refreshing an open workbook through xlwings: the one function every Excel route calls.
+
+``refresh(book)`` reads the input sheets' values through xlwings, runs the same engine as the
+headless ``kpi-dashboard fill`` (read_inputs -> compute -> render, with the same arguments taken
+from the Settings sheet), plans the writes (:mod:`addin.plan`) and only then applies them, so
+a failure before the first write leaves the previous output in place. The book may be:
+
+- a desktop workbook (classic xlwings, ``RunPython "import addin; addin.main()"``);
+- a remote book, ``xw.Book(json=payload)``, built from what the VBA ``RunRemotePython`` or the
+  Office Scripts ``runPython`` client posted (the writes become the response's actions);
+- the book xlwings Server hands to a ``@script`` (:mod:`addin.officejs`).
+
+xlwings is imported here, never by ``import addin``; the remote engine (``xlwings.pro``) is
+used only when the caller built a remote book, which is PolyForm-licensed (see
+docs/excel-guide.md).
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+from collections.abc import Iterator
+from typing import Any
+
+from kpi_engine.evaluate import compute
+from kpi_engine.fill import TEMPLATE_INFO_SHEET
+from kpi_engine.inputs import find_sheets, read_inputs
+from kpi_engine.render import OUTPUT_SHEETS, render
+from kpi_engine.results import Report
+from kpi_engine.schema import SHEETS as INPUT_SHEETS
+
+from .plan import (
+    AddLink,
+    AddSheet,
+    ClearCells,
+    ClearContents,
+    Plan,
+    WriteValues,
+    plan_refresh,
+)
+
+Grid = list[tuple[Any, ...]]
+
+#: The sheets a refresh reads: what the workbook's xlwings.conf INCLUDE (or @script include) should
+#: list, so the payload carries nothing else (Instructions, officers' own sheets).
+INCLUDE_SHEETS = (*INPUT_SHEETS, *OUTPUT_SHEETS, TEMPLATE_INFO_SHEET)
+
+
+def sheet_grid(sheet: Any) -> Grid:
+    """A sheet's values from A1 to the last cell of its used range, as the headless reader gives
+    them: dates as datetimes (the remote clients send ISO text for date-formatted cells, which
+    xlwings turns back into datetimes), empty cells as None (Office.js sends ""), and Excel's
+    error values as their text (#N/A), as openpyxl reads them."""
+    last = sheet.used_range.last_cell
+    rows, cols = last.row, last.column
+    values = sheet.range((1, 1), (rows, cols)).options(ndim=2, err_to_str=True).value
+    grid = [tuple(row) for row in values]
+    if rows == 1 and cols == 1 and grid == [(None,)]:
+        return []  # an empty sheet (Excel reports A1 as its used range)
+    return grid
+
+
+def _version_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # desktop Excel gives every number as a float: 1.0 is template 1
+    return str(value)
+
+
+def _values_not_sent(book: Any) -> set[str]:
+    """Sheets whose values a remote client left out of its payload (the workbook's INCLUDE or
+    EXCLUDE setting): VBA and Office.js send ``[[]]`` for them; Office Scripts (xlwings 0.37.8)
+    repeats the previous sheet's values, so a sheet whose values equal the previous sheet's is
+    taken as not sent. Empty for a desktop workbook."""
+    payload = getattr(book, "api", None)
+    if not isinstance(payload, dict) or not isinstance(payload.get("sheets"), list):
+        return set()
+    repeats = payload.get("client") == "Microsoft Office Scripts"
+    missing, previous = set(), None
+    for sheet in payload["sheets"]:
+        values = sheet.get("values") or [[]]
+        if not any(len(row) for row in values) or (repeats and previous is not None and values == previous):
+            missing.add(sheet.get("name"))
+        previous = values
+    return missing
+
+
+def read_book(book: Any) -> tuple[dict[str, Grid], dict[str, Grid | None], str | None]:
+    """(input sheet grids, output sheet grids (None: no such sheet, []: values not sent), template version)."""
+    sheets = {s.name: s for s in book.sheets}
+    names = find_sheets({n: [] for n in sheets})
+    inputs = {name: sheet_grid(sheets[name]) for name in names.values()}
+    not_sent = _values_not_sent(book)
+    outputs: dict[str, Grid | None] = {}
+    for name in OUTPUT_SHEETS:
+        sheet = sheets.get(name)
+        outputs[name] = None if sheet is None else ([] if name in not_sent else sheet_grid(sheet))
+    version = None
+    if TEMPLATE_INFO_SHEET in sheets:
+        version = _version_text(sheets[TEMPLATE_INFO_SHEET].range("B1").value)
+    return inputs, outputs, version
+
+
+def is_remote(book: Any) -> bool:
+    """True for a book built from a client's JSON payload (VBA, Office Scripts, Office.js)."""
+    try:
+        return book.app.engine.type == "remote"
+    except Exception:  # pragma: no cover - an engine without a type is a desktop one
+        return False
+
+
+@contextlib.contextmanager
+def _desktop_speed(book: Any) -> Iterator[None]:
+    """Desktop Excel: no repainting or recalculation while writing. Remote clients cannot apply
+    these (VBA and Office Scripts have no handler), so they are never sent to them."""
+    if is_remote(book):
+        yield
+        return
+    app = book.app
+    saved = None
+    try:
+        saved = (app.screen_updating, app.calculation)
+        app.screen_updating = False
+        app.calculation = "manual"
+    except Exception:  # pragma: no cover - desktop only
+        saved = None
+    try:
+        yield
+    finally:
+        if saved is not None:  # pragma: no cover - desktop only
+            app.screen_updating, app.calculation = saved
+
+
+def apply_plan(book: Any, plan: Plan) -> None:
+    """Apply the operations through xlwings' public API (one xlwings call per operation)."""
+    for op in plan.operations:
+        if isinstance(op, AddSheet):
+            book.sheets.add(op.sheet, after=book.sheets[len(book.sheets) - 1])
+            continue
+        sheet = book.sheets[op.sheet]
+        if isinstance(op, ClearContents):
+            sheet.clear_contents()
+        elif isinstance(op, ClearCells):
+            sheet.range((op.row, op.col), (op.row + op.rows - 1, op.col + op.cols - 1)).clear()
+        elif isinstance(op, WriteValues):
+            sheet.range((op.row, op.col), (op.row + op.rows - 1, op.col + op.cols - 1)).value = op.values
+        elif isinstance(op, AddLink):
+            sheet.range((op.row, op.col)).add_hyperlink(op.address, op.text, op.tip)
+        else:  # pragma: no cover - a new operation type must be taught here
+            raise TypeError(f"unknown operation {op!r}")
+
+
+def prepare(book: Any, refreshed: _dt.datetime | None = None) -> tuple[Report, Plan]:
+    """Read and compute everything, write nothing: the report and the writes that would show it."""
+    inputs_grids, outputs, version = read_book(book)
+    inputs = read_inputs(inputs_grids)
+    report = compute(inputs, refreshed=refreshed, template_version=version)
+    s = inputs.settings
+    model = render(report, s.months_shown, s.plan_target_label, s.baseline_label, s.colours)
+    return report, plan_refresh(model, outputs)
+
+
+def refresh(book: Any, refreshed: _dt.datetime | None = None) -> Report:
+    """Rewrite the output sheets (Summary, Dashboard, Validation) of ``book`` from its input sheets.
+
+    Gives the same values, words and formats as ``kpi-dashboard fill``. Everything is computed
+    before the first write. Returns the engine's report (issues, summary counts).
+    """
+    report, plan = prepare(book, refreshed)
+    with _desktop_speed(book):
+        apply_plan(book, plan)
+    return report
+
+
+def main() -> None:
+    """Entry point for classic xlwings: ``RunPython "import addin; addin.main()"``, from the
+    workbook's own VBA or from an add-in (.xlam) IT installs with a Refresh button, in which case
+    the workbook to refresh is the active one, not the add-in that called."""
+    import xlwings as xw
+
+    book = xw.Book.caller()
+    if book.name.lower().endswith(".xlam"):
+        book = book.app.books.active
+    refresh(book)

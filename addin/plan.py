@@ -1,0 +1,233 @@
+"""What a refresh does to the open workbook, as a handful of Excel operations.
+
+The render model (:mod:`kpi_engine.render`) says what goes in which cell. This module turns it
+into the fewest operations that every Excel client can apply, so the round trips an officer
+waits for do not grow with the number of indicators:
+
+- per output sheet, ONE 2-D values write from A1 covering the larger of the old content and
+  the new, so the old content is cleared in the same write (``None`` for a cleared cell);
+- per validation issue, one in-workbook hyperlink;
+- only where an old validation link would otherwise be left behind on a row that no longer
+  has one, a clear of that one cell (Excel keeps a hyperlink when its cell's value is
+  overwritten or cleared, and the remote clients can remove one only with a full clear);
+- only where an output sheet's values did not reach Python (it was left out of the workbook's
+  ``INCLUDE`` setting, so its old extent is unknown), one clear of the sheet's contents.
+
+No fonts, borders, widths, number formats or charts: the template's conditional formats do
+the look from what is written (see ``kpi_engine.render``). Nothing here talks to Excel;
+:mod:`addin.excel` applies a plan through xlwings.
+
+Text is written so that Excel keeps it as the same text: a value that Excel would read as
+something else (a formula, a number, a date, TRUE/FALSE, an error) is sent with a leading
+apostrophe, which Excel stores as a "quote prefix" and never shows in the cell.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kpi_engine.render import HEADER, ROW, VALIDATION, RenderModel, SheetRender
+
+Grid = Sequence[Sequence[Any]]
+
+#: What Excel would read as a formula (or, for '\t' and '\r', mangle) when typed or written.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+QUOTE = "'"
+_BOOLEANS = {"TRUE", "FALSE"}
+_CELL_ADDRESS = re.compile(r"^\$?[A-Za-z]{1,3}\$?[0-9]{1,7}$")
+#: The header of the Validation column whose cells link to the cell an issue is about.
+LINKED_COLUMN_HEADER = "Cell"
+
+
+def needs_quote(text: str) -> bool:
+    """Would Excel store ``text``, written as a cell's value, as anything but this same text?
+
+    Writing a value into a range (VBA ``Range.Value``, Office.js ``range.values``) is read as if
+    typed: ``=...`` becomes a formula, ``-5 pts``'s cousins ``-5`` and ``5%`` become numbers,
+    ``Sep-25`` and ``1/2`` dates, ``12:30`` a time, ``TRUE`` a boolean, ``#N/A`` an error, and a
+    leading apostrophe disappears. Every such reading needs a digit, a boolean word or one of
+    a few leading characters, so text with none of them is written as it is; the rest is sent
+    with a leading apostrophe (over-quoting is harmless: the stored text is the same).
+    """
+    if not text:
+        return False
+    if text.startswith(FORMULA_STARTS) or text.startswith((QUOTE, "#")):
+        return True
+    if any(ch.isdigit() for ch in text):
+        return True
+    return text.strip().upper() in _BOOLEANS
+
+
+def excel_value(value: Any) -> Any:
+    """The value to send for a cell, so that Excel stores exactly ``value``."""
+    if isinstance(value, str) and needs_quote(value):
+        return QUOTE + value
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
+# Operations
+
+
+@dataclass(frozen=True)
+class AddSheet:
+    """An output sheet the workbook lacks: added at the end (the template's look is missing)."""
+
+    sheet: str
+
+
+@dataclass(frozen=True)
+class ClearContents:
+    """Clear every value on the sheet, keeping its formats (the sheet's old extent is unknown)."""
+
+    sheet: str
+
+
+@dataclass(frozen=True)
+class ClearCells:
+    """Clear a rectangle completely (value, formats, hyperlink): only for stale links."""
+
+    sheet: str
+    row: int
+    col: int
+    rows: int
+    cols: int
+
+
+@dataclass(frozen=True)
+class WriteValues:
+    """One 2-D values write whose top-left cell is (row, col), 1-based; ``None`` clears a cell."""
+
+    sheet: str
+    row: int
+    col: int
+    values: list[list[Any]]
+
+    @property
+    def rows(self) -> int:
+        return len(self.values)
+
+    @property
+    def cols(self) -> int:
+        return len(self.values[0]) if self.values else 0
+
+
+@dataclass(frozen=True)
+class AddLink:
+    """A hyperlink from a cell to a place in the same workbook (``#'Data'!D14``)."""
+
+    sheet: str
+    row: int
+    col: int
+    address: str
+    text: str
+    tip: str
+
+
+Operation = AddSheet | ClearContents | ClearCells | WriteValues | AddLink
+
+
+@dataclass
+class Plan:
+    operations: list[Operation] = field(default_factory=list)
+
+    def count(self, kind: type | None = None) -> int:
+        return sum(1 for op in self.operations if kind is None or isinstance(op, kind))
+
+
+# ---------------------------------------------------------------------------------------------
+# Planning
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value == "")
+
+
+def occupied_extent(grid: Grid | None) -> tuple[int, int]:
+    """(rows, columns) from A1 to the last row and the last column that hold a value.
+
+    A client's used range also counts cells that are only formatted (a template styles rows it
+    never fills), so the extent is taken from the values themselves.
+    """
+    rows = cols = 0
+    for r, row in enumerate(grid or (), start=1):
+        for c in range(len(row), 0, -1):
+            if not _blank(row[c - 1]):
+                rows = r
+                cols = max(cols, c)
+                break
+    return rows, cols
+
+
+def sheet_matrix(sheet: SheetRender, rows: int, cols: int) -> list[list[Any]]:
+    """The sheet's values as one ``rows`` x ``cols`` matrix from A1, text made Excel-safe."""
+    matrix: list[list[Any]] = [[None] * cols for _ in range(rows)]
+    for block in sheet.blocks:
+        for i, values in enumerate(block.values):
+            target = matrix[block.row - 1 + i]
+            for j, value in enumerate(values):
+                if value is not None:
+                    target[block.col - 1 + j] = excel_value(value)
+    return matrix
+
+
+def _old_link_cells(grid: Grid) -> list[tuple[int, int]]:
+    """Cells (row, col), 1-based, that the previous refresh made links: on the Validation sheet,
+    the issue rows' entries under the "Cell" header."""
+    cells: list[tuple[int, int]] = []
+    col = None
+    for r, row in enumerate(grid, start=1):
+        kind = row[0] if row else None
+        if kind == HEADER:
+            col = next((c for c, v in enumerate(row, start=1) if v == LINKED_COLUMN_HEADER), None)
+        elif kind == ROW and col is not None and col <= len(row):
+            value = row[col - 1]
+            if isinstance(value, str) and _CELL_ADDRESS.match(value.strip()):
+                cells.append((r, col))
+    return cells
+
+
+def _runs(cells: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
+    """Cells grouped into vertical runs: (first row, column, length)."""
+    runs: list[tuple[int, int, int]] = []
+    for r, c in sorted(cells, key=lambda rc: (rc[1], rc[0])):
+        if runs and runs[-1][1] == c and runs[-1][0] + runs[-1][2] == r:
+            first, col, n = runs[-1]
+            runs[-1] = (first, col, n + 1)
+        else:
+            runs.append((r, c, 1))
+    return runs
+
+
+def _tip(target: str) -> str:
+    return "Go to " + target.replace("''", "\0").replace("'", "").replace("\0", "'")
+
+
+def plan_refresh(model: RenderModel, old: Mapping[str, Grid | None]) -> Plan:
+    """The operations that turn the output sheets' old values (``old[name]``: the sheet's grid
+    from A1, ``[]`` when its values were not sent, ``None`` when the workbook has no such sheet)
+    into the render model."""
+    plan = Plan()
+    for sheet in model.sheets:
+        grid = old.get(sheet.name)
+        if grid is None:
+            plan.operations.append(AddSheet(sheet.name))
+            grid = []
+        elif not any(len(row) for row in grid):
+            plan.operations.append(ClearContents(sheet.name))
+        old_rows, old_cols = occupied_extent(grid)
+        rows, cols = max(old_rows, sheet.rows), max(old_cols, sheet.cols)
+        linked = {(link.row, link.col) for link in sheet.links}
+        if sheet.name == VALIDATION or sheet.links:
+            stale = [cell for cell in _old_link_cells(grid) if cell not in linked]
+            for first, col, n in _runs(stale):
+                plan.operations.append(ClearCells(sheet.name, first, col, n, 1))
+        if rows and cols:
+            plan.operations.append(WriteValues(sheet.name, 1, 1, sheet_matrix(sheet, rows, cols)))
+        for link in sheet.links:
+            text = sheet.cell(link.row, link.col)
+            plan.operations.append(AddLink(sheet.name, link.row, link.col, "#" + link.target,
+                                           "" if text is None else str(text), _tip(link.target)))
+    return plan

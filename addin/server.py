@@ -1,0 +1,247 @@
+"""The refresh endpoint for Excel's remote clients: VBA ``RunRemotePython`` and Office Scripts
+``runPython``.
+
+``POST /refresh`` takes the JSON payload the client posts (the workbook's sheets' values),
+opens it as ``xw.Book(json=payload)``, runs :func:`addin.refresh` and returns ``book.json()``:
+the actions the client applies to the open workbook. Start it with ``kpi-dashboard serve`` (or
+``uvicorn addin.server:app``).
+
+Needs ``pip install kpi-dashboard[server]`` (FastAPI, uvicorn) and a licence key for xlwings'
+remote engine (``xlwings.pro``, PolyForm Noncommercial 1.0.0 or paid): set
+``XLWINGS_LICENSE_KEY`` before the server starts (``noncommercial`` for a council; see
+docs/excel-guide.md).
+
+Configuration, from the environment when the app is created:
+
+- ``KPI_DASHBOARD_TOKEN``: when set, every request must carry it in the ``Authorization``
+  header (what the clients send from the workbook's ``AUTH`` setting; ``Bearer <token>`` is
+  accepted too). Compared in constant time.
+- ``KPI_DASHBOARD_MAX_BYTES``: the largest payload accepted (default 10 MB), checked against
+  the ``Content-Length`` header and against the body actually received.
+- ``KPI_DASHBOARD_CORS_ORIGINS``: comma-separated origins allowed to call from a browser
+  (Office Scripts run in Excel on the web and need CORS; VBA does not).
+
+Refusals are JSON ``{"detail": "<plain message>"}``, never a stack trace: 413 too large,
+401 missing or wrong token, 400 not a workbook payload or a client/server xlwings version
+mismatch (with what to do), 503 the server's licence key is not set, 500 anything else (the
+traceback goes to the server's log only).
+"""
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import os
+import time
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from .excel import refresh
+
+log = logging.getLogger("kpi_dashboard.server")
+
+TOKEN_ENV = "KPI_DASHBOARD_TOKEN"
+MAX_BYTES_ENV = "KPI_DASHBOARD_MAX_BYTES"
+CORS_ENV = "KPI_DASHBOARD_CORS_ORIGINS"
+LICENCE_ENV = "XLWINGS_LICENSE_KEY"
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+OFFICE_JS = "Office.js"
+CLIENT_NAMES = {"VBA": "the workbook's xlwings VBA module",
+                "Microsoft Office Scripts": "the workbook's xlwings Office Script"}
+_FROM_ENV: Any = object()
+
+
+class Refused(Exception):
+    """A request the server will not run; ``message`` is what the officer reads."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _error(status: int, message: str) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse({"detail": message}, status_code=status, headers=headers)
+
+
+def licence_problem() -> str | None:
+    """Why xlwings' remote engine cannot run here, or None when it can."""
+    if not os.environ.get(LICENCE_ENV):
+        return (f"The refresh server has no xlwings licence key. Set {LICENCE_ENV} before starting it: "
+                f"'noncommercial' (PolyForm Noncommercial 1.0.0, which permits use by government "
+                f"institutions) or a commercial xlwings key. See docs/excel-guide.md.")
+    return None
+
+
+def _remote_engine_ready() -> bool:
+    import xlwings as xw
+
+    return "remote" in [engine.name for engine in xw.engines]
+
+
+def max_bytes_from_env() -> int:
+    text = os.environ.get(MAX_BYTES_ENV, "").strip()
+    if not text:
+        return DEFAULT_MAX_BYTES
+    try:
+        value = int(text)
+    except ValueError:
+        raise ValueError(f"{MAX_BYTES_ENV} must be a whole number of bytes, not {text!r}") from None
+    if value <= 0:
+        raise ValueError(f"{MAX_BYTES_ENV} must be more than 0")
+    return value
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / 1_000_000:.1f} MB"
+
+
+def token_matches(header: str | None, token: str) -> bool:
+    """Constant-time check of an ``Authorization`` header (``<token>`` or ``Bearer <token>``)."""
+    if not header:
+        return False
+    given = header.strip()
+    if given[:7].lower() == "bearer ":
+        given = given[7:].strip()
+    return hmac.compare_digest(given.encode("utf-8"), token.encode("utf-8"))
+
+
+def check_payload(payload: Any) -> None:
+    """Refuse what is not an xlwings workbook payload, or comes from a mismatched xlwings."""
+    import xlwings as xw
+
+    def sheet_ok(sheet: Any) -> bool:
+        return isinstance(sheet, dict) and isinstance(sheet.get("name"), str) \
+            and isinstance(sheet.get("values"), list) and all(isinstance(row, list) for row in sheet["values"])
+
+    if not isinstance(payload, dict) or not isinstance(payload.get("sheets"), list) \
+            or not isinstance(payload.get("book"), dict) or "version" not in payload or "client" not in payload \
+            or not all(sheet_ok(sheet) for sheet in payload["sheets"]):
+        raise Refused(400, "The request is not a workbook sent by xlwings. Click Refresh in the dashboard "
+                           "workbook; if this keeps happening, ask IT to check the workbook's xlwings set-up.")
+    client, version = payload.get("client"), payload.get("version")
+    if client != OFFICE_JS and version != xw.__version__:
+        what = CLIENT_NAMES.get(client, "the workbook's xlwings code")
+        raise Refused(400, f"This workbook's xlwings code is version {version}, but the refresh server runs "
+                           f"xlwings {xw.__version__}, and they must be the same. Nothing was changed. Ask IT to "
+                           f"update {what} to xlwings {xw.__version__} (or to run the server with xlwings "
+                           f"{version}).")
+
+
+def refresh_payload(payload: dict[str, Any]) -> dict[str, Any]:
+    """Open the payload as a remote book, refresh it and return the actions (``book.json()``)."""
+    import xlwings as xw
+
+    if not _remote_engine_ready():
+        raise Refused(503, licence_problem() or "The refresh server cannot open workbooks: xlwings' remote "
+                      "engine did not load. Ask IT to check the server's xlwings licence key and restart it.")
+    try:
+        book = xw.Book(json=payload)
+    except Exception as err:
+        log.warning("payload could not be opened: %s", err)
+        raise Refused(400, "The workbook sent by Excel could not be read. Nothing was changed. Ask IT to check "
+                           "the workbook's xlwings set-up.") from err
+    try:
+        refresh(book)
+        return book.json()
+    finally:
+        book.close()
+        _clear_xlwings_cache()
+
+
+def _clear_xlwings_cache() -> None:
+    """xlwings' remote engine memoises range reads on the whole sheet's values without bound;
+    a long-running server clears it after each request so memory does not grow."""
+    try:
+        from xlwings.pro._xlremote import get_range_api
+
+        get_range_api.cache_clear()
+    except Exception:  # pragma: no cover - a later xlwings may not have it
+        pass
+
+
+def create_app(token: str | None = _FROM_ENV, max_bytes: int | None = None,
+               cors_origins: list[str] | None = None) -> FastAPI:
+    """The FastAPI app. Arguments left out are read from the environment (see the module doc)."""
+    if token is _FROM_ENV:
+        token = os.environ.get(TOKEN_ENV) or None
+    limit = max_bytes if max_bytes is not None else max_bytes_from_env()
+    if cors_origins is None:
+        cors_origins = [o.strip() for o in os.environ.get(CORS_ENV, "").split(",") if o.strip()]
+
+    app = FastAPI(title="kpi-dashboard refresh server", docs_url=None, redoc_url=None, openapi_url=None)
+    if cors_origins:
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app.add_middleware(CORSMiddleware, allow_origins=cors_origins, allow_methods=["POST"],
+                           allow_headers=["Authorization", "Content-Type"], allow_credentials=False)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:  # pragma: no cover - safety net
+        log.exception("unexpected error on %s", request.url.path)
+        return _error(500, "The refresh server hit an internal error. Nothing was changed. Ask IT to check the "
+                           "server's log.")
+
+    @app.get("/health")
+    async def health() -> dict[str, Any]:
+        from kpi_engine import __version__
+
+        return {"status": "ok", "kpi_dashboard": __version__}
+
+    @app.post("/refresh")
+    async def refresh_endpoint(request: Request) -> JSONResponse:
+        started = time.perf_counter()
+        length = request.headers.get("content-length")
+        if length is not None:
+            try:
+                declared = int(length)
+            except ValueError:
+                return _error(400, "The request's Content-Length is not a number.")
+            if declared > limit:
+                return _too_large(declared, limit)
+        if token is not None and not token_matches(request.headers.get("authorization"), token):
+            return _error(401, "The refresh server did not accept this workbook's access token. Nothing was "
+                               "changed. Ask IT to check the AUTH setting on the workbook's xlwings.conf sheet "
+                               "(and the KPI_DASHBOARD_TOKEN set for you).")
+        body = bytearray()
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > limit:
+                return _too_large(len(body), limit)
+        try:
+            payload = json.loads(bytes(body))
+        except (ValueError, UnicodeDecodeError):
+            return _error(400, "The request is not a workbook sent by xlwings (it is not JSON).")
+        try:
+            check_payload(payload)
+            result = await run_in_threadpool(refresh_payload, payload)
+        except Refused as refused:
+            return _error(refused.status, refused.message)
+        except Exception:
+            log.exception("refresh failed")
+            return _error(500, "The dashboard could not be refreshed because of an internal error. Nothing was "
+                               "changed. Ask IT to check the refresh server's log.")
+        log.info("refreshed %s from %s: %d bytes in, %d actions out, %.2f s", payload["book"].get("name"),
+                 payload.get("client"), len(body), len(result.get("actions", [])), time.perf_counter() - started)
+        return JSONResponse(result)
+
+    return app
+
+
+def _too_large(size: int, limit: int) -> JSONResponse:
+    return _error(413, f"The workbook sent is too large ({_megabytes(size)}; the limit is {_megabytes(limit)}). "
+                       "Nothing was changed. Ask IT to list only the input and output sheets under INCLUDE on the "
+                       "workbook's xlwings.conf sheet, or to raise KPI_DASHBOARD_MAX_BYTES.")
+
+
+def __getattr__(name: str) -> Any:
+    """``addin.server:app`` (what uvicorn loads) is created on first use, from the environment."""
+    if name == "app":
+        global app
+        app = create_app()
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

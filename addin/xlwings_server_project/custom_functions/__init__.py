@@ -1,0 +1,1 @@
+# xlwings Server requires this package; kpi-dashboard defines no custom functions.
