@@ -34,7 +34,7 @@ def output_path(source: Path, outdir: Path) -> Path:
 
 def fill_one(source: str, output: str, strict: bool = False) -> Outcome:
     """Fill one workbook; every failure becomes an Outcome, never an exception."""
-    from .fill import fill_workbook
+    from .fill import describe_write_failure, fill_workbook
     from .workbook_reader import WorkbookError
 
     src, out = Path(source), Path(output)
@@ -43,7 +43,7 @@ def fill_one(source: str, output: str, strict: bool = False) -> Outcome:
     except WorkbookError as err:
         return Outcome(src, None, "failed", message=str(err))
     except OSError as err:
-        return Outcome(src, None, "failed", message=f"cannot write {out}: {err.strerror or err}")
+        return Outcome(src, None, "failed", message=describe_write_failure(out, err))
     except Exception as err:  # a workbook that breaks the engine must not stop the batch
         return Outcome(src, None, "failed", message=f"unexpected problem ({type(err).__name__}: {err}); please report it")
     errors = len(result.report.errors)

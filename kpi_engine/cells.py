@@ -32,8 +32,10 @@ def show(value: Any) -> str:
         return value.strftime("%d/%m/%Y") if value.time() == _dt.time() else value.isoformat(sep=" ")
     if isinstance(value, _dt.date):
         return value.strftime("%d/%m/%Y")
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) >= 1e15:
+        return f"{value:.6g}" if isinstance(value, float) else f"{str(value)[:6]}... ({len(str(abs(value)))} digits)"
     text = str(value)
     return text if len(text) <= 60 else text[:57] + "..."
 

@@ -64,9 +64,9 @@ def validate(workbook: Path, as_json: bool) -> None:
 
 @main.command()
 @click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
               help="Where to write the filled workbook (may be WORKBOOK itself).")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--json", "json_path", type=click.Path(path_type=Path),
               help="Also write the results as JSON to this file.")
 @click.option("--strict", is_flag=True, help="Write nothing when there is any error.")
 def fill(workbook: Path, output: Path, json_path: Path | None, strict: bool) -> None:
@@ -76,7 +76,7 @@ def fill(workbook: Path, output: Path, json_path: Path | None, strict: bool) -> 
     is left out; both are listed on the Validation sheet. Exit status 0 when there are no errors,
     1 when there are (the output is still written unless --strict), 2 when WORKBOOK cannot be read.
     """
-    from .fill import fill_workbook
+    from .fill import describe_write_failure, fill_workbook
     from .workbook_reader import WorkbookError
 
     try:
@@ -85,8 +85,7 @@ def fill(workbook: Path, output: Path, json_path: Path | None, strict: bool) -> 
         click.echo(f"Error: {err}", err=True)
         sys.exit(EXIT_UNREADABLE)
     except OSError as err:
-        click.echo(f"Error: cannot write {output}: {err.strerror or err}. Close it in Excel, or choose another "
-                   "folder; nothing was changed.", err=True)
+        click.echo(f"Error: {describe_write_failure(output, err)}", err=True)
         sys.exit(EXIT_UNREADABLE)
     report = result.report
     errors = len(report.errors)
@@ -130,13 +129,78 @@ def batch(workbooks: tuple[Path, ...], outdir: Path, jobs: int | None, strict: b
                 problems.append(line)
                 bar.write(line, file=sys.stderr)
 
-        outcomes = run_batch(list(workbooks), outdir, jobs=jobs, strict=strict, on_done=done)
+        try:
+            outcomes = run_batch(list(workbooks), outdir, jobs=jobs, strict=strict, on_done=done)
+        except OSError as err:  # the output folder cannot be created
+            from .fill import describe_write_failure
+
+            bar.close()
+            click.echo(f"Error: {describe_write_failure(outdir, err)}", err=True)
+            sys.exit(EXIT_UNREADABLE)
     filled = sum(1 for o in outcomes if o.output is not None)
     with_errors = sum(1 for o in outcomes if o.status == "filled with errors")
     failed = sum(1 for o in outcomes if o.status == "failed")
     click.echo(f"{len(outcomes)} workbooks: {filled} filled ({with_errors} with errors), {failed} failed. "
                f"Output in {outdir}.")
     sys.exit(EXIT_DATA_ERRORS if with_errors or failed else EXIT_OK)
+
+
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Keep 127.0.0.1 unless an HTTPS reverse proxy on another machine "
+                   "forwards to it.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--xlwings-server", "xlwings_server", is_flag=True,
+              help="Run xlwings Server (the Office.js add-in's back end, with the Refresh script) instead of the "
+                   "POST /refresh endpoint for VBA and Office Scripts.")
+def serve(host: str, port: int, xlwings_server: bool) -> None:
+    """Run the refresh server that Excel's Refresh button calls.
+
+    By default: POST /refresh for VBA RunRemotePython and Office Scripts runPython. Needs
+    'pip install kpi-dashboard[server]' and XLWINGS_LICENSE_KEY (see docs/excel-guide.md).
+    KPI_DASHBOARD_TOKEN, when set, is the token every request must carry;
+    KPI_DASHBOARD_MAX_BYTES caps the payload (default 10 MB).
+    """
+    import logging
+    import os
+
+    try:
+        import uvicorn
+
+        from addin.server import create_app, licence_problem
+    except ImportError as err:
+        if err.name in ("uvicorn", "fastapi", "starlette", "xlwings_server"):
+            click.echo(f"Error: the refresh server needs the server extra ({err.name} is missing): "
+                       "pip install 'kpi-dashboard[server]'", err=True)
+        else:
+            click.echo(f"Error: cannot load the refresh server ({err}). Reinstall kpi-dashboard.", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    problem = licence_problem()
+    if problem:
+        click.echo(f"Error: {problem}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s: %(message)s")
+    if host not in LOCAL_HOSTS:
+        click.echo(f"Warning: listening on {host}, not only on this machine. Put the server behind HTTPS "
+                   "and set KPI_DASHBOARD_TOKEN.", err=True)
+    if xlwings_server:
+        from addin import XLWINGS_SERVER_PROJECT
+
+        os.environ.setdefault("XLWINGS_PROJECT_DIR", str(XLWINGS_SERVER_PROJECT))
+        uvicorn.run("xlwings_server.main:main_app", host=host, port=port)
+        return
+    try:
+        app = create_app()
+    except ValueError as err:
+        click.echo(f"Error: {err}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    if not os.environ.get("KPI_DASHBOARD_TOKEN"):
+        click.echo("Warning: KPI_DASHBOARD_TOKEN is not set, so any caller that can reach the server can use it.",
+                   err=True)
+    uvicorn.run(app, host=host, port=port)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -182,7 +182,7 @@ def compute(inputs: Inputs, refreshed: _dt.datetime | None = None, template_vers
     stamp = Stamp(settings.organisation, settings.reporting_period,
                   settings.data_as_at or (_month_end(settings.reporting_period) if settings.reporting_period is not None else None),
                   refreshed.isoformat(), __version__, template_version)
-    report = Report(stamp, [], inputs.log.items)
+    report = Report(stamp, [], inputs.log.items, plan_period=settings.plan_target_period)
     if settings.reporting_period is None:
         if not inputs.log.errors:
             inputs.log.error(inputs.sheet_names.get("Settings", "Settings"), None, Code.NO_REPORTING_PERIOD,

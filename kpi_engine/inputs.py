@@ -19,15 +19,25 @@ from .periods import Month, from_iso, label
 from .schema import sheet_schema
 from .sheets import INVALID, Grid, Table, normalise, read_table, read_value
 
+
 def find_sheets(sheets: Mapping[str, Grid]) -> dict[str, str]:
-    """Canonical sheet name -> the workbook's own name for it (matched ignoring case and spaces)."""
-    by_key = {normalise(name): name for name in sheets}
+    """Canonical sheet name -> the workbook's own name for it (matched ignoring case and spaces;
+    where two sheets match, the first)."""
+    by_key: dict[str, str] = {}
+    for name in sheets:
+        by_key.setdefault(normalise(name), name)
     found = {}
     for canonical in ("Settings", "Indicators", "Data", "Targets", "Benchmarks", "Commentary"):
         name = by_key.get(canonical.lower())
         if name is not None:
             found[canonical] = name
     return found
+
+
+def input_sheet_names(names: list[str]) -> list[str]:
+    """Every sheet in a workbook whose name is an input sheet's (duplicates included, to be reported)."""
+    canonical = {"settings", "indicators", "data", "targets", "benchmarks", "commentary"}
+    return [n for n in names if normalise(n) in canonical]
 
 
 def read_settings(grid: Grid, sheet: str, log: IssueLog) -> Settings:
@@ -242,6 +252,12 @@ def read_inputs(sheets: Mapping[str, Grid]) -> Inputs:
     """Read and check every input sheet. Never raises for bad input: see ``inputs.log``."""
     log = IssueLog()
     names = find_sheets(sheets)
+    for canonical, chosen in names.items():
+        others = [n for n in sheets if n != chosen and normalise(n) == canonical.lower()]
+        for other in others:
+            log.error(other, None, Code.DUPLICATE_SHEET,
+                      f"The workbook has two {canonical} sheets, '{chosen}' and '{other}'; only '{chosen}' is read. "
+                      f"Delete or rename '{other}'.")
     for required in ("Indicators", "Data"):
         if required not in names:
             log.error(required, None, Code.MISSING_SHEET,

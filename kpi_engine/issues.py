@@ -19,6 +19,7 @@ class Code(str, Enum):
     """Reason codes. The value is what JSON and the Validation sheet show."""
 
     MISSING_SHEET = "missing_sheet"
+    DUPLICATE_SHEET = "duplicate_sheet"
     MISSING_COLUMN = "missing_column"
     REQUIRED = "required_value_missing"
     NOT_A_NUMBER = "not_a_number"

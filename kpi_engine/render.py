@@ -12,14 +12,18 @@ cell: the cheapest Excel clients cannot, and every route must give the same shee
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .periods import label, long_label
 from .results import IndicatorResult, Report
 from .rounding import format_number
 
-DASHBOARD, SUMMARY, VALIDATION = "Dashboard", "Summary", "Validation"
-OUTPUT_SHEETS = (SUMMARY, DASHBOARD, VALIDATION)
+if TYPE_CHECKING:
+    from .charts import ChartSpec
+
+DASHBOARD, SUMMARY, VALIDATION, TEAMS, CHARTS = "Dashboard", "Summary", "Validation", "Teams", "Charts"
+# In the order a template's tabs run. The board pack prints Summary, Dashboard, Teams and Charts.
+OUTPUT_SHEETS = (SUMMARY, DASHBOARD, VALIDATION, TEAMS, CHARTS)
 HEADER_ROW = 4  # every output sheet: title (1), stamp (2), blank (3), table header (4)
 DEFAULT_COMPARATORS = ("Statistical neighbours", "Region", "England")
 
@@ -68,7 +72,7 @@ class Link:
 
 # Columns whose text wraps (by header); a writer sizes their rows to fit.
 WRAPPED = {SUMMARY: ("Measure", "Benchmarking", "Comments"), VALIDATION: ("What to do",),
-           DASHBOARD: ("Indicator", "RAG methodology", "Notes")}
+           DASHBOARD: ("Indicator", "RAG methodology", "Notes"), TEAMS: ("Notes",), CHARTS: ()}
 
 
 @dataclass
@@ -77,6 +81,9 @@ class SheetRender:
     blocks: list[Block]
     links: list[Link] = field(default_factory=list)
     wrap_columns: tuple[int, ...] = ()  # 1-based columns whose text wraps: rows are sized to fit
+    # The sheet's charts, drawn from its own cells (see kpi_engine.charts). None: the sheet has no
+    # chart layer, and a writer leaves its drawings alone; a list (even empty): they replace all.
+    charts: "list[ChartSpec] | None" = None
 
     @property
     def rows(self) -> int:
@@ -299,11 +306,78 @@ def render_validation(report: Report) -> SheetRender:
     return SheetRender(VALIDATION, [Block(1, 1, values)], links, _wrapped(VALIDATION, VALIDATION_HEADERS))
 
 
+TEAMS_HEADERS = ["Row", FORMAT_COLUMN_HEADER, "Ref", "Team", "Period", "Outturn", "Numerator", "Denominator", "Target",
+                 "RAG", "Notes"]
+TEAMS_WIDTH = len(TEAMS_HEADERS)
+TEAMS_COUNT_COLUMNS = ("Numerator", "Denominator")  # counts, not in the indicator's unit
+AUTHORITY_ROW = "Whole authority"
+
+
+def _count(x: float | None) -> str:
+    return format_number(x, 0 if x is None or float(x).is_integer() else 1) if x is not None else "?"
+
+
+def _team_notes(r: IndicatorResult, team: Any) -> str | None:
+    notes = []
+    if team.outturn is None:
+        notes.append(team.missing_reason or "No data")
+    if team.small_denominator and team.numerator is not None and team.denominator is not None:
+        notes.append(f"small number: {_count(team.numerator)} of {_count(team.denominator)}")
+    if team.outturn is not None and team.rag is None:
+        target = team.target if team.target is not None else r.current_target
+        notes.append("Context" if r.polarity is None else "No target" if target is None and r.rag_rule == "tolerance"
+                     else "not rated")
+    return "; ".join(notes) or None
+
+
+def _authority_notes(r: IndicatorResult) -> str | None:
+    notes = [_notes(r)] if _notes(r) else []
+    nums = [t.numerator for t in r.teams if t.numerator is not None]
+    dens = [t.denominator for t in r.teams if t.denominator is not None]
+    if (r.numerator is not None and r.denominator is not None and nums and dens and len(nums) == len(r.teams)
+            and (abs(sum(nums) - r.numerator) > 1e-9 or abs(sum(dens) - r.denominator) > 1e-9)):
+        # Seed 002's "DCSC not included in area": the authority counts cases that are in no team.
+        notes.append(f"the teams add up to {_count(sum(nums))} of {_count(sum(dens))}: some cases are in no team")
+    return "; ".join(notes) or None
+
+
+def render_teams(report: Report) -> SheetRender:
+    """Team and area breakdowns: for each indicator with teams, the whole authority's figure for the
+    outturn period, then each team's outturn, numerator and denominator, target and RAG (a team is
+    rated against its own milestone where the Targets sheet gives one, else the authority's)."""
+    org = report.stamp.organisation or ""
+    values = _title_rows(report, f"{org} Team and area breakdowns".strip(), TEAMS_WIDTH)
+    values.append([HEADER, *TEAMS_HEADERS[1:]])
+    pad = [None] * (TEAMS_WIDTH - 3)
+    shown = [r for r in report.indicators if r.teams]
+    for r in shown:
+        key = format_key(r.unit, min(r.decimals, MAX_DECIMALS))
+        period = label(r.period) if r.period is not None else None
+        values.append([SECTION, None, f"{r.ref}  {r.title}", *pad])
+        values.append([ROW, key, r.ref, AUTHORITY_ROW, period, _position_or_symbol(r.outturn, r.outturn_missing_reason),
+                       r.numerator, r.denominator, r.current_target, r.rag, _authority_notes(r)])
+        for t in r.teams:
+            values.append([ROW, key, r.ref, t.team, period, _position_or_symbol(t.outturn, t.missing_reason),
+                           t.numerator, t.denominator, t.target if t.target is not None else r.current_target, t.rag,
+                           _team_notes(r, t)])
+    if not shown:
+        values.append([ROW, None, None, "No indicator has figures by team or area this period.", *[None] * (TEAMS_WIDTH - 4)])
+    return SheetRender(TEAMS, [Block(1, 1, values)], wrap_columns=_wrapped(TEAMS, TEAMS_HEADERS))
+
+
+def _position_or_symbol(value: float | None, reason: str | None) -> Any:
+    return value if value is not None else _short_missing(reason)
+
+
 def render(report: Report, months_shown: int = 12, plan_label: str | None = None, baseline_label: str | None = None,
            colours: dict[str, str] | None = None) -> RenderModel:
-    """The output sheets for a report."""
-    return RenderModel([render_summary(report), render_dashboard(report, months_shown, plan_label, baseline_label),
-                        render_validation(report)], dict(colours or {}))
+    """The output sheets for a report, in :data:`OUTPUT_SHEETS` order."""
+    from .charts import render_charts
+
+    sheets = {SUMMARY: render_summary(report), DASHBOARD: render_dashboard(report, months_shown, plan_label, baseline_label),
+              VALIDATION: render_validation(report), TEAMS: render_teams(report),
+              CHARTS: render_charts(report, months_shown, plan_label)}
+    return RenderModel([sheets[name] for name in OUTPUT_SHEETS], dict(colours or {}))
 
 
 def default_dashboard_headers(months_shown: int = 12, reporting_period: int | None = None) -> list[str]:

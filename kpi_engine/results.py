@@ -112,6 +112,7 @@ class Report:
     summary: dict[str, int] = field(default_factory=dict)
     good: list[str] = field(default_factory=list)  # refs rated Green
     exceptions: list[str] = field(default_factory=list)  # refs rated Red or Amber, Red first
+    plan_period: Month | None = None  # the Settings' Plan target period: where charts mark the plan target
 
     @property
     def errors(self) -> list[Issue]:

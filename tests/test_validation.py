@@ -772,3 +772,13 @@ def test_evaluate_never_raises_on_random_indicator_and_data_sheets(indicators, d
     book = {"Settings": settings_rows("Jun-17"), "Indicators": [indicator_rows()[0], *indicators],
             "Data": [data_rows()[0], *data]}
     evaluate(book)
+
+
+def test_two_sheets_with_the_same_input_name_are_an_error_naming_both():
+    sheets = {"Settings": [["Setting", "Value"], ["Reporting period", "2024-03"]],
+              "Indicators": [["Ref", "Title"], ["K1", "Referrals"]],
+              "Data": [["Ref", "Period", "Value"], ["K1", "2024-03", 5]],
+              "data ": [["Ref", "Period", "Value"]]}
+    issue = next(i for i in read_inputs(sheets).log.items if i.code == Code.DUPLICATE_SHEET)
+    assert issue.severity.value == "error" and issue.sheet == "data "
+    assert "'Data' and 'data '" in issue.message and "only 'Data' is read" in issue.message
