@@ -10,6 +10,10 @@ a failure before the first write leaves the previous output in place. The book m
   Office Scripts ``runPython`` client posted (the writes become the response's actions);
 - the book xlwings Server hands to a ``@script`` (:mod:`addin.officejs`).
 
+The Charts sheet's charts reach Excel as pictures, one per page of small multiples, drawn by
+matplotlib (:mod:`addin.pictures`, imported only when a refresh draws them) before the first
+write: only the Office.js client could add native charts, and every route must show the same.
+
 xlwings is imported here, never by ``import addin``; the remote engine (``xlwings.pro``) is
 used only when the caller built a remote book, which is PolyForm-licensed (see
 docs/excel-guide.md).
@@ -33,7 +37,10 @@ from .plan import (
     AddSheet,
     ClearCells,
     ClearContents,
+    DeletePicture,
+    PictureInfo,
     Plan,
+    PutPicture,
     WriteValues,
     plan_refresh,
 )
@@ -101,6 +108,47 @@ def read_book(book: Any) -> tuple[dict[str, Grid], dict[str, Grid | None], str |
     return inputs, outputs, version
 
 
+def _number(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def read_pictures(book: Any) -> dict[str, list[PictureInfo]]:
+    """The pictures on each output sheet (name and size in points), as the client reports them."""
+    out: dict[str, list[PictureInfo]] = {}
+    sheets = {s.name: s for s in book.sheets}
+    for name in OUTPUT_SHEETS:
+        sheet = sheets.get(name)
+        if sheet is None:
+            continue
+        infos = []
+        for picture in sheet.pictures:
+            try:
+                infos.append(PictureInfo(str(picture.name), _number(picture.width), _number(picture.height)))
+            except Exception:  # pragma: no cover - a client that reports a picture without its size
+                infos.append(PictureInfo(str(picture.name)))
+        out[name] = infos
+    return out
+
+
+def draw_pictures(plan: Plan) -> Plan:
+    """The plan with each picture's PNG drawn (matplotlib, imported here and only when needed)."""
+    if not any(isinstance(op, PutPicture) for op in plan.operations):
+        return plan
+    import dataclasses
+
+    from .pictures import page_png
+
+    drawn: list[Any] = []
+    for op in plan.operations:
+        if isinstance(op, PutPicture):
+            op = dataclasses.replace(op, image=page_png(op.charts, op.width, op.height))
+        drawn.append(op)
+    return Plan(drawn)
+
+
 def is_remote(book: Any) -> bool:
     """True for a book built from a client's JSON payload (VBA, Office Scripts, Office.js)."""
     try:
@@ -131,13 +179,43 @@ def _desktop_speed(book: Any) -> Iterator[None]:
             app.screen_updating, app.calculation = saved
 
 
+def _put_picture(sheet: Any, op: PutPicture, folder: str) -> None:
+    import os
+
+    path = os.path.join(folder, f"{op.name.replace(' ', '-')}.png")
+    with open(path, "wb") as f:
+        f.write(op.image)
+    if op.replace:  # replaced in place: the client keeps the old picture's position and size
+        sheet.pictures.add(path, name=op.name, update=True)
+        return
+    picture = sheet.pictures.add(path, name=op.name, anchor=sheet.range((op.row, op.col)))
+    # The remote clients add a picture at its pixel size: set the size the page's cells take.
+    picture.width = op.width
+    picture.height = op.height
+
+
 def apply_plan(book: Any, plan: Plan) -> None:
     """Apply the operations through xlwings' public API (one xlwings call per operation)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="kpi-pictures-") as folder:
+        _apply(book, plan, folder)
+
+
+def _apply(book: Any, plan: Plan, folder: str) -> None:
     for op in plan.operations:
         if isinstance(op, AddSheet):
             book.sheets.add(op.sheet, after=book.sheets[len(book.sheets) - 1])
             continue
         sheet = book.sheets[op.sheet]
+        if isinstance(op, PutPicture):
+            if not op.image:
+                raise ValueError(f"picture {op.name} was not drawn: call draw_pictures(plan) first")
+            _put_picture(sheet, op, folder)
+            continue
+        if isinstance(op, DeletePicture):
+            sheet.pictures[op.name].delete()
+            continue
         if isinstance(op, ClearContents):
             sheet.clear_contents()
         elif isinstance(op, ClearCells):
@@ -157,11 +235,12 @@ def prepare(book: Any, refreshed: _dt.datetime | None = None) -> tuple[Report, P
     report = compute(inputs, refreshed=refreshed, template_version=version)
     s = inputs.settings
     model = render(report, s.months_shown, s.plan_target_label, s.baseline_label, s.colours)
-    return report, plan_refresh(model, outputs)
+    return report, draw_pictures(plan_refresh(model, outputs, read_pictures(book)))
 
 
 def refresh(book: Any, refreshed: _dt.datetime | None = None) -> Report:
-    """Rewrite the output sheets (Summary, Dashboard, Validation) of ``book`` from its input sheets.
+    """Rewrite the output sheets (Summary, Dashboard, Validation, Teams, Charts) of ``book`` from its
+    input sheets, the charts as pictures.
 
     Gives the same values, words and formats as ``kpi-dashboard fill``. Everything is computed
     before the first write. Returns the engine's report (issues, summary counts).

@@ -11,11 +11,16 @@ waits for do not grow with the number of indicators:
   has one, a clear of that one cell (Excel keeps a hyperlink when its cell's value is
   overwritten or cleared, and the remote clients can remove one only with a full clear);
 - only where an output sheet's values did not reach Python (it was left out of the workbook's
-  ``INCLUDE`` setting, so its old extent is unknown), one clear of the sheet's contents.
+  ``INCLUDE`` setting, so its old extent is unknown), one clear of the sheet's contents;
+- on the Charts sheet, ONE picture per page of small multiples (``kpi_engine.charts.pages``: up
+  to 12 charts a page), named ``KPI charts 1``, ``KPI charts 2`` ...: a picture already there at
+  the same size is replaced in place (one action), a new one is added and sized (four); pictures
+  of pages that no longer exist are deleted. Charts themselves only Office.js could add, so every
+  route gets the same pictures; they cover the cells the headless fill's native charts cover.
 
 No fonts, borders, widths, number formats or charts: the template's conditional formats do
 the look from what is written (see ``kpi_engine.render``). Nothing here talks to Excel;
-:mod:`addin.excel` applies a plan through xlwings.
+:mod:`addin.excel` draws the pictures (:mod:`addin.pictures`) and applies a plan through xlwings.
 
 Text is written so that Excel keeps it as the same text: a value that Excel would read as
 something else (a formula, a number, a date, TRUE/FALSE, an error) is sent with a leading
@@ -28,6 +33,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from kpi_engine.charts import PICTURE_PREFIX, ChartSpec, pages
 from kpi_engine.render import HEADER, ROW, VALIDATION, RenderModel, SheetRender
 
 Grid = Sequence[Sequence[Any]]
@@ -126,7 +132,45 @@ class AddLink:
     tip: str
 
 
-Operation = AddSheet | ClearContents | ClearCells | WriteValues | AddLink
+@dataclass(frozen=True)
+class PutPicture:
+    """A page of small multiples as one picture, its top-left at (row, col), ``width`` x ``height``
+    points. ``replace``: a picture of that name and size is there, so it is replaced in place,
+    keeping its position and size; else it is added and sized. ``image`` is the PNG, drawn from
+    ``charts`` before the first write (empty in a plan that is not yet drawn)."""
+
+    sheet: str
+    name: str
+    row: int
+    col: int
+    width: float
+    height: float
+    charts: tuple[ChartSpec, ...]
+    replace: bool
+    image: bytes = field(default=b"", repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class DeletePicture:
+    """A picture of an earlier refresh that this one does not keep."""
+
+    sheet: str
+    name: str
+
+
+Operation = AddSheet | ClearContents | ClearCells | WriteValues | AddLink | PutPicture | DeletePicture
+
+
+@dataclass(frozen=True)
+class PictureInfo:
+    """A picture already on a sheet, as the client reports it (names and sizes in points)."""
+
+    name: str
+    width: float | None = None
+    height: float | None = None
+
+
+SIZE_TOLERANCE = 1.0  # points: a picture this close to a page's size is the same size
 
 
 @dataclass
@@ -205,10 +249,44 @@ def _tip(target: str) -> str:
     return "Go to " + target.replace("''", "\0").replace("'", "").replace("\0", "'")
 
 
-def plan_refresh(model: RenderModel, old: Mapping[str, Grid | None]) -> Plan:
+def _same_size(info: PictureInfo, width: float, height: float) -> bool:
+    return (info.width is not None and info.height is not None and abs(info.width - width) <= SIZE_TOLERANCE
+            and abs(info.height - height) <= SIZE_TOLERANCE)
+
+
+def plan_pictures(sheet: SheetRender, existing: Sequence[PictureInfo]) -> list[Operation]:
+    """The picture operations for a sheet with charts: one picture per page, stale ones deleted.
+
+    The remote clients address pictures by their position on the sheet, and replacing one moves
+    it to the end; xlwings does not know that. So deletions come first, then replacements from
+    the last position to the first (each moves only pictures after it), then additions (each at
+    the end, sized there)."""
+    if sheet.charts is None:
+        return []
+    position = {p.name: i for i, p in enumerate(existing)}
+    ours = {p.name: p for p in existing if p.name.startswith(PICTURE_PREFIX)}
+    wanted = pages(sheet.charts)
+    names = {page.name for page in wanted}
+    deletes: list[Operation] = [DeletePicture(sheet.name, name) for name in ours if name not in names]
+    replaces: list[PutPicture] = []
+    adds: list[Operation] = []
+    for page in wanted:
+        info = ours.get(page.name)
+        replace = info is not None and _same_size(info, page.width, page.height)
+        if info is not None and not replace:
+            deletes.append(DeletePicture(sheet.name, page.name))  # a page whose size changed: added afresh
+        op = PutPicture(sheet.name, page.name, page.row, page.col, page.width, page.height, page.charts, replace)
+        (replaces if replace else adds).append(op)
+    replaces.sort(key=lambda op: position[op.name], reverse=True)
+    return [*deletes, *replaces, *adds]
+
+
+def plan_refresh(model: RenderModel, old: Mapping[str, Grid | None],
+                 pictures: Mapping[str, Sequence[PictureInfo]] | None = None) -> Plan:
     """The operations that turn the output sheets' old values (``old[name]``: the sheet's grid
     from A1, ``[]`` when its values were not sent, ``None`` when the workbook has no such sheet)
-    into the render model."""
+    into the render model. ``pictures``: the pictures each sheet already has (for the Charts
+    sheet's pages); pictures are planned only when it is given."""
     plan = Plan()
     for sheet in model.sheets:
         grid = old.get(sheet.name)
@@ -230,4 +308,6 @@ def plan_refresh(model: RenderModel, old: Mapping[str, Grid | None]) -> Plan:
             text = sheet.cell(link.row, link.col)
             plan.operations.append(AddLink(sheet.name, link.row, link.col, "#" + link.target,
                                            "" if text is None else str(text), _tip(link.target)))
+        if pictures is not None:
+            plan.operations.extend(plan_pictures(sheet, pictures.get(sheet.name, ())))
     return plan

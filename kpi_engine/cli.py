@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import TEMPLATE_VERSION, __version__
 from .issues import Issue
 
 EXIT_OK, EXIT_DATA_ERRORS, EXIT_UNREADABLE = 0, 1, 2
@@ -70,7 +70,8 @@ def validate(workbook: Path, as_json: bool) -> None:
               help="Also write the results as JSON to this file.")
 @click.option("--strict", is_flag=True, help="Write nothing when there is any error.")
 def fill(workbook: Path, output: Path, json_path: Path | None, strict: bool) -> None:
-    """Compute WORKBOOK's dashboard and write its output sheets (Summary, Dashboard, Validation).
+    """Compute WORKBOOK's dashboard and write its output sheets (Summary, Dashboard, Validation,
+    Teams, Charts).
 
     Input sheets are copied unchanged. A bad data cell becomes a missing value and a bad indicator
     is left out; both are listed on the Validation sheet. Exit status 0 when there are no errors,
@@ -146,6 +147,87 @@ def batch(workbooks: tuple[Path, ...], outdir: Path, jobs: int | None, strict: b
 
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+@main.command()
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="Where to write the PDF.")
+def pack(workbook: Path, output: Path) -> None:
+    """Make the board pack: a PDF of the Summary (with the exceptions and their commentary), the
+    Dashboard, the team breakdowns and the charts, through LibreOffice.
+
+    WORKBOOK itself is not changed. Exit status 0 when there are no errors in the data, 1 when
+    there are (the pack is still made), 2 when WORKBOOK cannot be read, LibreOffice is missing or
+    the PDF cannot be written.
+    """
+    from .fill import describe_write_failure
+    from .pack import PackError, make_pack
+    from .workbook_reader import WorkbookError
+
+    try:
+        result = make_pack(workbook, output)
+    except (PackError, WorkbookError) as err:
+        click.echo(f"Error: {err}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    except OSError as err:
+        click.echo(f"Error: {describe_write_failure(output, err)}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    for note in result.notes:
+        click.echo(f"Note: {note}", err=True)
+    errors = result.errors
+    warnings = len(result.report.issues) - errors
+    click.echo(f"{output}: board pack, {result.pages} pages ({', '.join(result.sheets)}); {errors} error"
+               f"{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}.")
+    sys.exit(EXIT_DATA_ERRORS if errors else EXIT_OK)
+
+
+@main.command("new-template")
+@click.argument("output", type=click.Path(path_type=Path))
+def new_template(output: Path) -> None:
+    """Write a clean dashboard template to OUTPUT: every input sheet with its headers, drop-down
+    lists and input messages, an Instructions sheet, and the output sheets' layout (no macros,
+    safe to email)."""
+    from workbook_templates.build import save_template
+
+    from .fill import describe_write_failure
+
+    try:
+        save_template(output)
+    except OSError as err:
+        click.echo(f"Error: {describe_write_failure(output, err)}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    click.echo(f"{output}: a new template (version {TEMPLATE_VERSION}). Fill in its input sheets, then run "
+               f"'kpi-dashboard fill {output.name} -o dashboard.xlsx' or click Refresh in Excel.")
+
+
+@main.command()
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="Where to write the upgraded workbook (not WORKBOOK itself: it is left as it is).")
+def upgrade(workbook: Path, output: Path) -> None:
+    """Move an older (or home-made) dashboard workbook's data into the current template layout.
+
+    Every row of every input sheet is kept, extra columns included; the output sheets are rebuilt.
+    WORKBOOK is never changed.
+    """
+    from workbook_templates.upgrade import upgrade as run_upgrade
+
+    from .fill import describe_write_failure
+    from .workbook_reader import WorkbookError
+
+    try:
+        moved = run_upgrade(workbook, output)
+    except WorkbookError as err:
+        click.echo(f"Error: {err}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    except ValueError as err:
+        click.echo(f"Error: {err}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    except OSError as err:
+        click.echo(f"Error: {describe_write_failure(output, err)}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    rows = ", ".join(f"{sheet} {count}" for sheet, count in moved.items())
+    click.echo(f"{output}: template version {TEMPLATE_VERSION}, rows moved: {rows}.")
 
 
 @main.command()

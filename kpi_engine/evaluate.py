@@ -9,7 +9,7 @@ import datetime as _dt
 from collections import defaultdict
 from typing import Mapping
 
-from . import __version__
+from . import TEMPLATE_VERSION, __version__
 from .inputs import read_inputs
 from .issues import Code
 from .methodology import describe
@@ -182,6 +182,7 @@ def compute(inputs: Inputs, refreshed: _dt.datetime | None = None, template_vers
     stamp = Stamp(settings.organisation, settings.reporting_period,
                   settings.data_as_at or (_month_end(settings.reporting_period) if settings.reporting_period is not None else None),
                   refreshed.isoformat(), __version__, template_version)
+    _check_template_version(inputs, template_version)
     report = Report(stamp, [], inputs.log.items, plan_period=settings.plan_target_period)
     if settings.reporting_period is None:
         if not inputs.log.errors:
@@ -200,6 +201,23 @@ def compute(inputs: Inputs, refreshed: _dt.datetime | None = None, template_vers
     _summarise(report, inputs)
     report.issues = inputs.log.items
     return report
+
+
+def _check_template_version(inputs: Inputs, version: str | None) -> None:
+    """An older template is filled as it is, with a warning that says how to bring it up to date."""
+    try:
+        number = int(float(version)) if version is not None else None
+    except ValueError:
+        return
+    if number is None or number == TEMPLATE_VERSION:
+        return
+    if number < TEMPLATE_VERSION:
+        message = (f"This workbook is from template version {number}; the current version is {TEMPLATE_VERSION}. "
+                   "Run 'kpi-dashboard upgrade this.xlsx -o upgraded.xlsx' to move its data into the current layout.")
+    else:
+        message = (f"This workbook is from template version {number}, newer than this kpi-dashboard knows "
+                   f"({TEMPLATE_VERSION}). Update kpi-dashboard.")
+    inputs.log.warning("Template info", "B1", Code.TEMPLATE_VERSION, message)
 
 
 def _month_end(m: Month) -> str:

@@ -51,6 +51,7 @@ class Code(str, Enum):
     MISSING_COMMENTARY = "missing_commentary"
     NO_DATA_ROWS = "no_data_rows"
     INDICATOR_LEFT_OUT = "indicator_left_out"
+    TEMPLATE_VERSION = "template_version"
 
 
 @dataclass(frozen=True, slots=True)

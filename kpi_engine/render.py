@@ -361,7 +361,8 @@ def render_teams(report: Report) -> SheetRender:
                            t.numerator, t.denominator, t.target if t.target is not None else r.current_target, t.rag,
                            _team_notes(r, t)])
     if not shown:
-        values.append([ROW, None, None, "No indicator has figures by team or area this period.", *[None] * (TEAMS_WIDTH - 4)])
+        values.append([ROW, None, None, "No indicator has figures by team or area this period.",
+                       *[None] * (TEAMS_WIDTH - 4)])
     return SheetRender(TEAMS, [Block(1, 1, values)], wrap_columns=_wrapped(TEAMS, TEAMS_HEADERS))
 
 

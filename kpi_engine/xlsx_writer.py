@@ -3,7 +3,9 @@
 It decides nothing: it clears each output sheet's values and writes the model's blocks and
 links, so the look the template gives the sheet (fonts, widths, conditional formats)
 stays, and refreshing twice gives the same workbook. Text is always written as text: a title that
-begins with "=" never becomes a formula.
+begins with "=" never becomes a formula. A sheet with charts in the model (Charts) has its
+charts replaced by native Excel charts drawn from its cells (:mod:`kpi_engine.xlsx_charts`), so
+a refresh never piles them up.
 """
 from __future__ import annotations
 
@@ -81,6 +83,16 @@ def place_sheet(ws: Worksheet, sheet: SheetRender) -> None:
         cell = ws.cell(row=link.row, column=link.col)
         cell.hyperlink = Hyperlink(ref=cell.coordinate, location=link.target, display=str(cell.value or ""))
     fit_rows(ws, sheet)
+    if sheet.charts is not None:
+        place_charts(ws, sheet)
+
+
+def place_charts(ws: Worksheet, sheet: SheetRender) -> None:
+    """Replace the sheet's charts with the model's (a benchmark swaps this out to time the rest)."""
+    from .charts import NAME_COLUMN
+    from .xlsx_charts import place_charts as place_native
+
+    place_native(ws, sheet.charts or [], NAME_COLUMN)
 
 
 def place(book: Workbook, model: RenderModel) -> list[str]:

@@ -56,8 +56,11 @@ COMMON = {"setValues", "rangeClearContents", "rangeClearFormats", "rangeClear", 
 ALLOWED = {VBA: COMMON, OFFICE_SCRIPTS: COMMON,
            OFFICE_JS: COMMON | {"setFontProperty", "setBorderProperty", "setColumnWidth", "setFormula", "addChart",
                                 "freezePaneAtRange", "setScreenUpdating", "setCalculation", "setRangeColors"}}
-# What this refresh may emit at all: values, clears, links (and a sheet when one is missing).
-EMITTED = {"setValues", "addHyperlink", "rangeClear", "sheetClearContents", "addSheet"}
+# What this refresh may emit at all: values, clears, links (and a sheet when one is missing), and the
+# Charts sheet's pictures (one per page of small multiples).
+PICTURE_ACTIONS = {"addPicture", "setPictureName", "setPictureWidth", "setPictureHeight", "updatePicture",
+                   "deletePicture"}
+EMITTED = {"setValues", "addHyperlink", "rangeClear", "sheetClearContents", "addSheet"} | PICTURE_ACTIONS
 
 
 # ---------------------------------------------------------------------------------------------
@@ -181,14 +184,40 @@ def _cells(ws, action):
             yield ws.cell(r, c)
 
 
-def replay(actions: list[dict[str, Any]], path: Path, out: Path) -> None:
+def _replay_picture(pictures: list[dict[str, Any]], action: dict[str, Any]) -> None:
+    """A picture action as VBA and Office Scripts apply it, on a sheet's pictures in Excel's order: a
+    picture is addressed by its position, and replacing one deletes it and adds it again at the end."""
+    func, args = action["func"], action["args"]
+    if func == "addPicture":
+        assert isinstance(args[0], str) and args[0]  # the PNG, base64
+        pictures.append({"name": f"Picture {len(pictures) + 1}", "width": None, "height": None, "image": args[0],
+                         "anchor": (args[2] + 1, args[1] + 1)})
+    elif func == "updatePicture":
+        old = pictures.pop(args[1])
+        assert old["name"] == args[2]
+        pictures.append({**old, "image": args[0]})
+    elif func == "deletePicture":
+        pictures.pop(args[0] if isinstance(args, int) else args[0])
+    else:
+        key = {"setPictureName": "name", "setPictureWidth": "width", "setPictureHeight": "height"}[func]
+        pictures[args[0]][key] = args[1]
+
+
+def replay(actions: list[dict[str, Any]], path: Path, out: Path,
+           pictures: dict[str, list[dict[str, Any]]] | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Apply the actions to the workbook at ``path`` and save it to ``out``; returns each sheet's
+    pictures (openpyxl cannot keep them by name), starting from ``pictures``."""
     book = openpyxl.load_workbook(path)
+    pictures = {name: [dict(p) for p in items] for name, items in (pictures or {}).items()}
     for action in actions:
         func = action["func"]
         if func == "addSheet":
             book.create_sheet(action["args"][1], index=action["args"][0])
             continue
         ws = book.worksheets[action["sheet_position"]]
+        if func in PICTURE_ACTIONS:
+            _replay_picture(pictures.setdefault(ws.title, []), action)
+            continue
         if func == "setValues":
             assert len(action["values"]) == action["row_count"]
             for i, row in enumerate(action["values"]):
@@ -216,6 +245,7 @@ def replay(actions: list[dict[str, Any]], path: Path, out: Path) -> None:
         else:
             raise AssertionError(f"the replayer does not know {func}")
     book.save(out)
+    return pictures
 
 
 # ---------------------------------------------------------------------------------------------
@@ -562,7 +592,7 @@ def test_endpoint_refreshes_a_good_payload(client_for, demo, client, tmp_path):
     assert response.status_code == 200
     actions = response.json()["actions"]
     assert {a["func"] for a in actions} <= ALLOWED[client] & EMITTED
-    assert sum(a["func"] == "setValues" for a in actions) == 3
+    assert sum(a["func"] == "setValues" for a in actions) == len(OUTPUT_SHEETS)
     got = tmp_path / "got.xlsx"
     replay(actions, demo, got)
     stamp = openpyxl.load_workbook(got)["Dashboard"]["B2"].value

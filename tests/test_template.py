@@ -89,9 +89,9 @@ def test_the_comparison_sees_a_changed_drop_down_message(template_path):
 
 def test_sheets_in_order_with_template_info_hidden(template):
     assert template.sheetnames == list(SHEET_ORDER)
-    assert SHEET_ORDER[:4] == ("Instructions", "Summary", "Dashboard", "Validation")
+    assert SHEET_ORDER[:6] == ("Instructions", "Summary", "Dashboard", "Validation", "Teams", "Charts")
     assert SHEET_ORDER[-1] == TEMPLATE_INFO_SHEET
-    assert [ws.sheet_state for ws in template.worksheets] == ["visible"] * 10 + ["hidden"]
+    assert [ws.sheet_state for ws in template.worksheets] == ["visible"] * 12 + ["hidden"]
     assert template.active.title == "Instructions"
 
 

@@ -12,9 +12,10 @@ words the engine writes), so the engine only ever writes values and number forma
 - :mod:`workbook_templates.upgrade`: ``template_version(book)`` and ``upgrade(src, dst)``, which
   moves an older or foreign workbook's inputs into a fresh template.
 
-Raise :data:`TEMPLATE_VERSION` whenever the template's layout changes in a way an existing
+Raise ``kpi_engine.TEMPLATE_VERSION`` whenever the template's layout changes in a way an existing
 workbook would need ``kpi-dashboard upgrade`` for.
 """
 
-TEMPLATE_VERSION = 1
+from kpi_engine import TEMPLATE_VERSION  # noqa: F401  (the engine says which layout it fills)
+
 TEMPLATE_INFO_SHEET = "Template info"

@@ -32,9 +32,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kpi_engine.fill import atomic_save
 from kpi_engine.model import DEFAULT_COLOURS
 from kpi_engine.periods import label, month
+from kpi_engine.charts import render_charts
 from kpi_engine.render import (
-    DASHBOARD, HEADER, HEADER_ROW, OUTPUT_SHEETS, STAMP, SUMMARY, TITLE, VALIDATION, default_dashboard_headers,
-    render_summary, render_validation,
+    CHARTS, DASHBOARD, HEADER, HEADER_ROW, OUTPUT_SHEETS, STAMP, SUMMARY, TEAMS, TITLE, VALIDATION,
+    default_dashboard_headers, render_summary, render_teams, render_validation,
 )
 from kpi_engine.results import Report, Stamp
 from kpi_engine.schema import SHEETS, Column, sheet_schema
@@ -246,7 +247,7 @@ def instructions_lines() -> list[tuple[str, str]]:
         ("text", "This workbook makes the monthly improvement board dashboard. You type or paste the figures into "
                  "the input sheets. The kpi-dashboard engine checks them, works out each indicator's outturn, RAG "
                  "rating, direction of travel, forecast and benchmarks, and writes the results on the Summary, "
-                 "Dashboard and Validation sheets."),
+                 "Dashboard, Validation, Teams and Charts sheets."),
         ("", ""),
         ("heading", "The input sheets: what goes in each"),
         ("text", "Columns are found by their heading, so you can put them in any order, and you can add your own "
@@ -271,9 +272,14 @@ def instructions_lines() -> list[tuple[str, str]]:
         ("heading", "Refreshing the dashboard"),
         ("text", "In Excel: click the Refresh button. Without Excel, run: "
                  "kpi-dashboard fill dashboard.xlsx -o out.xlsx (this writes a filled copy to out.xlsx)."),
-        ("text", "Summary, Dashboard and Validation are cleared and rewritten on every refresh, so anything typed "
-                 "on them is lost. Put your notes on the input sheets: commentary on each indicator goes on the "
-                 "Commentary sheet."),
+        ("text", "Summary, Dashboard, Validation, Teams and Charts are cleared and rewritten on every refresh, so "
+                 "anything typed on them is lost. Put your notes on the input sheets: commentary on each indicator "
+                 "goes on the Commentary sheet."),
+        ("text", "Teams shows each team's or area's figure, numerator and denominator beside the whole "
+                 "authority's, rated against the team's own target where the Targets sheet gives one. Charts "
+                 "shows each rated indicator's months against its target, benchmarks and plan target, with a "
+                 "line saying which way is good; the figures they are drawn from are below them. In Excel the "
+                 "charts are pictures, one per page of charts, redrawn on every refresh."),
         ("", ""),
         ("heading", "What the colours mean"),
         ("text", "Green, Amber and Red are the RAG ratings. The word is always in the cell, so a rating reads the "
@@ -354,6 +360,9 @@ def _output_placeholders(book: Workbook) -> None:
         DASHBOARD: ("Improvement board dashboard", dashboard[1:]),
         VALIDATION: (validation.cell(1, 2), [validation.cell(HEADER_ROW, c) for c in range(2, validation.cols + 1)]),
     }
+    teams, charts = render_teams(empty), render_charts(empty)
+    rows[TEAMS] = (teams.cell(1, 2), [teams.cell(HEADER_ROW, c) for c in range(2, teams.cols + 1)])
+    rows[CHARTS] = (charts.cell(1, 2), [charts.cell(HEADER_ROW, c) for c in range(2, charts.cols + 1)])
     for name, (title, headers) in rows.items():
         ws = book[name]
         for r, kind, text in ((1, TITLE, title), (2, STAMP, NOT_REFRESHED)):

@@ -8,10 +8,13 @@ touch it: column widths, print setup, and conditional formats keyed on what the 
   ``indicator`` or blank. Header rows are white on dark blue, section rows bold on grey.
 - Cells saying ``Green``, ``Amber`` or ``Red`` get the RAG fill; ``▲ improving`` / ``▼ improving``
   get green text and the ``declining`` ones red text.
-- On Summary and Dashboard, column B holds each row's format key (``%|1``: unit and decimals) and
-  the row's numbers take that number format (``0.0%``), signed where the column is a change. The
-  title and stamp are in B1 and B2 and must overflow to the right, so column B is kept narrow
+- On Summary, Dashboard, Teams and Charts, column B holds each row's format key (``%|1``: unit and
+  decimals) and the row's numbers take that number format (``0.0%``), signed where the column is a
+  change; on Teams the Numerator and Denominator columns are counts (``#,##0``) whatever the unit.
+  The title and stamp are in B1 and B2 and must overflow to the right, so column B is kept narrow
   rather than hidden, and its format keys are blanked by a ``;;;`` number format.
+- Charts: the columns the charts sit over are all one width, so the native charts (anchored to
+  cells) and the Excel routes' pictures (sized from these widths) cover the same cells.
 
 Everything positional is worked out from :mod:`kpi_engine.render` (header names, widths keyed by
 header), so the template follows the render model when columns move.
@@ -28,12 +31,14 @@ from openpyxl.styles.numbers import NumberFormat
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kpi_engine import charts as _charts
 from kpi_engine import render as _render
 from kpi_engine.model import DEFAULT_COLOURS
 from kpi_engine.periods import month
 from kpi_engine.render import (
-    ARROWS, DASHBOARD, HEADER, HEADER_ROW, OUTPUT_SHEETS, SECTION, STAMP, SUMMARY, SUMMARY_WIDTH, TITLE, VALIDATION,
-    VALIDATION_WIDTH, default_dashboard_headers, render_summary, render_validation,
+    ARROWS, CHARTS, DASHBOARD, HEADER, HEADER_ROW, OUTPUT_SHEETS, ROW, SECTION, STAMP, SUMMARY, SUMMARY_WIDTH, TEAMS,
+    TEAMS_COUNT_COLUMNS, TEAMS_WIDTH, TITLE, VALIDATION, VALIDATION_WIDTH, default_dashboard_headers, render_summary,
+    render_teams, render_validation,
 )
 from kpi_engine.results import Report, Stamp
 
@@ -58,6 +63,10 @@ SUMMARY_WIDTHS = {"Ref": 10, "Measure": 45, "Target": 14, "Current position": 17
                   "Comments": 60}
 VALIDATION_WIDTHS = {"Severity": 10, "Sheet": 14, "Cell": 8, "Ref": 10, "Reason": 26, "What to do": 90}
 DASHBOARD_WIDTHS = {"Ref": 9, "Indicator": 45, "RAG methodology": 40, "Notes": 30}
+TEAMS_WIDTHS = {"Ref": 9, "Team": 24, "Period": 10, "Outturn": 12, "Numerator": 12, "Denominator": 13, "Target": 12,
+                "RAG": 12, "Notes": 50}
+CHART_COLUMN_WIDTH = _charts.CHART_COLUMN_WIDTH  # every column under the charts: each chart as wide as the others
+COUNT_FORMATS = ("#,##0", "#,##0.0#")  # Teams' numerators and denominators: whole counts, else FTE and the like
 DASHBOARD_OTHER_WIDTH, MONTH_WIDTH, FORMAT_WIDTH, OTHER_WIDTH = 11, 8, 2, 12
 HEADER_HEIGHT = 30  # points: two lines of the Dashboard's header row
 FONT = "Calibri"  # the workbook's body font, named so every client draws the title in it
@@ -83,6 +92,58 @@ def contrast_ratio(a: str, b: str) -> float:
     """WCAG 2 contrast ratio of two ``RRGGBB`` colours (1 to 21; text needs 4.5)."""
     la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
     return (la + 0.05) / (lb + 0.05)
+
+
+# Machado, Oliveira and Fernandes (2009), "A physiologically-based model for simulation of color vision
+# deficiency", severity 1.0: each matrix maps linear RGB to what a dichromat sees.
+CVD_MATRICES = {
+    "protanopia": ((0.152286, 1.052583, -0.204868), (0.114503, 0.786281, 0.099216), (-0.003882, -0.048116, 1.051998)),
+    "deuteranopia": ((0.367322, 0.860646, -0.227968), (0.280085, 0.672501, 0.047413), (-0.011820, 0.042940, 0.968881)),
+    "tritanopia": ((1.255528, -0.076749, -0.178779), (-0.078411, 0.930809, 0.147602), (0.004733, 0.691367, 0.303900)),
+}
+
+
+def _linear(hex_colour: str) -> tuple[float, float, float]:
+    out = []
+    for i in (0, 2, 4):
+        c = int(hex_colour[i:i + 2], 16) / 255
+        out.append(c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4)
+    return out[0], out[1], out[2]
+
+
+def _hex(linear: tuple[float, float, float]) -> str:
+    out = ""
+    for c in linear:
+        c = min(1.0, max(0.0, c))
+        s = 12.92 * c if c <= 0.0031308 else 1.055 * c ** (1 / 2.4) - 0.055
+        out += f"{round(s * 255):02X}"
+    return out
+
+
+def simulate_colour_vision(hex_colour: str, kind: str) -> str:
+    """How an ``RRGGBB`` colour looks to a reader with ``kind`` (protanopia, deuteranopia, tritanopia)."""
+    m = CVD_MATRICES[kind]
+    v = _linear(hex_colour.lstrip("#"))
+    return _hex(tuple(sum(m[i][j] * v[j] for j in range(3)) for i in range(3)))  # type: ignore[arg-type]
+
+
+def cie_lab(hex_colour: str) -> tuple[float, float, float]:
+    """CIE L*a*b* (D65) of an ``RRGGBB`` colour."""
+    r, g, b = _linear(hex_colour.lstrip("#"))
+    x = (0.4124564 * r + 0.3575761 * g + 0.1804375 * b) / 0.95047
+    y = 0.2126729 * r + 0.7151522 * g + 0.0721750 * b
+    z = (0.0193339 * r + 0.1191920 * g + 0.9503041 * b) / 1.08883
+
+    def f(t: float) -> float:
+        return t ** (1 / 3) if t > (6 / 29) ** 3 else t / (3 * (6 / 29) ** 2) + 4 / 29
+
+    return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
+
+
+def delta_e(a: str, b: str) -> float:
+    """CIE76 colour difference of two ``RRGGBB`` colours (2.3 is just noticeable; 20 is plainly different)."""
+    la, lb = cie_lab(a), cie_lab(b)
+    return sum((p - q) ** 2 for p, q in zip(la, lb)) ** 0.5
 
 
 def text_colour_on(fill: str) -> str:
@@ -113,7 +174,10 @@ def header_rows(sheet: str) -> list[list[Any]]:
     """The header rows a refresh writes on an output sheet (column A first), for the default layout."""
     if sheet == DASHBOARD:
         return [[HEADER, *default_dashboard_headers()[1:]]]
-    rendered = render_summary(_empty_report()) if sheet == SUMMARY else render_validation(_empty_report())
+    if sheet == CHARTS:  # the chart data's header (the key row above the charts has no columns)
+        return [[HEADER, FORMAT_COLUMN, "Ref", "Series"]]
+    renderers = {SUMMARY: render_summary, VALIDATION: render_validation, TEAMS: render_teams}
+    rendered = renderers[sheet](_empty_report())
     return [list(row) for block in rendered.blocks for row in block.values if row and row[0] == HEADER]
 
 
@@ -152,15 +216,27 @@ def dashboard_last_column() -> int:
 
 def styled_width(sheet: str) -> int:
     """How many columns, from A, the output sheet's conditional formats cover."""
-    return {SUMMARY: SUMMARY_WIDTH, DASHBOARD: dashboard_last_column(), VALIDATION: VALIDATION_WIDTH}[sheet]
+    return {SUMMARY: SUMMARY_WIDTH, DASHBOARD: dashboard_last_column(), VALIDATION: VALIDATION_WIDTH,
+            TEAMS: TEAMS_WIDTH, CHARTS: _charts.SHEET_WIDTH}[sheet]
+
+
+def chart_column_widths() -> dict[str, float]:
+    """Column letter -> width on the Charts sheet: B narrow (format keys), then every column one width."""
+    widths: dict[str, float] = {"B": FORMAT_WIDTH}
+    for col in range(3, styled_width(CHARTS) + 1):
+        widths[get_column_letter(col)] = CHART_COLUMN_WIDTH
+    return widths
 
 
 def column_widths(sheet: str) -> dict[str, float]:
     """Column letter -> width, for columns B onwards of the default layout."""
+    if sheet == CHARTS:
+        return chart_column_widths()
     widths: dict[str, float] = {}
     fmt = format_column(sheet)
     months = {i + 1 for i in dashboard_month_columns()} if sheet == DASHBOARD else set()
-    table = {SUMMARY: SUMMARY_WIDTHS, VALIDATION: VALIDATION_WIDTHS, DASHBOARD: DASHBOARD_WIDTHS}[sheet]
+    table = {SUMMARY: SUMMARY_WIDTHS, VALIDATION: VALIDATION_WIDTHS, DASHBOARD: DASHBOARD_WIDTHS,
+             TEAMS: TEAMS_WIDTHS}[sheet]
     other = DASHBOARD_OTHER_WIDTH if sheet == DASHBOARD else OTHER_WIDTH
     for col, name in column_names(sheet).items():
         if col == fmt:
@@ -225,6 +301,23 @@ def _hide_format_keys(ws: Worksheet, sheet: str, ids: dict[str, int]) -> None:
     cf.add(column, rule)
 
 
+def _count_rules(ws: Worksheet, sheet: str, ids: dict[str, int]) -> None:
+    """Teams: numerators and denominators are counts, whatever the row's unit. These come before
+    the row rules, so they win (Excel: by priority; LibreOffice: the first rule that matches)."""
+    if sheet != TEAMS:
+        return
+    names = column_names(sheet)
+    cols = sorted(c for c, n in names.items() if n in TEAMS_COUNT_COLUMNS)
+    if not cols:
+        return
+    first = get_column_letter(cols[0])
+    area = f"{first}1:{get_column_letter(cols[-1])}{STYLED_ROWS}"
+    row = f'$A1="{ROW}",ISNUMBER({first}1)'
+    whole, fraction = COUNT_FORMATS
+    ws.conditional_formatting.add(area, _number_rule(f"AND({row},{first}1=INT({first}1))", whole, ids))
+    ws.conditional_formatting.add(area, _number_rule(f"AND({row})", fraction, ids))
+
+
 def add_row_rules(ws: Worksheet, sheet: str, colours: dict[str, str] | None = None,
                   ids: dict[str, int] | None = None) -> str:
     """The conditional formats of an output sheet; returns the range they cover."""
@@ -232,6 +325,7 @@ def add_row_rules(ws: Worksheet, sheet: str, colours: dict[str, str] | None = No
     area = f"A1:{get_column_letter(styled_width(sheet))}{STYLED_ROWS}"
     cf = ws.conditional_formatting
     _hide_format_keys(ws, sheet, ids)
+    _count_rules(ws, sheet, ids)
     for word, (fill, text) in rag_styles(colours).items():
         cf.add(area, CellIsRule(operator="equal", formula=[f'"{word}"'], font=Font(color=text), fill=_solid(fill)))
     for word, colour in (("improving", IMPROVING_TEXT), ("declining", DECLINING_TEXT)):
@@ -273,6 +367,8 @@ def _align_cells(ws: Worksheet, sheet: str) -> None:
     """Top-align the table's cells and wrap the long-text columns. Cells typed in Excel take a
     column's style, but cells a program writes keep their own, so the cells below the header are
     pre-styled (every route only writes values into them, so the style stays)."""
+    if sheet == CHARTS:
+        return  # nothing wraps, and the captions run on to the right
     names = column_names(sheet)
     for col, header in names.items():
         if col < 3:
@@ -289,7 +385,7 @@ def _freeze(sheet: str) -> str | None:
         names = column_names(sheet)
         last = max((c for c, n in names.items() if n in ("Ref", "Indicator", "Polarity")), default=1)
         return f"{get_column_letter(last + 1)}{HEADER_ROW + 1}"
-    if sheet == VALIDATION:
+    if sheet in (VALIDATION, TEAMS):
         return f"A{HEADER_ROW + 1}"
     return None
 
@@ -306,7 +402,8 @@ def _header_row(ws: Worksheet, sheet: str) -> None:
 
 
 def style_output_sheets(book: Workbook, colours: dict[str, str] | None = None) -> None:
-    """Give Summary, Dashboard and Validation their look (creating any that are missing)."""
+    """Give the output sheets (Summary, Dashboard, Validation, Teams, Charts) their look (creating any
+    that are missing)."""
     ids: dict[str, int] = {}
     for name in OUTPUT_SHEETS:
         ws = book[name] if name in book.sheetnames else book.create_sheet(name)

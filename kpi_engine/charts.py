@@ -1,0 +1,284 @@
+"""The Charts sheet: each rated indicator's monthly series against its targets, as small multiples.
+
+Part of the render model (:mod:`kpi_engine.render`): this module decides what every chart shows
+and where, and writes the figures each chart is drawn from as a data block on the Charts sheet
+itself, below the charts, so a chart's series point at real cells. It draws nothing: the headless
+writer turns each :class:`ChartSpec` into a native Excel chart (:mod:`kpi_engine.xlsx_charts`),
+and the Excel routes, whose clients cannot all add charts, draw the same specs as pictures, one
+per page of :data:`CHARTS_PER_PAGE` charts (:mod:`addin.pictures`).
+
+Layout (rows and columns 1-based; column A holds each row's kind, column B its format key)::
+
+    1-4   title, stamp, blank, the key to the charts (a header row, repeated on every printed page)
+    6...  the grid: CHARTS_PER_ROW charts a row, each CHART_COLUMNS wide and CHART_ROWS high, with
+          a caption row under each (which way is good, and the latest figure against its target)
+    then  the chart data: one header row of months, and for each chart its rows: the monthly
+          figure, the current target, each benchmark, the plan target at the plan date
+
+Which way is good follows the seeds: "Higher is better" / "Lower is better" under a line chart;
+under a column chart seed 003's "Columns BELOW the target line are good performance" (ABOVE for a
+bigger-is-better measure).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .periods import Month, label
+from .render import (
+    BLANK, CHARTS, FORMAT_COLUMN_HEADER, HEADER, HEADER_ROW, MAX_DECIMALS, ROW, SECTION, Block, SheetRender,
+    _title_rows, format_key, number_format,
+)
+from .results import IndicatorResult, Report
+from .rounding import format_number
+
+CHARTS_PER_ROW = 2
+CHART_COLUMNS = 8  # columns each chart spans
+CHART_GAP_COLUMNS = 1  # between two charts of a row
+CHART_ROWS = 19  # rows each chart spans; its caption is on the two rows below
+CAPTION_ROWS = 2  # which way is good; the latest figure against its target
+SLOT_ROWS = CHART_ROWS + CAPTION_ROWS + 1  # chart, captions, a blank row
+FIRST_CHART_COLUMN = 3  # C
+FIRST_CHART_ROW = HEADER_ROW + 2
+CHARTS_PER_PAGE = 12  # a page of small multiples: one picture on the Excel routes
+ROWS_PER_PAGE = CHARTS_PER_PAGE // CHARTS_PER_ROW
+GRID_COLUMNS = CHARTS_PER_ROW * CHART_COLUMNS + (CHARTS_PER_ROW - 1) * CHART_GAP_COLUMNS
+# The data block: Ref in C, the series' name in D (its text runs on over the empty E), months from F.
+REF_COLUMN, NAME_COLUMN, FIRST_MONTH_COLUMN = 3, 4, 6
+MAX_PLAN_EXTENSION = 24  # the axis runs on past the reporting period to a plan date at most this far ahead
+MAX_MONTHS = 36 + MAX_PLAN_EXTENSION  # widest data block: 36 months shown and the run on to the plan date
+GRID_WIDTH = FIRST_CHART_COLUMN - 1 + GRID_COLUMNS  # columns from A to the grid's right edge
+SHEET_WIDTH = max(GRID_WIDTH, FIRST_MONTH_COLUMN - 1 + MAX_MONTHS)  # the widest sheet: what its look covers
+# The template gives every column from C this width and rows their default height, so a picture of a
+# page (Excel routes) covers the same cells as the native charts (headless), which are anchored to cells.
+CHART_COLUMN_WIDTH = 10  # characters
+ROW_HEIGHT = 15.0  # points: Excel's default row height for 11-point Calibri
+
+
+def column_points(width: float = CHART_COLUMN_WIDTH) -> float:
+    """A column's width in points, from its width in characters (Calibri 11: 7-pixel digits, 96 dpi)."""
+    pixels = int(((256 * width + int(128 / 7)) / 256) * 7)
+    return pixels * 0.75
+
+# Series roles, which fix how a series is drawn on every route
+ACTUAL, TARGET, BENCHMARK, PLAN = "actual", "target", "benchmark", "plan"
+KEY_TEXT = ("Key: monthly figure (line or columns); current target (dashed line); benchmarks (dotted lines); "
+            "plan target at the plan date (diamond)")
+DATA_HEADING = "Chart data: the figures the charts above are drawn from"
+CHART_KINDS = ("line", "column")
+
+
+@dataclass(frozen=True)
+class SeriesSpec:
+    """One series of a chart: its name (in column D of ``row``) and values (from FIRST_MONTH_COLUMN)."""
+
+    name: str
+    role: str  # ACTUAL, TARGET, BENCHMARK or PLAN
+    row: int
+    values: tuple[float | None, ...]  # one per category; None is a gap
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """One chart: what it shows, where it sits, and the cells it is drawn from."""
+
+    index: int  # 0-based position in the grid
+    ref: str
+    title: str  # the chart's title: ref and indicator title
+    kind: str  # "line" or "column" (the Indicators sheet's Chart column)
+    polarity: str | None
+    caption: str  # which way is good
+    status: str  # the latest figure against its target, and its RAG
+    description: str  # the chart's text alternative (alt text)
+    row: int  # top-left cell of the chart
+    col: int
+    rows: int
+    cols: int
+    categories_row: int  # the data block's header row: month labels
+    first_col: int  # the chart's categories and values: columns first_col..last_col
+    last_col: int
+    categories: tuple[str, ...]
+    series: tuple[SeriesSpec, ...]
+    axis_format: str  # the value axis' number format (0%, #,##0)
+    percent: bool
+    decimals: int
+    connect_gaps: bool = False  # quarterly and annual figures: a line joins them across the empty months
+
+    @property
+    def caption_row(self) -> int:
+        return self.row + self.rows
+
+    @property
+    def page(self) -> int:
+        return self.index // CHARTS_PER_PAGE
+
+
+@dataclass(frozen=True)
+class ChartPage:
+    """A page of small multiples: the charts one picture shows on the Excel routes."""
+
+    number: int  # 1-based
+    row: int  # top-left cell
+    col: int
+    rows: int  # the rows and columns it covers: its charts and their captions
+    cols: int
+    charts: tuple[ChartSpec, ...]
+
+    @property
+    def name(self) -> str:
+        return f"{PICTURE_PREFIX}{self.number}"
+
+    @property
+    def width(self) -> float:
+        """Points: the width of the cells the page covers."""
+        return self.cols * column_points()
+
+    @property
+    def height(self) -> float:
+        return self.rows * ROW_HEIGHT
+
+
+PICTURE_PREFIX = "KPI charts "
+
+
+def charted(report: Report) -> list[IndicatorResult]:
+    """The indicators that get a chart: every rated one (rated, or unrated for a reason other than Context)."""
+    return [r for r in report.indicators if r.rag is not None or (r.rag_reason or "Context") != "Context"]
+
+
+def slot(index: int) -> tuple[int, int]:
+    """Top-left cell (row, col) of chart ``index``'s slot in the grid."""
+    grid_row, grid_col = divmod(index, CHARTS_PER_ROW)
+    return (FIRST_CHART_ROW + grid_row * SLOT_ROWS,
+            FIRST_CHART_COLUMN + grid_col * (CHART_COLUMNS + CHART_GAP_COLUMNS))
+
+
+def grid_rows(count: int) -> int:
+    """Rows the grid of ``count`` charts takes, from FIRST_CHART_ROW (captions included)."""
+    return -(-count // CHARTS_PER_ROW) * SLOT_ROWS
+
+
+def pages(charts: list[ChartSpec]) -> list[ChartPage]:
+    """The charts in pages of CHARTS_PER_PAGE, each page a block of whole grid rows."""
+    out = []
+    for start in range(0, len(charts), CHARTS_PER_PAGE):
+        page = tuple(charts[start:start + CHARTS_PER_PAGE])
+        row, col = slot(start)
+        out.append(ChartPage(start // CHARTS_PER_PAGE + 1, row, col, grid_rows(len(page)) - 1, GRID_COLUMNS, page))
+    return out
+
+
+def direction_caption(kind: str, polarity: str | None) -> str:
+    """Which way is good, in the seeds' words."""
+    if polarity not in ("BIB", "SIB"):
+        return ""
+    if kind == "column":
+        return f"Columns {'ABOVE' if polarity == 'BIB' else 'BELOW'} the target line are good performance."
+    return "Higher is better." if polarity == "BIB" else "Lower is better."
+
+
+def _shown(x: float | None, r: IndicatorResult) -> str:
+    return "no figure" if x is None else format_number(x, r.decimals, r.unit == "%")
+
+
+def _status(r: IndicatorResult) -> str:
+    if r.outturn is None or r.period is None:
+        return f"No figure for the period ({r.rag_reason or r.outturn_missing_reason or 'No data'})."
+    text = f"{label(r.period)}: {_shown(r.outturn, r)}"
+    if r.current_target is not None:
+        text += f" against a target of {_shown(r.current_target, r)}"
+    return text + (f", {r.rag}." if r.rag else f" ({r.rag_reason or 'not rated'}).")
+
+
+def _description(r: IndicatorResult, kind: str, first: Month, last: Month, series: list[SeriesSpec],
+                 plan: Month | None) -> str:
+    parts = [f"{'Column' if kind == 'column' else 'Line'} chart of {r.ref} {r.title}, monthly from {label(first)} "
+             f"to {label(last)}."]
+    parts.append(_status(r))
+    bench = [s for s in series if s.role == BENCHMARK]
+    if bench:
+        parts.append("Benchmarks (dotted lines): " + "; ".join(
+            f"{s.name} {_shown(next(v for v in s.values if v is not None), r)}" for s in bench) + ".")
+    if any(s.role == PLAN for s in series) and plan is not None and r.plan_target is not None:
+        parts.append(f"Plan target {_shown(r.plan_target, r)} by {label(plan)} (diamond).")
+    caption = direction_caption(kind, r.polarity)
+    if caption:
+        parts.append(caption)
+    return " ".join(parts)
+
+
+def _axis_format(r: IndicatorResult) -> str:
+    return number_format(r.unit, 0)
+
+
+def render_charts(report: Report, months_shown: int = 12, plan_label: str | None = None) -> SheetRender:
+    """The Charts sheet: the grid's captions and the chart data as cells, and the charts as specs."""
+    indicators = charted(report)
+    reporting, plan = report.stamp.reporting_period, report.plan_period
+    first = last = 0
+    if reporting is not None:
+        first = reporting - months_shown + 1
+        # The axis runs on to a plan date that is ahead (not too far), for the plan target's diamond
+        last = plan if plan is not None and reporting < plan <= reporting + MAX_PLAN_EXTENSION else reporting
+    months = list(range(first, last + 1)) if reporting is not None else []
+    width = max(GRID_WIDTH, FIRST_MONTH_COLUMN - 1 + len(months))
+    org = report.stamp.organisation or ""
+    values: list[list[Any]] = _title_rows(report, f"{org} Charts".strip(), width)
+    values.append([HEADER, None, KEY_TEXT, *[None] * (width - 3)])
+    if reporting is None or not indicators:
+        values.append([BLANK, *[None] * (width - 1)])
+        values.append([ROW, None, "No indicator is rated, so there is nothing to chart.", *[None] * (width - 3)])
+        return SheetRender(CHARTS, [Block(1, 1, values)], charts=[])
+    # Grid: blank rows, with each chart's caption on the row under it
+    grid_end = FIRST_CHART_ROW + grid_rows(len(indicators)) - 1
+    while len(values) < grid_end:
+        values.append([BLANK, *[None] * (width - 1)])
+    # Chart data, below the grid
+    values.append([BLANK, *[None] * (width - 1)])
+    values.append([SECTION, None, DATA_HEADING, *[None] * (width - 3)])
+    header = [HEADER, FORMAT_COLUMN_HEADER, "Ref", "Series", None, *[label(m) for m in months]]
+    values.append(header + [None] * (width - len(header)))
+    categories_row = len(values)
+    specs: list[ChartSpec] = []
+    for index, r in enumerate(indicators):
+        kind = r.chart if r.chart in CHART_KINDS else "line"
+        key = format_key(r.unit, min(r.decimals, MAX_DECIMALS))
+        by_month = {p.period: p.value for p in r.series}
+        rows: list[tuple[str, str, list[float | None]]] = []
+        rows.append(("Monthly figure", ACTUAL, [by_month.get(m) if m <= reporting else None for m in months]))
+        if r.current_target is not None:
+            rows.append(("Current target", TARGET, [r.current_target if m <= reporting else None for m in months]))
+        for b in r.benchmarks:
+            if b.value is not None:
+                name = f"{b.comparator} ({b.year})" if b.year else b.comparator
+                rows.append((name, BENCHMARK, [b.value] * len(months)))
+        if r.plan_target is not None and plan is not None and first <= plan <= last:
+            name = plan_label or "Plan target"
+            if label(plan) not in name:
+                name = f"{name} ({label(plan)})"
+            rows.append((name, PLAN, [r.plan_target if m == plan else None for m in months]))
+        chart_last = reporting
+        if any(role == PLAN for _, role, _ in rows) and plan is not None:
+            chart_last = max(reporting, plan)
+        n = chart_last - first + 1
+        series = []
+        for name, role, row_values in rows:
+            pad = [None] * (width - FIRST_MONTH_COLUMN + 1 - len(row_values))
+            values.append([ROW, key, r.ref, name, None, *row_values, *pad])
+            series.append(SeriesSpec(name, role, len(values), tuple(row_values[:n])))
+        top, left = slot(index)
+        spec_plan = plan if any(s.role == PLAN for s in series) else None
+        specs.append(ChartSpec(
+            index=index, ref=r.ref, title=f"{r.ref}: {r.title}", kind=kind, polarity=r.polarity,
+            caption=direction_caption(kind, r.polarity), status=_status(r),
+            description=_description(r, kind, first, reporting, series, spec_plan),
+            row=top, col=left, rows=CHART_ROWS, cols=CHART_COLUMNS, categories_row=categories_row,
+            first_col=FIRST_MONTH_COLUMN, last_col=FIRST_MONTH_COLUMN + n - 1,
+            categories=tuple(label(m) for m in months[:n]), series=tuple(series), axis_format=_axis_format(r),
+            percent=r.unit == "%", decimals=r.decimals, connect_gaps=r.frequency != "monthly"))
+    for spec in specs:  # captions, in the grid
+        for offset, text in enumerate((spec.caption, spec.status)):
+            row = values[spec.caption_row - 1 + offset]
+            row[0] = ROW
+            row[spec.col - 1] = text or None
+    return SheetRender(CHARTS, [Block(1, 1, values)], charts=specs)
