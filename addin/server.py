@@ -18,16 +18,19 @@ Configuration, from the environment when the app is created:
   accepted too). Compared in constant time.
 - ``KPI_DASHBOARD_MAX_BYTES``: the largest payload accepted (default 10 MB), checked against
   the ``Content-Length`` header and against the body actually received.
+- ``KPI_DASHBOARD_TIMEOUT``: seconds a refresh may take before the server answers 504 (default
+  60; raise the workbook's xlwings.conf TIMEOUT to match, as the VBA client gives up at 30).
 - ``KPI_DASHBOARD_CORS_ORIGINS``: comma-separated origins allowed to call from a browser
   (Office Scripts run in Excel on the web and need CORS; VBA does not).
 
 Refusals are JSON ``{"detail": "<plain message>"}``, never a stack trace: 413 too large,
-401 missing or wrong token, 400 not a workbook payload or a client/server xlwings version
+401 missing or wrong token, 504 too slow, 400 not a workbook payload or a client/server xlwings version
 mismatch (with what to do), 503 the server's licence key is not set, 500 anything else (the
 traceback goes to the server's log only).
 """
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
@@ -164,9 +167,22 @@ def _clear_xlwings_cache() -> None:
         pass
 
 
+TIMEOUT_ENV = "KPI_DASHBOARD_TIMEOUT"
+DEFAULT_TIMEOUT = 60.0  # seconds; xlwings' VBA client gives up after 30 s unless TIMEOUT is raised
+
+
+def timeout_from_env() -> float:
+    try:
+        value = float(os.environ.get(TIMEOUT_ENV, DEFAULT_TIMEOUT))
+    except ValueError:
+        return DEFAULT_TIMEOUT
+    return value if value > 0 else DEFAULT_TIMEOUT
+
+
 def create_app(token: str | None = _FROM_ENV, max_bytes: int | None = None,
-               cors_origins: list[str] | None = None) -> FastAPI:
+               cors_origins: list[str] | None = None, timeout: float | None = None) -> FastAPI:
     """The FastAPI app. Arguments left out are read from the environment (see the module doc)."""
+    seconds = timeout if timeout is not None else timeout_from_env()
     if token is _FROM_ENV:
         token = os.environ.get(TOKEN_ENV) or None
     limit = max_bytes if max_bytes is not None else max_bytes_from_env()
@@ -218,9 +234,13 @@ def create_app(token: str | None = _FROM_ENV, max_bytes: int | None = None,
             return _error(400, "The request is not a workbook sent by xlwings (it is not JSON).")
         try:
             check_payload(payload)
-            result = await run_in_threadpool(refresh_payload, payload)
+            result = await asyncio.wait_for(run_in_threadpool(refresh_payload, payload), seconds)
         except Refused as refused:
             return _error(refused.status, refused.message)
+        except asyncio.TimeoutError:
+            log.warning("refresh of %s took longer than %.0f s", payload.get("book", {}).get("name"), seconds)
+            return _error(504, f"The refresh took longer than {seconds:.0f} seconds, so it was stopped. Nothing "
+                               "was changed. Try again; if it happens again, ask IT to check the refresh server.")
         except Exception:
             log.exception("refresh failed")
             return _error(500, "The dashboard could not be refreshed because of an internal error. Nothing was "
