@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -16,6 +17,12 @@ from . import TEMPLATE_VERSION, __version__
 from .issues import Issue
 
 EXIT_OK, EXIT_DATA_ERRORS, EXIT_UNREADABLE = 0, 1, 2
+
+
+def fail(message: object) -> NoReturn:
+    """One line on stderr and exit status 2: a file that cannot be read or written, or misuse."""
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(EXIT_UNREADABLE)
 
 
 def _issue_line(issue: Issue) -> str:
@@ -45,8 +52,7 @@ def validate(workbook: Path, as_json: bool) -> None:
     try:
         sheets = read_sheets(workbook)
     except WorkbookError as err:
-        click.echo(f"Error: {err}", err=True)
-        sys.exit(EXIT_UNREADABLE)
+        fail(err)
     report = compute(read_inputs(sheets))
     issues = report.issues
     errors = sum(1 for i in issues if i.severity.value == "error")
@@ -83,11 +89,9 @@ def fill(workbook: Path, output: Path, json_path: Path | None, strict: bool) -> 
     try:
         result = fill_workbook(workbook, output, strict=strict, json_out=json_path)
     except WorkbookError as err:
-        click.echo(f"Error: {err}", err=True)
-        sys.exit(EXIT_UNREADABLE)
+        fail(err)
     except OSError as err:
-        click.echo(f"Error: {describe_write_failure(output, err)}", err=True)
-        sys.exit(EXIT_UNREADABLE)
+        fail(describe_write_failure(output, err))
     report = result.report
     errors = len(report.errors)
     warnings = len(report.issues) - errors
@@ -136,8 +140,7 @@ def batch(workbooks: tuple[Path, ...], outdir: Path, jobs: int | None, strict: b
             from .fill import describe_write_failure
 
             bar.close()
-            click.echo(f"Error: {describe_write_failure(outdir, err)}", err=True)
-            sys.exit(EXIT_UNREADABLE)
+            fail(describe_write_failure(outdir, err))
     filled = sum(1 for o in outcomes if o.output is not None)
     with_errors = sum(1 for o in outcomes if o.status == "filled with errors")
     failed = sum(1 for o in outcomes if o.status == "failed")
@@ -167,11 +170,9 @@ def pack(workbook: Path, output: Path) -> None:
     try:
         result = make_pack(workbook, output)
     except (PackError, WorkbookError) as err:
-        click.echo(f"Error: {err}", err=True)
-        sys.exit(EXIT_UNREADABLE)
+        fail(err)
     except OSError as err:
-        click.echo(f"Error: {describe_write_failure(output, err)}", err=True)
-        sys.exit(EXIT_UNREADABLE)
+        fail(describe_write_failure(output, err))
     for note in result.notes:
         click.echo(f"Note: {note}", err=True)
     errors = result.errors
@@ -194,8 +195,7 @@ def new_template(output: Path) -> None:
     try:
         save_template(output)
     except OSError as err:
-        click.echo(f"Error: {describe_write_failure(output, err)}", err=True)
-        sys.exit(EXIT_UNREADABLE)
+        fail(describe_write_failure(output, err))
     click.echo(f"{output}: a new template (version {TEMPLATE_VERSION}). Fill in its input sheets, then run "
                f"'kpi-dashboard fill {output.name} -o dashboard.xlsx' or click Refresh in Excel.")
 
@@ -217,15 +217,10 @@ def upgrade(workbook: Path, output: Path) -> None:
 
     try:
         moved = run_upgrade(workbook, output)
-    except WorkbookError as err:
-        click.echo(f"Error: {err}", err=True)
-        sys.exit(EXIT_UNREADABLE)
-    except ValueError as err:
-        click.echo(f"Error: {err}", err=True)
-        sys.exit(EXIT_UNREADABLE)
+    except (WorkbookError, ValueError) as err:
+        fail(err)
     except OSError as err:
-        click.echo(f"Error: {describe_write_failure(output, err)}", err=True)
-        sys.exit(EXIT_UNREADABLE)
+        fail(describe_write_failure(output, err))
     rows = ", ".join(f"{sheet} {count}" for sheet, count in moved.items())
     click.echo(f"{output}: template version {TEMPLATE_VERSION}, rows moved: {rows}.")
 
@@ -262,8 +257,7 @@ def serve(host: str, port: int, xlwings_server: bool) -> None:
         sys.exit(EXIT_UNREADABLE)
     problem = licence_problem()
     if problem:
-        click.echo(f"Error: {problem}", err=True)
-        sys.exit(EXIT_UNREADABLE)
+        fail(problem)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s: %(message)s")
     if host not in LOCAL_HOSTS:
         click.echo(f"Warning: listening on {host}, not only on this machine. Put the server behind HTTPS "
@@ -277,8 +271,7 @@ def serve(host: str, port: int, xlwings_server: bool) -> None:
     try:
         app = create_app()
     except ValueError as err:
-        click.echo(f"Error: {err}", err=True)
-        sys.exit(EXIT_UNREADABLE)
+        fail(err)
     if not os.environ.get("KPI_DASHBOARD_TOKEN"):
         click.echo("Warning: KPI_DASHBOARD_TOKEN is not set, so any caller that can reach the server can use it.",
                    err=True)
