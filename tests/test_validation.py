@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import decimal
 import math
 import re
 from typing import Any

@@ -14,6 +14,7 @@ unknown columns are kept at the right, and a wide Data paste becomes one row per
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 from typing import Any, Mapping, Sequence, Union
