@@ -98,8 +98,9 @@ def fill(workbook: Path, output: Path, json_path: Path | None, strict: bool) -> 
     for note in result.notes:
         click.echo(f"Note: {note}", err=True)
     counts = ", ".join(f"{n} {k}" for k, n in report.summary.items() if n)
+    counts = f" ({counts})" if counts else ""
     if result.written:
-        click.echo(f"{output}: {len(report.indicators)} indicators ({counts}); {errors} error{'s' * (errors != 1)}, "
+        click.echo(f"{output}: {len(report.indicators)} indicators{counts}; {errors} error{'s' * (errors != 1)}, "
                    f"{warnings} warning{'s' * (warnings != 1)} (see the Validation sheet).")
     else:
         click.echo(f"Nothing written: {errors} error{'s' * (errors != 1)} with --strict. "
