@@ -26,10 +26,8 @@ import datetime as dt
 import inspect
 import json
 import os
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import xlwings as xw
 from make_workbook import build_workbook
+from engine_benchmark import timed
 
 from addin.excel import read_book, refresh
 from addin.payloads import CLIENTS, VBA, client_payload
@@ -95,15 +94,6 @@ def naive_count(payload: dict[str, Any], actions: list[dict[str, Any]]) -> int:
         elif a["func"] in ("addHyperlink", "addSheet"):
             count += 1
     return count
-
-
-def timed(fn, repeat: int) -> tuple[float, Any]:
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
 
 
 def report_workbook(label: str, path: Path, repeat: int) -> dict[str, Any]:

@@ -70,3 +70,31 @@ def months(start: str, values: list[Any], ref: str = "K1", kind: str = "value", 
         if m == 13:
             y, m = y + 1, 1
     return out
+
+
+def save_grids(path: Any, sheets: dict[str, list[list[Any]]]) -> Any:
+    """Write grids (sheet name -> rows) as a plain .xlsx workbook, for tests that need a file."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        ws = book.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    book.save(path)
+    return path
+
+
+def modules_loaded_by(imports: str, candidates: tuple[str, ...]) -> list[str]:
+    """Which of ``candidates`` a fresh Python process has loaded after ``import <imports>``."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    code = f"import sys, {imports}; print('|'.join(m for m in {candidates!r} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root,
+                         env={**os.environ, "PYTHONPATH": str(root)}).stdout.strip()
+    return out.split("|") if out else []

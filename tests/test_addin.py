@@ -38,6 +38,7 @@ from addin import plan as addin_plan
 from addin.payloads import client_payload
 from kpi_engine.fill import fill_workbook
 from kpi_engine.render import OUTPUT_SHEETS
+from builders import modules_loaded_by
 
 ROOT = Path(__file__).resolve().parents[1]
 REFRESHED = dt.datetime(2025, 10, 6, 9, 30)
@@ -533,22 +534,15 @@ def test_main_refreshes_the_calling_workbook_or_the_active_one_from_an_add_in(de
 
 
 def test_addin_imports_neither_xlwings_nor_the_server_extra():
-    code = ("import sys, addin, addin.plan, addin.excel; "
-            "print(sorted(m for m in ('xlwings', 'xlwings.pro', 'xlwings_server', 'fastapi', 'uvicorn', 'starlette') "
-            "if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT,
-                         env={**os.environ, "PYTHONPATH": str(ROOT)}).stdout
-    assert out.strip() == "[]"
+    loaded = modules_loaded_by("addin, addin.plan, addin.excel",
+                               ("xlwings", "xlwings.pro", "xlwings_server", "fastapi", "uvicorn", "starlette"))
+    assert loaded == []
 
 
 def test_the_server_module_imports_without_xlwings_pro():
     """The endpoint loads xlwings (and its licensed remote engine) on the first request, not at import."""
     pytest.importorskip("fastapi")
-    code = ("import sys, addin.server; "
-            "print(sorted(m for m in ('xlwings', 'xlwings.pro', 'xlwings_server') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT,
-                         env={**os.environ, "PYTHONPATH": str(ROOT)}).stdout
-    assert out.strip() == "[]"
+    assert modules_loaded_by("addin.server", ("xlwings", "xlwings.pro", "xlwings_server")) == []
 
 
 # ---------------------------------------------------------------------------------------------

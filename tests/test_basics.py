@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
 
 import pytest
 
 from kpi_engine.periods import iso, label, parse_month, year_start
 from kpi_engine.rounding import displayed, format_number, round_half_away
+from builders import modules_loaded_by
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -43,7 +42,6 @@ def test_rounding_is_half_away_from_zero_on_the_shortest_decimal():
 
 
 def test_engine_imports_no_excel_library():
-    code = ("import sys, kpi_engine.evaluate, kpi_engine.results_json, kpi_engine.cli; "
-            "print(sorted(m for m in ('openpyxl', 'xlwings', 'pandas') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[]"
+    loaded = modules_loaded_by("kpi_engine.evaluate, kpi_engine.results_json, kpi_engine.cli",
+                               ("openpyxl", "xlwings", "pandas"))
+    assert loaded == []

@@ -4,24 +4,15 @@ from __future__ import annotations
 import json
 import zipfile
 
-import openpyxl
 import pytest
 import seed_003
-from builders import data_rows, indicator_rows, settings_rows
+from builders import data_rows, indicator_rows, save_grids, settings_rows
 from click.testing import CliRunner
 
 from kpi_engine.cli import main
 
 
-def save(path, sheets):
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        ws = book.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-    book.save(path)
-    return path
+save = save_grids  # other test modules import it by this name
 
 
 def invoke(*args):

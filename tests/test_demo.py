@@ -19,6 +19,7 @@ import pytest
 from kpi_engine.evaluate import evaluate
 from kpi_engine.periods import iso
 from workbook_templates.demo import demo_sheets
+from builders import save_grids
 
 REFRESHED = dt.datetime(2025, 10, 7, 9, 0)
 SEP_25 = dt.datetime(2025, 9, 1)
@@ -232,17 +233,10 @@ def test_caseload_by_hand(sheets, report):
 
 def test_same_results_through_an_xlsx_file(sheets, report, tmp_path):
     """Written to a real workbook and read back as the command line reads it, the demo gives the same results."""
-    openpyxl = pytest.importorskip("openpyxl")
+    pytest.importorskip("openpyxl")
     from kpi_engine.workbook_reader import read_sheets
 
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-    path = tmp_path / "demo.xlsx"
-    wb.save(path)
+    path = save_grids(tmp_path / "demo.xlsx", sheets)
     again = evaluate(read_sheets(str(path)), refreshed=REFRESHED)
     assert again.summary == report.summary
     def key(rep):
