@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .excel import main, prepare, refresh
+from addin.excel import main, prepare, refresh
 
 #: An xlwings Server project folder whose custom_scripts register :mod:`addin.officejs`.
 XLWINGS_SERVER_PROJECT = Path(__file__).with_name("xlwings_server_project")

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .excel import INCLUDE_SHEETS
+from addin.excel import INCLUDE_SHEETS
 
 SHEET = "xlwings.conf"
 TOKEN_VARIABLE = "KPI_DASHBOARD_TOKEN"

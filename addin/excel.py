@@ -1,8 +1,7 @@
 """Refreshing an open workbook through xlwings: the one function every Excel route calls.
 
 ``refresh(book)`` reads the input sheets' values through xlwings, runs the same engine as the
-headless ``kpi-dashboard fill`` (read_inputs -> compute -> render, with the same arguments taken
-from the Settings sheet), plans the writes (:mod:`addin.plan`) and only then applies them, so
+headless ``kpi-dashboard fill`` (:func:`kpi_engine.pipeline.run`), plans the writes (:mod:`addin.plan`) and only then applies them, so
 a failure before the first write leaves the previous output in place. The book may be:
 
 - a desktop workbook (classic xlwings, ``RunPython "import addin; addin.main()"``);
@@ -25,24 +24,15 @@ import datetime as _dt
 from collections.abc import Iterator
 from typing import Any
 
-from kpi_engine.evaluate import compute
-from kpi_engine.fill import TEMPLATE_INFO_SHEET
-from kpi_engine.inputs import find_sheets, read_inputs
-from kpi_engine.render import OUTPUT_SHEETS, render
+from kpi_engine.workbook_names import TEMPLATE_INFO_SHEET, version_text
+from kpi_engine.inputs import find_sheets
+from kpi_engine.pipeline import run
+from kpi_engine.workbook_names import OUTPUT_SHEETS
 from kpi_engine.results import Report
-from kpi_engine.schema import SHEETS as INPUT_SHEETS
+from kpi_engine.workbook_names import INPUT_SHEETS
 
-from .plan import (
-    AddLink,
-    AddSheet,
-    ClearCells,
-    ClearContents,
-    DeletePicture,
-    PictureInfo,
-    Plan,
-    PutPicture,
-    WriteValues,
-    plan_refresh,
+from addin.plan import (
+    AddLink, AddSheet, ClearCells, ClearContents, DeletePicture, PictureInfo, Plan, PutPicture, WriteValues, plan_refresh,
 )
 
 Grid = list[tuple[Any, ...]]
@@ -64,14 +54,6 @@ def sheet_grid(sheet: Any) -> Grid:
     if rows == 1 and cols == 1 and grid == [(None,)]:
         return []  # an empty sheet (Excel reports A1 as its used range)
     return grid
-
-
-def _version_text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # desktop Excel gives every number as a float: 1.0 is template 1
-    return str(value)
 
 
 def _values_not_sent(book: Any) -> set[str]:
@@ -104,7 +86,7 @@ def read_book(book: Any) -> tuple[dict[str, Grid], dict[str, Grid | None], str |
         outputs[name] = None if sheet is None else ([] if name in not_sent else sheet_grid(sheet))
     version = None
     if TEMPLATE_INFO_SHEET in sheets:
-        version = _version_text(sheets[TEMPLATE_INFO_SHEET].range("B1").value)
+        version = version_text(sheets[TEMPLATE_INFO_SHEET].range("B1").value)
     return inputs, outputs, version
 
 
@@ -139,7 +121,7 @@ def draw_pictures(plan: Plan) -> Plan:
         return plan
     import dataclasses
 
-    from .pictures import page_png
+    from addin.pictures import page_png
 
     drawn: list[Any] = []
     for op in plan.operations:
@@ -231,10 +213,7 @@ def _apply(book: Any, plan: Plan, folder: str) -> None:
 def prepare(book: Any, refreshed: _dt.datetime | None = None) -> tuple[Report, Plan]:
     """Read and compute everything, write nothing: the report and the writes that would show it."""
     inputs_grids, outputs, version = read_book(book)
-    inputs = read_inputs(inputs_grids)
-    report = compute(inputs, refreshed=refreshed, template_version=version)
-    s = inputs.settings
-    model = render(report, s.months_shown, s.plan_target_label, s.baseline_label, s.colours)
+    report, model = run(inputs_grids, version, refreshed)
     return report, draw_pictures(plan_refresh(model, outputs, read_pictures(book)))
 
 

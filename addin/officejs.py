@@ -17,7 +17,7 @@ import asyncio
 import xlwings as xw
 from xlwings.server import script
 
-from .excel import INCLUDE_SHEETS, refresh
+from addin.excel import INCLUDE_SHEETS, refresh
 
 
 @script(include=list(INCLUDE_SHEETS), name="Refresh dashboard")

@@ -22,7 +22,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .excel import INCLUDE_SHEETS
+from addin.excel import INCLUDE_SHEETS
+from kpi_engine.xlsx.reader import open_workbook
 
 VBA, OFFICE_SCRIPTS, OFFICE_JS = "VBA", "Microsoft Office Scripts", "Office.js"
 CLIENTS = (VBA, OFFICE_SCRIPTS, OFFICE_JS)
@@ -64,12 +65,10 @@ def _column_letter(n: int) -> str:
 def client_payload(path: str | Path, client: str, include: Sequence[str] | None = INCLUDE_SHEETS,
                    version: str | None = None, book: Any = None) -> dict[str, Any]:
     """The JSON ``client`` would post for the workbook at ``path`` (after a JSON round trip)."""
-    import openpyxl
-
     if client not in CLIENTS:
         raise ValueError(f"client must be one of {', '.join(CLIENTS)}")
     if book is None:
-        book = openpyxl.load_workbook(path, data_only=True)
+        book = open_workbook(path, data_only=True)
     if version is None:
         try:
             import xlwings
@@ -110,9 +109,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     if not args:
         print("usage: python -m addin.payloads WORKBOOK.xlsx", file=sys.stderr)
         sys.exit(2)
-    import openpyxl
-
-    book = openpyxl.load_workbook(args[0], data_only=True)
+    book = open_workbook(args[0], data_only=True)
     for client in CLIENTS:
         for include, label in ((INCLUDE_SHEETS, "INCLUDE = input and output sheets"), (None, "every sheet")):
             size = len(json.dumps(client_payload(args[0], client, include, book=book)).encode("utf-8"))

@@ -25,7 +25,7 @@ from kpi_engine.charts import (
     ACTUAL, BENCHMARK, CHART_COLUMNS, CHART_GAP_COLUMNS, CHART_ROWS, CHARTS_PER_ROW, PLAN, ROW_HEIGHT,
     SLOT_ROWS, TARGET, ChartSpec, column_points,
 )
-from kpi_engine.xlsx_charts import (
+from kpi_engine.xlsx.charts import (
     ACTUAL_COLOUR, BENCHMARK_STYLES, COLUMN_COLOUR, PLAN_COLOUR, TARGET_COLOUR, TITLE_SIZE, TEXT_SIZE,
 )
 

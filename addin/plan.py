@@ -34,7 +34,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kpi_engine.charts import PICTURE_PREFIX, ChartSpec, pages
-from kpi_engine.render import HEADER, ROW, VALIDATION, RenderModel, SheetRender
+from kpi_engine.render_model import HEADER, ROW, RenderModel, SheetRender
+from kpi_engine.workbook_names import VALIDATION
 
 Grid = Sequence[Sequence[Any]]
 

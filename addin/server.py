@@ -42,7 +42,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from .excel import refresh
+from addin.excel import refresh
 
 log = logging.getLogger("kpi_dashboard.server")
 

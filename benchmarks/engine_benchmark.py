@@ -21,7 +21,7 @@ from make_workbook import build_workbook  # noqa: E402
 
 from kpi_engine.evaluate import compute  # noqa: E402
 from kpi_engine.inputs import read_inputs  # noqa: E402
-from kpi_engine.workbook_reader import read_sheets  # noqa: E402
+from kpi_engine.xlsx.reader import read_sheets  # noqa: E402
 
 
 def timed(fn, repeat: int) -> tuple[float, object]:

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_workbook import build_workbook  # noqa: E402
 
 FLOOR = "import openpyxl, sys; openpyxl.load_workbook(sys.argv[1]).save(sys.argv[2])"
-CLI = [sys.executable, "-m", "kpi_engine.cli"]
+CLI = [sys.executable, "-m", "kpi_engine.commands.cli"]
 
 
 def run(cmd: list[str], runs: int) -> float:

@@ -5,7 +5,7 @@ For the demo workbook (36 indicators) and a big authority's workbook (200 indica
 
 - the pack's wall time (``make_pack``: fill into a temporary copy, set it up for print, LibreOffice
   headless with a fresh profile, PDF written atomically), median of --runs, and its page count;
-- the fill's time with and without the native charts (``kpi_engine.xlsx_writer.place_charts``
+- the fill's time with and without the native charts (``kpi_engine.xlsx.writer.place_charts``
   swapped for a no-op), and so the share of the fill the charts take;
 - the Excel routes' extra: drawing the Charts sheet's pages as pictures (matplotlib, one PNG per
   page of 12 charts; a cold draw, the cache cleared first) and the PNGs' total size.
@@ -29,8 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from make_workbook import build_sheets  # noqa: E402
 
-from kpi_engine import xlsx_writer  # noqa: E402
-from kpi_engine.fill import fill_workbook  # noqa: E402
+from kpi_engine.xlsx import writer as xlsx_writer  # noqa: E402
+from kpi_engine.commands.fill import fill_workbook  # noqa: E402
 
 WHEN = dt.datetime(2025, 10, 6, 9, 30)
 
@@ -69,18 +69,14 @@ def fill_with_and_without_charts(src: Path, out: Path, runs: int) -> tuple[float
 
 def pictures(src: Path) -> tuple[float, int, int]:
     """Seconds to draw every page's picture (cold), the pages, and the PNGs' bytes."""
-    import openpyxl
-
     from addin.pictures import page_png
     from kpi_engine.charts import pages
-    from kpi_engine.evaluate import compute
-    from kpi_engine.fill import _grids
-    from kpi_engine.inputs import read_inputs
-    from kpi_engine.render import CHARTS, render
+    from kpi_engine.pipeline import run
+    from kpi_engine.workbook_names import CHARTS
+    from kpi_engine.xlsx.reader import read_workbook
 
-    inputs = read_inputs(_grids(openpyxl.load_workbook(src), src))
-    s = inputs.settings
-    model = render(compute(inputs, refreshed=WHEN), s.months_shown, s.plan_target_label, s.baseline_label)
+    sheets, version = read_workbook(src)
+    _, model = run(sheets, version, refreshed=WHEN)
     all_pages = pages(model.sheet(CHARTS).charts or [])
     page_png.cache_clear()
     start = time.perf_counter()
@@ -94,7 +90,7 @@ def main() -> None:
     parser.add_argument("--indicators", type=int, default=200)
     parser.add_argument("--skip-pack", action="store_true", help="only the fill and the pictures (no LibreOffice)")
     args = parser.parse_args()
-    from kpi_engine.pack import find_libreoffice, make_pack
+    from kpi_engine.commands.pack import find_libreoffice, make_pack
     from workbook_templates.demo import DEMO_FILE
 
     with tempfile.TemporaryDirectory() as d:

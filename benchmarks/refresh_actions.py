@@ -42,7 +42,7 @@ from engine_benchmark import timed
 
 from addin.excel import read_book, refresh
 from addin.payloads import CLIENTS, VBA, client_payload
-from kpi_engine.fill import fill_workbook
+from kpi_engine.commands.fill import fill_workbook
 
 REFRESHED = dt.datetime(2025, 10, 6, 9, 30)
 

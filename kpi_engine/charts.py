@@ -3,7 +3,7 @@
 Part of the render model (:mod:`kpi_engine.render`): this module decides what every chart shows
 and where, and writes the figures each chart is drawn from as a data block on the Charts sheet
 itself, below the charts, so a chart's series point at real cells. It draws nothing: the headless
-writer turns each :class:`ChartSpec` into a native Excel chart (:mod:`kpi_engine.xlsx_charts`),
+writer turns each :class:`ChartSpec` into a native Excel chart (:mod:`kpi_engine.xlsx.charts`),
 and the Excel routes, whose clients cannot all add charts, draw the same specs as pictures, one
 per page of :data:`CHARTS_PER_PAGE` charts (:mod:`addin.pictures`).
 
@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from .periods import Month, label
-from .render import (
-    BLANK, CHARTS, FORMAT_COLUMN_HEADER, HEADER, HEADER_ROW, MAX_DECIMALS, ROW, SECTION, Block, SheetRender,
-    _title_rows, format_key, number_format,
+from .render_model import (
+    BLANK, FORMAT_COLUMN_HEADER, HEADER, HEADER_ROW, MAX_DECIMALS, ROW, SECTION, Block, SheetRender, title_rows, format_key, number_format,
 )
+from .workbook_names import CHARTS
 from .results import IndicatorResult, Report
 from .rounding import format_number
 
@@ -223,7 +223,7 @@ def render_charts(report: Report, months_shown: int = 12, plan_label: str | None
     months = list(range(first, last + 1)) if reporting is not None else []
     width = max(GRID_WIDTH, FIRST_MONTH_COLUMN - 1 + len(months))
     org = report.stamp.organisation or ""
-    values: list[list[Any]] = _title_rows(report, f"{org} Charts".strip(), width)
+    values: list[list[Any]] = title_rows(report, f"{org} Charts".strip(), width)
     values.append([HEADER, None, KEY_TEXT, *[None] * (width - 3)])
     if reporting is None or not indicators:
         values.append([BLANK, *[None] * (width - 1)])

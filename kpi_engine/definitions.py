@@ -12,7 +12,8 @@ from typing import Any
 
 from .cells import show
 from .issues import Code, IssueLog
-from .methodology import Methodology, MethodologyError, describe, parse_methodology
+from .errors import MethodologyError
+from .methodology import Methodology, describe, parse_methodology
 from .model import Indicator, Settings, Tolerance
 from .periods import from_iso, label
 from .rag import GREEN, rate_bands

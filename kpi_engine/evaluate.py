@@ -1,7 +1,7 @@
 """One indicator's results, and the whole report: the engine's single computation.
 
-Every front end (the command line, the Excel button, the server) calls :func:`evaluate` and
-places what it returns; none computes anything of its own.
+Every front end (the command line, the Excel button, the server) reaches :func:`compute` through
+:func:`kpi_engine.pipeline.run` and places what it returns; none computes anything of its own.
 """
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from collections import defaultdict
 from typing import Mapping
 
 from . import TEMPLATE_VERSION, __version__
-from .inputs import read_inputs
 from .issues import Code
 from .methodology import describe
 from .missing import NO_DATA
@@ -19,10 +18,11 @@ from .model import Comment, Indicator, Inputs, Milestone, Settings
 from .outturn import Series, build_series
 from .periods import Month, label, year_start
 from .rag import AMBER, GREEN, NOT_DUE, RED, describe_tolerance, meets, rate
-from .results import SUMMARY_KEYS, BenchmarkResult, IndicatorResult, Point, Report, Stamp, TeamResult
+from .results import (
+    SUMMARY_KEYS, BenchmarkResult, IndicatorResult, Point, Report, Stamp, TeamResult,
+)
 from .rolling import six_months, year_to_date
 from .rounding import displayed
-from .sheets import Grid
 from .trajectory import forecast, milestone_for, required_change, target_for
 
 SMALL_DENOMINATOR = 10
@@ -242,8 +242,3 @@ def _summarise(report: Report, inputs: Inputs) -> None:
             inputs.log.warning(inputs.sheet_names.get("Indicators", "Indicators"), where, Code.MISSING_COMMENTARY,
                                f"{r.ref} is {r.rag} for {label(reporting) if reporting is not None else 'the period'} but has no "
                                f"commentary. Add a row on the {sheet} sheet saying why, and what is being done.", r.ref)
-
-
-def evaluate(sheets: Mapping[str, Grid], refreshed: _dt.datetime | None = None, template_version: str | None = None) -> Report:
-    """Read, check and compute a workbook's input sheets (sheet name -> rows of cell values)."""
-    return compute(read_inputs(sheets), refreshed, template_version)

@@ -18,6 +18,7 @@ from .model import Benchmark, Comment, Indicator, Inputs, Milestone, Point, Sett
 from .periods import Month, from_iso, label
 from .schema import sheet_schema
 from .sheets import INVALID, Grid, Table, normalise, read_table, read_value
+from .workbook_names import INPUT_SHEETS
 
 
 def find_sheets(sheets: Mapping[str, Grid]) -> dict[str, str]:
@@ -27,7 +28,7 @@ def find_sheets(sheets: Mapping[str, Grid]) -> dict[str, str]:
     for name in sheets:
         by_key.setdefault(normalise(name), name)
     found = {}
-    for canonical in ("Settings", "Indicators", "Data", "Targets", "Benchmarks", "Commentary"):
+    for canonical in INPUT_SHEETS:
         name = by_key.get(canonical.lower())
         if name is not None:
             found[canonical] = name
@@ -36,7 +37,7 @@ def find_sheets(sheets: Mapping[str, Grid]) -> dict[str, str]:
 
 def input_sheet_names(names: list[str]) -> list[str]:
     """Every sheet in a workbook whose name is an input sheet's (duplicates included, to be reported)."""
-    canonical = {"settings", "indicators", "data", "targets", "benchmarks", "commentary"}
+    canonical = {normalise(n) for n in INPUT_SHEETS}
     return [n for n in names if normalise(n) in canonical]
 
 

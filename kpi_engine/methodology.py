@@ -15,7 +15,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from kpi_engine.rounding import displayed
+from .errors import MethodologyError
+from .rounding import displayed
 
 COLOURS = ("Green", "Amber", "Red")
 _INF = Decimal("Infinity")
@@ -45,10 +46,6 @@ class Methodology:
     percent: bool
     gaps: tuple[str, ...]
     overlaps: tuple[str, ...]
-
-
-class MethodologyError(ValueError):
-    """The text cannot be read; str(e) says why in plain English and what to write instead."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,5 +44,14 @@ def marker_of(text: str) -> str | None:
     return None
 
 
+def symbol_for(reason: str) -> str | None:
+    """The statistical symbol a reader sees for a missing figure's reason (``Suppressed (c)
+    (South)`` is ``c``), or ``None`` when the reason is not a marker's."""
+    for marker, text in REASONS.items():  # "Not available (x)" is tried before "Not available"
+        if reason.startswith(text):
+            return marker
+    return None
+
+
 def reason_for(marker: str) -> str:
     return REASONS.get(marker, marker)

@@ -11,157 +11,27 @@ cell: the cheapest Excel clients cannot, and every route must give the same shee
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .periods import label, long_label
+from .charts import render_charts
+from .missing import symbol_for
+from .periods import label
+from .render_model import (
+    BLANK, FORMAT_COLUMN_HEADER, MAX_DECIMALS, HEADER, ROW, SECTION, Block, Link, RenderModel, SheetRender, format_key, title_rows, wrapped,
+)
+from .workbook_names import CHARTS, DASHBOARD, OUTPUT_SHEETS, SUMMARY, TEAMS, VALIDATION
 from .results import IndicatorResult, Report
 from .rounding import format_number
 
-if TYPE_CHECKING:
-    from .charts import ChartSpec
-
-DASHBOARD, SUMMARY, VALIDATION, TEAMS, CHARTS = "Dashboard", "Summary", "Validation", "Teams", "Charts"
-# In the order a template's tabs run. The board pack prints Summary, Dashboard, Teams and Charts.
-OUTPUT_SHEETS = (SUMMARY, DASHBOARD, VALIDATION, TEAMS, CHARTS)
-HEADER_ROW = 4  # every output sheet: title (1), stamp (2), blank (3), table header (4)
 DEFAULT_COMPARATORS = ("Statistical neighbours", "Region", "England")
-
-# Row kinds, in the hidden column A; the template's conditional formats key on them.
-TITLE, STAMP, HEADER, SECTION, ROW, BLANK = "title", "stamp", "header", "section", "indicator", ""
-# On Summary and Dashboard, column B holds the row's format key ("%|1": unit and decimals):
-# the template's conditional formats give the row's number cells their number format from it,
-# so an Excel client that cannot set number formats cell by cell still shows 63.9%.
-FORMAT_COLUMN_HEADER = "Format"
-UNITS = ("%", "number", "rate per 10,000", "days", "weeks")
-MAX_DECIMALS = 3
-
-MISSING_SHORT = {
-    "Suppressed (c)": "c", "Not available (x)": "x", "Not applicable (z)": "z", "Rounds to zero (k)": "k",
-    "Low reliability (u)": "u", "Low (low)": "low", "Not available": "n/a", "Data in progress": "in progress",
-    "Invalid": "invalid", "No cases": "no cases",
-}
 ARROWS = {"up": "\u25b2", "down": "\u25bc", "flat": "\u25ba"}
-
-
-@dataclass
-class Block:
-    """A rectangle of values whose top-left cell is (row, col), 1-based."""
-
-    row: int
-    col: int
-    values: list[list[Any]]
-
-    @property
-    def height(self) -> int:
-        return len(self.values)
-
-    @property
-    def width(self) -> int:
-        return max((len(r) for r in self.values), default=0)
-
-
-@dataclass
-class Link:
-    """A link from a cell to a place in the same workbook (``'Data'!D14``)."""
-
-    row: int
-    col: int
-    target: str
-
-
-# Columns whose text wraps (by header); a writer sizes their rows to fit.
-WRAPPED = {SUMMARY: ("Measure", "Benchmarking", "Comments"), VALIDATION: ("What to do",),
-           DASHBOARD: ("Indicator", "RAG methodology", "Notes"), TEAMS: ("Notes",), CHARTS: ()}
-
-
-@dataclass
-class SheetRender:
-    name: str
-    blocks: list[Block]
-    links: list[Link] = field(default_factory=list)
-    wrap_columns: tuple[int, ...] = ()  # 1-based columns whose text wraps: rows are sized to fit
-    # The sheet's charts, drawn from its own cells (see kpi_engine.charts). None: the sheet has no
-    # chart layer, and a writer leaves its drawings alone; a list (even empty): they replace all.
-    charts: "list[ChartSpec] | None" = None
-
-    @property
-    def rows(self) -> int:
-        return max((b.row + b.height - 1 for b in self.blocks), default=0)
-
-    @property
-    def cols(self) -> int:
-        return max((b.col + b.width - 1 for b in self.blocks), default=0)
-
-    def cell(self, row: int, col: int) -> Any:
-        """The value the model puts at (row, col), 1-based; for tests and writers."""
-        for b in self.blocks:
-            if b.row <= row < b.row + b.height and b.col <= col < b.col + b.width:
-                r = b.values[row - b.row]
-                return r[col - b.col] if col - b.col < len(r) else None
-        return None
-
-
-@dataclass
-class RenderModel:
-    sheets: list[SheetRender]
-    colours: dict[str, str] = field(default_factory=dict)
-
-    def sheet(self, name: str) -> SheetRender:
-        return next(s for s in self.sheets if s.name == name)
-
-
-def number_format(unit: str, decimals: int, signed: bool = False) -> str:
-    """Excel number format for a unit at ``decimals`` places (``0.0%``, ``#,##0``)."""
-    digits = "0" + ("." + "0" * decimals if decimals > 0 else "")
-    if unit == "%":
-        body = digits + "%"
-    elif unit == "rate per 10,000":
-        body = digits
-    else:
-        body = "#,##" + digits
-    return f"+{body};-{body};{body}" if signed else body
-
-
-def _wrapped(sheet: str, headers: list[str]) -> tuple[int, ...]:
-    return tuple(i for i, h in enumerate(headers, start=1) if h in WRAPPED[sheet])
-
-
-def format_key(unit: str, decimals: int) -> str:
-    return f"{unit}|{decimals}"
-
-
-def format_keys() -> list[tuple[str, str, int]]:
-    """Every (key, unit, decimals) the template must style."""
-    return [(format_key(u, d), u, d) for u in UNITS for d in range(MAX_DECIMALS + 1)]
-
-
-def stamp_text(report: Report) -> str:
-    s = report.stamp
-    parts = [s.organisation or "Organisation not set"]
-    if s.reporting_period is not None:
-        parts.append(f"Reporting period {long_label(s.reporting_period)}")
-    if s.data_as_at:
-        parts.append(f"Data as at {s.data_as_at}")
-    parts.append(f"Refreshed {s.refreshed.replace('T', ' ')}")
-    parts.append(f"kpi-dashboard {s.engine_version}")
-    parts.append(f"template {s.template_version or 'unknown'}")
-    return " | ".join(parts)
-
-
-def _title_rows(report: Report, title: str, width: int) -> list[list[Any]]:
-    pad = [None] * (width - 2)
-    return [[TITLE, title, *pad], [STAMP, stamp_text(report), *pad], [BLANK, None, *pad]]  # B1 and B2
 
 
 def _short_missing(reason: str | None) -> str | None:
     """What a month cell shows for a missing figure: the statistical symbol, or a word."""
     if reason is None or reason == "No data":
         return None
-    for long, short in MISSING_SHORT.items():
-        if reason.startswith(long):  # "Suppressed (c) (South)": a team's symbol
-            return short
-    return reason.split(" (")[0].lower()
+    return symbol_for(reason) or reason.split(" (")[0].lower()
 
 
 def _direction(r: IndicatorResult) -> str | None:
@@ -208,7 +78,7 @@ def render_dashboard(report: Report, months_shown: int = 12, plan_label: str | N
     months = list(range(reporting - months_shown + 1, reporting + 1)) if reporting is not None else []
     headers = dashboard_headers(report, months, plan_label or "Plan target", baseline_label or "Baseline")
     width = len(headers)
-    values = _title_rows(report, f"{report.stamp.organisation or ''} Improvement board dashboard".strip(), width)
+    values = title_rows(report, f"{report.stamp.organisation or ''} Improvement board dashboard".strip(), width)
     values.append([HEADER, *headers[1:]])
     names = comparators(report)
     section = object()
@@ -217,7 +87,7 @@ def render_dashboard(report: Report, months_shown: int = 12, plan_label: str | N
             section = r.section
             values.append([SECTION, None, r.section or "Other indicators", *[None] * (width - 3)])
         values.append(_dashboard_row(r, months, names))
-    return SheetRender(DASHBOARD, [Block(1, 1, values)], wrap_columns=_wrapped(DASHBOARD, headers))
+    return SheetRender(DASHBOARD, [Block(1, 1, values)], wrap_columns=wrapped(DASHBOARD, headers))
 
 
 def _dashboard_row(r: IndicatorResult, months: list[int], names: list[str]) -> list[Any]:
@@ -260,7 +130,7 @@ SUMMARY_WIDTH = len(SUMMARY_HEADERS)
 
 
 def render_summary(report: Report) -> SheetRender:
-    values = _title_rows(report, f"{report.stamp.organisation or ''} Performance summary".strip(), SUMMARY_WIDTH)
+    values = title_rows(report, f"{report.stamp.organisation or ''} Performance summary".strip(), SUMMARY_WIDTH)
     pad = [None] * (SUMMARY_WIDTH - 3)
     values.append([HEADER, FORMAT_COLUMN_HEADER, None, "Status", "Measures", *pad[2:]])
     labels = {"Green": "Green", "Amber": "Amber", "Red": "Red", "No data": "Measures where data is currently unavailable",
@@ -281,7 +151,7 @@ def render_summary(report: Report) -> SheetRender:
             r = by_ref[ref]
             values.append([ROW, format_key(r.unit, min(r.decimals, MAX_DECIMALS)), r.ref, r.title, r.current_target,
                            _position(r), r.rag, _benchmark_text(r), _comment_text(r)])
-    return SheetRender(SUMMARY, [Block(1, 1, values)], wrap_columns=_wrapped(SUMMARY, SUMMARY_HEADERS))
+    return SheetRender(SUMMARY, [Block(1, 1, values)], wrap_columns=wrapped(SUMMARY, SUMMARY_HEADERS))
 
 
 VALIDATION_HEADERS = ["Row", "Severity", "Sheet", "Cell", "Ref", "Reason", "What to do"]
@@ -293,7 +163,7 @@ def _quote(sheet: str) -> str:
 
 
 def render_validation(report: Report) -> SheetRender:
-    values = _title_rows(report, "Validation: problems found in the input sheets", VALIDATION_WIDTH)
+    values = title_rows(report, "Validation: problems found in the input sheets", VALIDATION_WIDTH)
     values.append([HEADER, *VALIDATION_HEADERS[1:]])
     links = []
     order = sorted(report.issues, key=lambda i: (i.severity.value != "error",))
@@ -303,7 +173,7 @@ def render_validation(report: Report) -> SheetRender:
             links.append(Link(len(values), 4, f"{_quote(issue.sheet)}!{issue.cell}"))
     if not order:
         values.append([ROW, None, None, None, None, None, "No problems found."])
-    return SheetRender(VALIDATION, [Block(1, 1, values)], links, _wrapped(VALIDATION, VALIDATION_HEADERS))
+    return SheetRender(VALIDATION, [Block(1, 1, values)], links, wrapped(VALIDATION, VALIDATION_HEADERS))
 
 
 TEAMS_HEADERS = ["Row", FORMAT_COLUMN_HEADER, "Ref", "Team", "Period", "Outturn", "Numerator", "Denominator", "Target",
@@ -346,7 +216,7 @@ def render_teams(report: Report) -> SheetRender:
     outturn period, then each team's outturn, numerator and denominator, target and RAG (a team is
     rated against its own milestone where the Targets sheet gives one, else the authority's)."""
     org = report.stamp.organisation or ""
-    values = _title_rows(report, f"{org} Team and area breakdowns".strip(), TEAMS_WIDTH)
+    values = title_rows(report, f"{org} Team and area breakdowns".strip(), TEAMS_WIDTH)
     values.append([HEADER, *TEAMS_HEADERS[1:]])
     pad = [None] * (TEAMS_WIDTH - 3)
     shown = [r for r in report.indicators if r.teams]
@@ -363,7 +233,7 @@ def render_teams(report: Report) -> SheetRender:
     if not shown:
         values.append([ROW, None, None, "No indicator has figures by team or area this period.",
                        *[None] * (TEAMS_WIDTH - 4)])
-    return SheetRender(TEAMS, [Block(1, 1, values)], wrap_columns=_wrapped(TEAMS, TEAMS_HEADERS))
+    return SheetRender(TEAMS, [Block(1, 1, values)], wrap_columns=wrapped(TEAMS, TEAMS_HEADERS))
 
 
 def _position_or_symbol(value: float | None, reason: str | None) -> Any:
@@ -373,8 +243,6 @@ def _position_or_symbol(value: float | None, reason: str | None) -> Any:
 def render(report: Report, months_shown: int = 12, plan_label: str | None = None, baseline_label: str | None = None,
            colours: dict[str, str] | None = None) -> RenderModel:
     """The output sheets for a report, in :data:`OUTPUT_SHEETS` order."""
-    from .charts import render_charts
-
     sheets = {SUMMARY: render_summary(report), DASHBOARD: render_dashboard(report, months_shown, plan_label, baseline_label),
               VALIDATION: render_validation(report), TEAMS: render_teams(report),
               CHARTS: render_charts(report, months_shown, plan_label)}

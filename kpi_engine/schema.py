@@ -16,11 +16,11 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Callable
 
+
 # A check returns None when the value passes, else the keyword that failed and its argument.
 Failure = tuple[str, Any]
 Check = Callable[[Any], "Failure | None"]
 
-SHEETS = ("Settings", "Indicators", "Data", "Targets", "Benchmarks", "Commentary")
 _SUPPORTED = {
     "type", "enum", "minimum", "maximum", "minLength", "maxLength", "pattern", "anyOf", "$ref",
     "title", "description", "default", "examples",

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from kpi_engine.evaluate import evaluate
+from kpi_engine.pipeline import run as run_pipeline
 from kpi_engine.results import IndicatorResult, Report
 
 INDICATOR_COLUMNS = [
@@ -46,6 +46,11 @@ def workbook(reporting: str, indicators: list[dict[str, Any]], points: list[tupl
     }
     book.update(sheets)
     return book
+
+
+def evaluate(sheets: Any, refreshed: dt.datetime | None = None, template_version: str | None = None) -> Report:
+    """The result model of the one pipeline every front end runs."""
+    return run_pipeline(sheets, template_version, refreshed)[0]
 
 
 def run(book: dict[str, list[list[Any]]]) -> Report:

@@ -36,8 +36,8 @@ import xlwings as xw
 from addin import excel as addin_excel
 from addin import plan as addin_plan
 from addin.payloads import client_payload
-from kpi_engine.fill import fill_workbook
-from kpi_engine.render import OUTPUT_SHEETS
+from kpi_engine.commands.fill import fill_workbook
+from kpi_engine.workbook_names import OUTPUT_SHEETS
 from builders import modules_loaded_by
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -410,7 +410,7 @@ def _trimmed(grid) -> list[tuple]:
 
 @pytest.mark.parametrize("client", CLIENTS)
 def test_input_sheets_read_through_xlwings_as_the_headless_reader_reads_them(demo, client):
-    from kpi_engine.fill import _grids
+    from kpi_engine.xlsx.reader import input_grids
 
     payload = make_payload(demo, client)
     data = next(s for s in payload["sheets"] if s["name"] == "Data")["values"]
@@ -422,7 +422,7 @@ def test_input_sheets_read_through_xlwings_as_the_headless_reader_reads_them(dem
         inputs, outputs, version = addin_excel.read_book(book)
     finally:
         book.close()
-    headless = _grids(openpyxl.load_workbook(demo), demo)
+    headless = input_grids(openpyxl.load_workbook(demo), demo)
     assert inputs.keys() == headless.keys()
     for name in headless:
         assert _trimmed(inputs[name]) == _trimmed(headless[name]), name
@@ -692,7 +692,7 @@ def test_serve_binds_to_localhost_by_default(monkeypatch):
     import uvicorn
     from click.testing import CliRunner
 
-    from kpi_engine.cli import main
+    from kpi_engine.commands.cli import main
 
     calls = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append((app, kw)))

@@ -42,6 +42,6 @@ def test_rounding_is_half_away_from_zero_on_the_shortest_decimal():
 
 
 def test_engine_imports_no_excel_library():
-    loaded = modules_loaded_by("kpi_engine.evaluate, kpi_engine.results_json, kpi_engine.cli",
+    loaded = modules_loaded_by("kpi_engine.evaluate, kpi_engine.results_json, kpi_engine.commands.cli",
                                ("openpyxl", "xlwings", "pandas"))
     assert loaded == []

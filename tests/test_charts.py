@@ -21,9 +21,10 @@ from kpi_engine.charts import (
     CHART_COLUMNS, CHART_ROWS, CHARTS_PER_PAGE, FIRST_MONTH_COLUMN, NAME_COLUMN, PICTURE_PREFIX, REF_COLUMN, SLOT_ROWS,
     charted, column_points, pages,
 )
-from kpi_engine.evaluate import evaluate
-from kpi_engine.fill import fill_workbook
-from kpi_engine.render import CHARTS, TEAMS, render
+from builders import evaluate
+from kpi_engine.commands.fill import fill_workbook
+from kpi_engine.workbook_names import CHARTS, TEAMS
+from kpi_engine.render import render
 from kpi_engine.rounding import format_number
 from workbook_templates.build import build_template, write_inputs
 from workbook_templates.look import CVD_MATRICES, contrast_ratio, delta_e, rag_styles, simulate_colour_vision
@@ -382,8 +383,8 @@ def test_a_page_picture_is_one_png_of_the_pages_size(demo_report):
 
 
 def test_neither_the_engine_nor_addin_imports_matplotlib_until_a_picture_is_drawn():
-    imports = ("addin, addin.plan, addin.excel, kpi_engine.fill, kpi_engine.render, kpi_engine.charts, "
-               "kpi_engine.xlsx_writer, kpi_engine.pack")
+    imports = ("addin, addin.plan, addin.excel, kpi_engine.commands.fill, kpi_engine.render, kpi_engine.charts, "
+               "kpi_engine.xlsx.writer, kpi_engine.commands.pack")
     assert modules_loaded_by(imports, ("matplotlib",)) == []
 
 
@@ -410,7 +411,7 @@ def test_the_simulation_follows_machado_2009():
 
 
 def test_rag_text_and_chart_lines_have_enough_contrast():
-    from kpi_engine import xlsx_charts as xc
+    from kpi_engine.xlsx import charts as xc
 
     for fill, text in rag_styles().values():
         assert contrast_ratio(fill, text) >= 4.5

@@ -9,7 +9,7 @@ import seed_003
 from builders import data_rows, indicator_rows, save_grids, settings_rows
 from click.testing import CliRunner
 
-from kpi_engine.cli import main
+from kpi_engine.commands.cli import main
 
 
 save = save_grids  # other test modules import it by this name

@@ -7,8 +7,8 @@ from click.testing import CliRunner
 from test_cli import save
 
 from kpi_engine import TEMPLATE_VERSION
-from kpi_engine.cli import main
-from kpi_engine.evaluate import evaluate
+from kpi_engine.commands.cli import main
+from builders import evaluate
 from kpi_engine.issues import Code
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from kpi_engine.evaluate import evaluate
+from builders import evaluate
 from kpi_engine.periods import iso
 from workbook_templates.demo import demo_sheets
 from builders import save_grids
@@ -234,7 +234,7 @@ def test_caseload_by_hand(sheets, report):
 def test_same_results_through_an_xlsx_file(sheets, report, tmp_path):
     """Written to a real workbook and read back as the command line reads it, the demo gives the same results."""
     pytest.importorskip("openpyxl")
-    from kpi_engine.workbook_reader import read_sheets
+    from kpi_engine.xlsx.reader import read_sheets
 
     path = save_grids(tmp_path / "demo.xlsx", sheets)
     again = evaluate(read_sheets(str(path)), refreshed=REFRESHED)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kpi_engine.cli import main
+from kpi_engine.commands.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text("utf-8")

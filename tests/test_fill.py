@@ -11,9 +11,9 @@ import seed_003
 from click.testing import CliRunner
 from test_cli import save
 
-from kpi_engine.batch import run_batch
-from kpi_engine.cli import main
-from kpi_engine.fill import fill_workbook
+from kpi_engine.commands.batch import run_batch
+from kpi_engine.commands.cli import main
+from kpi_engine.commands.fill import fill_workbook
 from kpi_engine.schema import load
 
 WHEN = dt.datetime(2017, 12, 4, 9, 30)

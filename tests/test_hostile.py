@@ -34,14 +34,15 @@ from hypothesis import strategies as st
 sys.path.insert(0, str(Path(__file__).parent / "corpus"))
 from make_corpus import Case, build_corpus, good_grids, rewrite_zip, save_grids
 
-from kpi_engine import safety
-from kpi_engine.batch import run_batch
-from kpi_engine.cli import main
-from kpi_engine.fill import fill_workbook
-from kpi_engine.losses import _sheet_names
-from kpi_engine.safety import Limits, check_workbook_file
-from kpi_engine.workbook_reader import WorkbookError, read_sheets
-from kpi_engine.xlsx_writer import FORMULA_STARTS, set_text_safe
+from kpi_engine.xlsx import guard as safety
+from kpi_engine.commands.batch import run_batch
+from kpi_engine.commands.cli import main
+from kpi_engine.commands.fill import fill_workbook
+from kpi_engine.xlsx.losses import _sheet_names
+from kpi_engine.xlsx.guard import Limits, check_workbook_file
+from kpi_engine.errors import WorkbookError
+from kpi_engine.xlsx.reader import read_sheets
+from kpi_engine.xlsx.writer import FORMULA_STARTS, set_text_safe
 
 OUTPUT_SHEETS = ("Summary", "Dashboard", "Validation")
 INPUT_SHEETS = ("Settings", "Indicators", "Data", "Targets", "Benchmarks", "Commentary")
@@ -230,7 +231,7 @@ print(json.dumps({"rc": done.returncode, "wall": wall, "rss_kb": rss // 1024 if 
 
 def measure(*command) -> dict:
     """Run the CLI in a fresh process; its exit status, wall time and peak memory (KB)."""
-    out = subprocess.run([sys.executable, "-c", MEASURE, sys.executable, "-m", "kpi_engine.cli",
+    out = subprocess.run([sys.executable, "-c", MEASURE, sys.executable, "-m", "kpi_engine.commands.cli",
                           *[str(c) for c in command]], capture_output=True, text=True, check=True)
     return json.loads(out.stdout)
 
@@ -380,7 +381,7 @@ def test_an_output_locked_by_excel_leaves_the_previous_output(previous, monkeypa
     def locked(a, b):
         raise PermissionError(errno.EACCES, "Permission denied", str(b))
 
-    monkeypatch.setattr("kpi_engine.fill.os.replace", locked)
+    monkeypatch.setattr("kpi_engine.xlsx.files.os.replace", locked)
     result = invoke("fill", src, "-o", out)
     assert_write_refused(result, out, "If it is open in Excel, close it")
     assert out.read_bytes() == b"the previous output"
@@ -420,7 +421,7 @@ def test_a_folder_that_refuses_new_files_leaves_the_previous_output(previous, mo
     def refused(*args, **kwargs):  # what a read-only folder does to the temporary file, even for root's tests
         raise PermissionError(errno.EACCES, "Permission denied", str(out.parent / ".~kpi-x.xlsx"))
 
-    monkeypatch.setattr("kpi_engine.fill.tempfile.mkstemp", refused)
+    monkeypatch.setattr("kpi_engine.xlsx.files.tempfile.mkstemp", refused)
     result = invoke("fill", src, "-o", out)
     assert_write_refused(result, out, "permission denied")
     assert out.read_bytes() == b"the previous output"

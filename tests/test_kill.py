@@ -31,7 +31,7 @@ KILLS_DURING_SAVE = 3
 
 
 def start_fill(src: Path, out: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "kpi_engine.cli", "fill", str(src), "-o", str(out)],
+    return subprocess.Popen([sys.executable, "-m", "kpi_engine.commands.cli", "fill", str(src), "-o", str(out)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 

@@ -5,7 +5,7 @@ import zipfile
 
 import openpyxl
 
-from kpi_engine.losses import unsupported_features
+from kpi_engine.xlsx.losses import unsupported_features
 
 
 def _workbook_with(tmp_path, extra: dict[str, bytes], sheet_suffix: bytes = b""):

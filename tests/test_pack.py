@@ -10,10 +10,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from kpi_engine import pack
+from kpi_engine.commands import pack
 from kpi_engine.charts import FIRST_CHART_ROW, SLOT_ROWS, charted
-from kpi_engine.fill import fill_workbook
-from kpi_engine.pack import INSTALL_HINT, PACK_SHEETS, PackError, make_pack, prepare_for_print
+from kpi_engine.commands.fill import fill_workbook
+from kpi_engine.commands.pack import INSTALL_HINT, PACK_SHEETS, make_pack, prepare_for_print
+from kpi_engine.errors import PackError
 from workbook_templates.demo import DEMO_FILE, ORGANISATION
 
 WHEN = dt.datetime(2025, 10, 6, 9, 30)
@@ -149,7 +150,7 @@ def test_a_libreoffice_that_fails_or_hangs_writes_nothing(tmp_path, monkeypatch)
 
 
 def test_a_file_that_is_not_a_workbook_is_a_workbook_error(tmp_path):
-    from kpi_engine.workbook_reader import WorkbookError
+    from kpi_engine.errors import WorkbookError
 
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(b"not a workbook")

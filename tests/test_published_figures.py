@@ -11,7 +11,7 @@ from pathlib import Path
 
 from builders import REFRESHED, workbook
 
-from kpi_engine.evaluate import evaluate
+from builders import evaluate
 from kpi_engine.rounding import format_number
 
 DATA = Path(__file__).parent / "data"

@@ -11,12 +11,13 @@ from builders import REFRESHED
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kpi_engine.evaluate import evaluate
+from builders import evaluate
 from kpi_engine.results_json import report_json
-from kpi_engine.schema import SHEETS, load, sheet_schema
+from kpi_engine.workbook_names import INPUT_SHEETS
+from kpi_engine.schema import load, sheet_schema
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
-ALL = [*SHEETS, "results"]
+ALL = [*INPUT_SHEETS, "results"]
 
 
 @pytest.mark.parametrize("name", ALL)
@@ -53,7 +54,7 @@ json_values = st.one_of(
     st.text(max_size=40), st.sampled_from(["c", "x", "low", "n/a", "in progress", "BIB", "sib", "2024-04", "2024-13",
                                            "percentage", "5 pts", "2023-24", "#00B050", "April"]),
 )
-PROPERTIES = [(sheet, prop) for sheet in SHEETS for prop in load(sheet)["properties"]]
+PROPERTIES = [(sheet, prop) for sheet in INPUT_SHEETS for prop in load(sheet)["properties"]]
 
 
 @pytest.mark.parametrize("sheet, prop", PROPERTIES)

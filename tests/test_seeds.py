@@ -10,7 +10,7 @@ import pytest
 import seed_003
 from builders import REFRESHED, months, workbook
 
-from kpi_engine.evaluate import evaluate
+from builders import evaluate
 from kpi_engine.issues import Code
 from kpi_engine.rounding import format_number
 

@@ -12,22 +12,27 @@ import pytest
 from builders import REFRESHED, workbook
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-from kpi_engine.evaluate import evaluate
-from kpi_engine.render import DASHBOARD, OUTPUT_SHEETS, SUMMARY, VALIDATION, format_keys, number_format
-from kpi_engine.schema import SHEETS, sheet_schema
-from kpi_engine.workbook_reader import read_sheets
-from workbook_templates import TEMPLATE_INFO_SHEET, TEMPLATE_VERSION
+from builders import evaluate
+from kpi_engine.workbook_names import DASHBOARD, OUTPUT_SHEETS, SUMMARY, VALIDATION
+from kpi_engine.render_model import format_keys, number_format
+from kpi_engine.workbook_names import INPUT_SHEETS
+from kpi_engine.schema import sheet_schema
+from kpi_engine.xlsx.reader import read_sheets
+from kpi_engine.errors import TemplateError
+from kpi_engine.workbook_names import TEMPLATE_INFO_SHEET, TEMPLATE_VERSION_PROPERTY as VERSION_PROPERTY
+from kpi_engine import TEMPLATE_VERSION
 from workbook_templates.build import (
-    LAST_INPUT_ROW, SHEET_ORDER, TABLE_SHEETS, TEMPLATE_FILE, VERSION_PROPERTY, build_template, save_template,
+    LAST_INPUT_ROW, SHEET_ORDER, TABLE_SHEETS, TEMPLATE_FILE, build_template, save_template,
     table_name, write_inputs,
 )
 from workbook_templates.look import (
     DECLINING_TEXT, HEADER_FILL, HEADER_TEXT, IMPROVING_TEXT, SECTION_FILL, STAMP_TEXT, STYLED_ROWS, WHITE,
     column_names, contrast_ratio, rag_styles, styled_width,
 )
-from workbook_templates.upgrade import template_version, upgrade
+from workbook_templates.upgrade import upgrade
+from kpi_engine.xlsx.reader import template_version
 
-ENUMS = [(sheet, c.name, list(c.enum)) for sheet in SHEETS for c in sheet_schema(sheet).columns.values()
+ENUMS = [(sheet, c.name, list(c.enum)) for sheet in INPUT_SHEETS for c in sheet_schema(sheet).columns.values()
          if c.enum and all(isinstance(v, str) for v in c.enum)]
 COLUMNS = [(sheet, i, c) for sheet in TABLE_SHEETS for i, c in enumerate(sheet_schema(sheet).columns.values(), 1)]
 
@@ -187,7 +192,7 @@ def test_instructions_cover_what_an_officer_needs(template):
     text = "\n".join(str(c.value) for c in ws["B"] if c.value)
     assert ws["B1"].font.bold and ws["B1"].font.size == 16
     assert ws.column_dimensions["A"].width < 5 <= 80 < ws.column_dimensions["B"].width
-    for sheet in SHEETS:
+    for sheet in INPUT_SHEETS:
         assert f"{sheet}: {sheet_schema(sheet).raw['description']}" in text
     for phrase in ("Required columns: Ref, Title.", "type 19%", "c (suppressed)", "x (not available)", "low",
                    "n/a", "Refresh button", "kpi-dashboard fill dashboard.xlsx -o out.xlsx", "No data", "No target",
@@ -204,7 +209,7 @@ def test_template_info_holds_the_version(template):
     assert (info["A1"].value, info["B1"].value) == ("Template version", TEMPLATE_VERSION)
     assert (info["A2"].value, info["B2"].value) == ("Built by", "kpi-dashboard")
     assert isinstance(TEMPLATE_VERSION, int)
-    assert template_version(template) == TEMPLATE_VERSION
+    assert template_version(template) == str(TEMPLATE_VERSION)
 
 
 def test_version_from_the_document_property_when_the_sheet_is_gone(template_path):
@@ -212,7 +217,7 @@ def test_version_from_the_document_property_when_the_sheet_is_gone(template_path
     assert [(p.name, p.value) for p in book.custom_doc_props.props] == [(VERSION_PROPERTY, TEMPLATE_VERSION)]
     book[TEMPLATE_INFO_SHEET]["B1"] = None
     book.remove(book[TEMPLATE_INFO_SHEET])
-    assert template_version(book) == TEMPLATE_VERSION
+    assert template_version(book) == str(TEMPLATE_VERSION)
     book.custom_doc_props.props = []
     assert template_version(book) is None
 
@@ -497,7 +502,7 @@ def test_upgrade_moves_every_row_under_the_current_headers(old_workbook, tmp_pat
     assert moved == {"Settings": 2, "Indicators": 2, "Data": 3, "Action log": 1}
     assert _digest(old_workbook) == before
     book = openpyxl.load_workbook(out)
-    assert template_version(book) == TEMPLATE_VERSION
+    assert template_version(book) == str(TEMPLATE_VERSION)
     rows = _by_header([[c.value for c in r] for r in book["Indicators"].iter_rows()])
     assert rows == [
         {"Ref": "FD 3", "Title": "Contacts to decision in 1 day", "Polarity": "BIB", "Target": 0.9, "Plan target": 0.95,
@@ -556,7 +561,7 @@ def test_upgrading_a_filled_template_keeps_its_rows(tmp_path):
     second = tmp_path / "second.xlsx"
     upgrade(first, second)
     a, b = read_sheets(first), read_sheets(second)
-    for sheet in SHEETS:
+    for sheet in INPUT_SHEETS:
         assert a[sheet] == b[sheet], sheet
 
 
@@ -565,20 +570,20 @@ def test_upgrade_refuses_a_workbook_without_input_sheets(tmp_path):
     book = openpyxl.Workbook()
     book.active.title = "Budget"
     book.save(src)
-    with pytest.raises(ValueError, match="none of the input sheets"):
+    with pytest.raises(TemplateError, match="none of the input sheets"):
         upgrade(src, tmp_path / "out.xlsx")
     assert not (tmp_path / "out.xlsx").exists()
 
 
 def test_upgrade_never_overwrites_its_source(old_workbook):
     before = _digest(old_workbook)
-    with pytest.raises(ValueError, match="different name"):
+    with pytest.raises(TemplateError, match="different name"):
         upgrade(old_workbook, old_workbook)
     assert _digest(old_workbook) == before
 
 
 def test_the_look_survives_a_refresh(tmp_path):
-    from kpi_engine.fill import fill_workbook
+    from kpi_engine.commands.fill import fill_workbook
 
     book = build_template()
     write_inputs(book, _book_grids())
@@ -594,4 +599,4 @@ def test_the_look_survives_a_refresh(tmp_path):
     assert dashboard["A4"].value == "header" and dashboard["B1"].font.sz == 14
     formats = {r.formula[0]: r.dxf.numFmt.formatCode for _, r in _rules(dashboard) if r.dxf and r.dxf.numFmt}
     assert formats['$B1="%|0"'] == "0%"
-    assert template_version(refreshed) == TEMPLATE_VERSION
+    assert template_version(refreshed) == str(TEMPLATE_VERSION)

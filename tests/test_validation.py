@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from builders import INDICATOR_COLUMNS, data_rows, indicator_rows, run, settings_rows, workbook
-from kpi_engine.evaluate import evaluate
+from builders import evaluate
 from kpi_engine.inputs import read_inputs
 from kpi_engine.issues import Code, Issue, Severity
 from kpi_engine.missing import marker_of

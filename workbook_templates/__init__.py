@@ -9,13 +9,9 @@ words the engine writes), so the engine only ever writes values and number forma
   ``python -m workbook_templates.build``.
 - :mod:`workbook_templates.look`: ``style_output_sheets(book)``, the look of Summary, Dashboard
   and Validation.
-- :mod:`workbook_templates.upgrade`: ``template_version(book)`` and ``upgrade(src, dst)``, which
-  moves an older or foreign workbook's inputs into a fresh template.
+- :mod:`workbook_templates.upgrade`: ``upgrade(src, dst)``, which moves an older or foreign
+  workbook's inputs into a fresh template.
 
 Raise ``kpi_engine.TEMPLATE_VERSION`` whenever the template's layout changes in a way an existing
 workbook would need ``kpi-dashboard upgrade`` for.
 """
-
-from kpi_engine import TEMPLATE_VERSION  # noqa: F401  (the engine says which layout it fills)
-
-TEMPLATE_INFO_SHEET = "Template info"

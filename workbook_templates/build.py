@@ -30,30 +30,32 @@ from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kpi_engine.fill import atomic_save
+from kpi_engine.xlsx.files import atomic_save
 from kpi_engine.model import DEFAULT_COLOURS
 from kpi_engine.periods import label, month
 from kpi_engine.charts import render_charts
+from kpi_engine.workbook_names import CHARTS, DASHBOARD, OUTPUT_SHEETS, SUMMARY, TEAMS, VALIDATION
+from kpi_engine.render_model import HEADER, HEADER_ROW, STAMP, TITLE
 from kpi_engine.render import (
-    CHARTS, DASHBOARD, HEADER, HEADER_ROW, OUTPUT_SHEETS, STAMP, SUMMARY, TEAMS, TITLE, VALIDATION,
     default_dashboard_headers, render_summary, render_teams, render_validation,
 )
 from kpi_engine.results import Report, Stamp
-from kpi_engine.schema import SHEETS, Column, sheet_schema
+from kpi_engine.workbook_names import INPUT_SHEETS
+from kpi_engine.schema import Column, sheet_schema
 from kpi_engine.sheets import HEADER_SEARCH_ROWS, find_header, find_wide_header, normalise
 
-from . import TEMPLATE_INFO_SHEET, TEMPLATE_VERSION
-from .look import FONT, dashboard_month_columns, style_output_sheets
+from kpi_engine.workbook_names import (
+    INSTRUCTIONS_SHEET as INSTRUCTIONS, TEMPLATE_INFO_SHEET, TEMPLATE_VERSION_PROPERTY as VERSION_PROPERTY,
+)
+from kpi_engine import TEMPLATE_VERSION
+from workbook_templates.look import FONT, dashboard_month_columns, style_output_sheets
 
 PathLike = Union[str, "os.PathLike[str]"]
 Grid = Sequence[Sequence[Any]]
 
-INSTRUCTIONS = "Instructions"
-INPUT_SHEETS = SHEETS  # Settings, Indicators, Data, Targets, Benchmarks, Commentary
 TABLE_SHEETS = tuple(s for s in INPUT_SHEETS if sheet_schema(s).layout == "table")
 SHEET_ORDER = (INSTRUCTIONS, *OUTPUT_SHEETS, *INPUT_SHEETS, TEMPLATE_INFO_SHEET)
 TEMPLATE_FILE = Path(__file__).with_name("kpi_dashboard_template.xlsx")
-VERSION_PROPERTY = "kpi_template_version"
 LAST_INPUT_ROW = 5000  # drop-downs and input messages cover rows 2..LAST_INPUT_ROW (further when filled)
 TABLE_STYLE = "TableStyleMedium2"
 MONTH_FORMAT, DATE_FORMAT = "mmm-yy", "dd/mm/yyyy"
@@ -685,7 +687,7 @@ def _label_headers(book: Workbook, sheets: Mapping[str, Grid]) -> dict[str, str]
     return extra
 
 
-def _write_all(book: Workbook, sheets: Mapping[str, Grid],
+def write_all(book: Workbook, sheets: Mapping[str, Grid],
                number_formats: Mapping[str, Grid] | None = None) -> dict[str, int]:
     """:func:`write_inputs`, returning the rows written per input sheet."""
     extra = _label_headers(book, sheets)
@@ -718,7 +720,7 @@ def write_inputs(book: Workbook, sheets: Mapping[str, Grid],
     are written as they are, except that text beginning with '=' stays text. ``number_formats``,
     if given, holds grids of the same shape with a number format per cell (None for none).
     """
-    _write_all(book, sheets, number_formats)
+    write_all(book, sheets, number_formats)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

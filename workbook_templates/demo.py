@@ -683,7 +683,7 @@ DEMO_FILE = Path(__file__).with_name("demo_dashboard.xlsx")
 
 def build_demo() -> "Workbook":
     """The template with the demo authority's input sheets filled in, output sheets not yet refreshed."""
-    from .build import build_template, write_inputs
+    from workbook_templates.build import build_template, write_inputs
 
     book = build_template()
     write_inputs(book, demo_sheets())
@@ -693,7 +693,7 @@ def build_demo() -> "Workbook":
 def save_demo(path: "str | Path" = DEMO_FILE) -> None:
     """Write the demo workbook (atomically); ``python -m workbook_templates.demo`` regenerates the
     committed copy."""
-    from .build import save_atomically
+    from workbook_templates.build import save_atomically
 
     save_atomically(build_demo(), path)
 

@@ -31,15 +31,16 @@ from openpyxl.styles.numbers import NumberFormat
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kpi_engine import charts as _charts
-from kpi_engine import render as _render
+from kpi_engine import charts
+from kpi_engine import render_model
+from kpi_engine.render import dashboard_number_columns
 from kpi_engine.model import DEFAULT_COLOURS
 from kpi_engine.periods import month
 from kpi_engine.render import (
-    ARROWS, CHARTS, DASHBOARD, HEADER, HEADER_ROW, OUTPUT_SHEETS, ROW, SECTION, STAMP, SUMMARY, SUMMARY_WIDTH, TEAMS,
-    TEAMS_COUNT_COLUMNS, TEAMS_WIDTH, TITLE, VALIDATION, VALIDATION_WIDTH, default_dashboard_headers, render_summary,
-    render_teams, render_validation,
+    ARROWS, SUMMARY_WIDTH, TEAMS_COUNT_COLUMNS, TEAMS_WIDTH, VALIDATION_WIDTH, default_dashboard_headers, render_summary, render_teams, render_validation,
 )
+from kpi_engine.workbook_names import CHARTS, DASHBOARD, OUTPUT_SHEETS, SUMMARY, TEAMS, VALIDATION
+from kpi_engine.render_model import HEADER, HEADER_ROW, ROW, SECTION, STAMP, TITLE
 from kpi_engine.results import Report, Stamp
 
 STYLED_ROWS = 2000  # conditional formats cover rows 1..STYLED_ROWS
@@ -50,7 +51,7 @@ IMPROVING_TEXT, DECLINING_TEXT = "006100", "9C0006"
 BLACK, WHITE = "000000", "FFFFFF"
 MAX_MONTHS_SHOWN = 36  # the Settings schema's maximum for "Months shown"
 EXTRA_COMPARATORS = 5  # room for comparators beyond the usual three
-FORMAT_COLUMN = getattr(_render, "FORMAT_COLUMN_HEADER", None)  # the header of the format-key column
+FORMAT_COLUMN = render_model.FORMAT_COLUMN_HEADER  # the header of the format-key column
 HIDDEN_TEXT = ";;;"  # a number format that shows nothing, text included
 DXF_NUMFMT_FIRST_ID = 300  # ids for the conditional formats' number formats, clear of the cells' (164 on)
 DIRECTION_TEXTS = {
@@ -65,12 +66,12 @@ VALIDATION_WIDTHS = {"Severity": 10, "Sheet": 14, "Cell": 8, "Ref": 10, "Reason"
 DASHBOARD_WIDTHS = {"Ref": 9, "Indicator": 45, "RAG methodology": 40, "Notes": 30}
 TEAMS_WIDTHS = {"Ref": 9, "Team": 24, "Period": 10, "Outturn": 12, "Numerator": 12, "Denominator": 13, "Target": 12,
                 "RAG": 12, "Notes": 50}
-CHART_COLUMN_WIDTH = _charts.CHART_COLUMN_WIDTH  # every column under the charts: each chart as wide as the others
+CHART_COLUMN_WIDTH = charts.CHART_COLUMN_WIDTH  # every column under the charts: each chart as wide as the others
 COUNT_FORMATS = ("#,##0", "#,##0.0#")  # Teams' numerators and denominators: whole counts, else FTE and the like
 DASHBOARD_OTHER_WIDTH, MONTH_WIDTH, FORMAT_WIDTH, OTHER_WIDTH = 11, 8, 2, 12
 HEADER_HEIGHT = 30  # points: two lines of the Dashboard's header row
 FONT = "Calibri"  # the workbook's body font, named so every client draws the title in it
-WRAPPED = _render.WRAPPED
+WRAPPED = render_model.WRAPPED
 WRAPPED_ROWS = 500  # table cells are pre-styled (top-aligned, wrapped where long) down to this row
 
 
@@ -217,7 +218,7 @@ def dashboard_last_column() -> int:
 def styled_width(sheet: str) -> int:
     """How many columns, from A, the output sheet's conditional formats cover."""
     return {SUMMARY: SUMMARY_WIDTH, DASHBOARD: dashboard_last_column(), VALIDATION: VALIDATION_WIDTH,
-            TEAMS: TEAMS_WIDTH, CHARTS: _charts.SHEET_WIDTH}[sheet]
+            TEAMS: TEAMS_WIDTH, CHARTS: charts.SHEET_WIDTH}[sheet]
 
 
 def chart_column_widths() -> dict[str, float]:
@@ -268,18 +269,18 @@ def _number_format_rules(ws: Worksheet, sheet: str, area: str, ids: dict[str, in
     key = f"${get_column_letter(fmt)}1"
     cf = ws.conditional_formatting
     signed: dict[str, list[str]] = {"signed+1": [], "signed": []}
-    if sheet == DASHBOARD and hasattr(_render, "dashboard_number_columns"):
+    if sheet == DASHBOARD:
         headers = default_dashboard_headers()
-        for group, cols in _render.dashboard_number_columns(headers).items():
+        for group, cols in dashboard_number_columns(headers).items():
             if group in signed:
                 signed[group] = [headers[c - 1] for c in cols]
-    for code_key, unit, decimals in _render.format_keys():
+    for code_key, unit, decimals in render_model.format_keys():
         for group, extra in (("signed+1", 1), ("signed", 0)):
             if signed[group]:
                 test = ",".join(f'A${HEADER_ROW}="{name}"' for name in signed[group])
-                code = _render.number_format(unit, decimals + extra, signed=True)
+                code = render_model.number_format(unit, decimals + extra, signed=True)
                 cf.add(area, _number_rule(f'AND({key}="{code_key}",OR({test}))', code, ids))
-        cf.add(area, _number_rule(f'{key}="{code_key}"', _render.number_format(unit, decimals), ids))
+        cf.add(area, _number_rule(f'{key}="{code_key}"', render_model.number_format(unit, decimals), ids))
 
 
 def _hide_format_keys(ws: Worksheet, sheet: str, ids: dict[str, int]) -> None:

@@ -9,50 +9,23 @@ them. ``src`` is only read, and ``dst`` is written whole or not at all.
 """
 from __future__ import annotations
 
-import io
 import os
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kpi_engine.errors import TemplateError
 from kpi_engine.inputs import find_sheets
-from kpi_engine.render import OUTPUT_SHEETS
 from kpi_engine.sheets import normalise
-from kpi_engine.workbook_reader import WorkbookError, _describe_failure
+from kpi_engine.workbook_names import INSTRUCTIONS_SHEET, OUTPUT_SHEETS, TEMPLATE_INFO_SHEET
+from kpi_engine.xlsx.reader import open_workbook, opened
+from workbook_templates.build import build_template, put, save_atomically, write_all
 
-from . import TEMPLATE_INFO_SHEET
-from .build import INSTRUCTIONS, VERSION_PROPERTY, _write_all, build_template, put, save_atomically
-
-NOT_CARRIED = {normalise(n) for n in (*OUTPUT_SHEETS, INSTRUCTIONS, TEMPLATE_INFO_SHEET)}
+NOT_CARRIED = {normalise(n) for n in (*OUTPUT_SHEETS, INSTRUCTIONS_SHEET, TEMPLATE_INFO_SHEET)}
 Rows = list[list[Any]]
-
-
-def template_version(book: Workbook) -> int | None:
-    """The template version a workbook was built from: the Template info sheet, else the document
-    property, else None (a workbook not made from a kpi-dashboard template)."""
-    for ws in book.worksheets:
-        if normalise(ws.title) != normalise(TEMPLATE_INFO_SHEET):
-            continue
-        for key, value, *_ in ws.iter_rows(min_row=1, max_row=10, max_col=2, values_only=True):
-            if normalise(key) == "template version":
-                number = _as_int(value)
-                if number is not None:
-                    return number
-    for prop in getattr(book, "custom_doc_props", None) or []:
-        if prop.name == VERSION_PROPERTY:
-            return _as_int(prop.value)
-    return None
-
-
-def _as_int(value: Any) -> int | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return int(number) if number.is_integer() else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -85,15 +58,14 @@ def _grid(ws: Any) -> tuple[Rows, Rows]:
     return grid, formats
 
 
-def _fill_in_calculated_values(data: bytes, names: dict[str, str], grids: dict[str, tuple[Rows, Rows]]) -> None:
+def _fill_in_calculated_values(source: Path, names: dict[str, str], grids: dict[str, tuple[Rows, Rows]]) -> None:
     """A formula gives its last calculated value, as the engine reads it. A formula never calculated
     (no cached value) keeps its text, so the Validation sheet points at it instead of it vanishing.
     The second read happens only for sheets that hold formulas."""
     with_formulas = [c for c, (grid, _) in grids.items() if any(isinstance(v, _Formula) for r in grid for v in r)]
     if not with_formulas:
         return
-    values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    try:
+    with opened(source) as values:
         for canonical in with_formulas:
             ws = values[names[canonical]]
             ws.reset_dimensions()
@@ -104,8 +76,6 @@ def _fill_in_calculated_values(data: bytes, names: dict[str, str], grids: dict[s
                     if isinstance(value, _Formula):
                         calculated = cached[c] if c < len(cached) else None
                         row[c] = calculated if calculated is not None else str(value)
-    finally:
-        values.close()
 
 
 def _formula_text(value: Any) -> str:
@@ -158,35 +128,28 @@ def _same_file(a: Path, b: Path) -> bool:
 def upgrade(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> dict[str, int]:
     """Move ``src``'s inputs into a fresh template saved at ``dst``; returns the rows moved per sheet.
 
-    ``src`` is never modified. Raises :class:`ValueError` when ``src`` has no input sheet, or when
-    ``dst`` is ``src`` itself; :class:`~kpi_engine.workbook_reader.WorkbookError` when ``src``
+    ``src`` is never modified. Raises :class:`~kpi_engine.errors.TemplateError` when ``src`` has no input sheet, or when
+    ``dst`` is ``src`` itself; :class:`~kpi_engine.errors.WorkbookError` when ``src``
     cannot be read as an .xlsx workbook.
     """
     source, target = Path(src), Path(dst)
     if _same_file(source, target):
-        raise ValueError(f"Choose a different name for the upgraded workbook: {target.name} is the workbook "
+        raise TemplateError(f"Choose a different name for the upgraded workbook: {target.name} is the workbook "
                          "being upgraded, which is left as it is.")
-    try:
-        data = source.read_bytes()
-        formulas = load_workbook(io.BytesIO(data), read_only=True)
-        try:
-            titles = [ws.title for ws in formulas.worksheets if hasattr(ws, "iter_rows")]
-            names = find_sheets({title: [] for title in titles})
-            grids = {canonical: _grid(formulas[title]) for canonical, title in names.items()}
-        finally:
-            formulas.close()
-        _fill_in_calculated_values(data, names, grids)
-        carried = set(names.values())
-        extras = [t for t in titles if t not in carried and normalise(t) not in NOT_CARRIED]
-        whole = load_workbook(io.BytesIO(data)) if extras and names else None
-    except Exception as err:  # openpyxl raises many kinds for a bad file; each becomes one message
-        raise WorkbookError(_describe_failure(str(source), err)) from err
+    with opened(source, data_only=False) as formulas:
+        titles = [ws.title for ws in formulas.worksheets]
+        names = find_sheets({title: [] for title in titles})
+        grids = {canonical: _grid(formulas[title]) for canonical, title in names.items()}
+    _fill_in_calculated_values(source, names, grids)
+    carried = set(names.values())
+    extras = [t for t in titles if t not in carried and normalise(t) not in NOT_CARRIED]
+    whole = open_workbook(source) if extras and names else None
     if not names:
-        raise ValueError(f"{source.name} has none of the input sheets (Settings, Indicators, Data, Targets, "
+        raise TemplateError(f"{source.name} has none of the input sheets (Settings, Indicators, Data, Targets, "
                          "Benchmarks, Commentary), so there is nothing to move. Check that this is a dashboard "
                          "workbook, or rename its sheets to these names.")
     book = build_template()
-    moved = _write_all(book, {c: grid for c, (grid, _) in grids.items()}, {c: f for c, (_, f) in grids.items()})
+    moved = write_all(book, {c: grid for c, (grid, _) in grids.items()}, {c: f for c, (_, f) in grids.items()})
     for title in extras:
         assert whole is not None
         moved[title] = _copy_sheet(whole[title], book, book.sheetnames.index(TEMPLATE_INFO_SHEET))

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
+from kpi_engine.errors import KpiDashboardError
+from kpi_engine.xlsx.files import describe_write_failure
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -34,13 +37,12 @@ def output_path(source: Path, outdir: Path) -> Path:
 
 def fill_one(source: str, output: str, strict: bool = False) -> Outcome:
     """Fill one workbook; every failure becomes an Outcome, never an exception."""
-    from .fill import describe_write_failure, fill_workbook
-    from .workbook_reader import WorkbookError
+    from kpi_engine.commands.fill import fill_workbook
 
     src, out = Path(source), Path(output)
     try:
         result = fill_workbook(src, out, strict=strict)
-    except WorkbookError as err:
+    except KpiDashboardError as err:
         return Outcome(src, None, "failed", message=str(err))
     except OSError as err:
         return Outcome(src, None, "failed", message=describe_write_failure(out, err))

@@ -13,8 +13,10 @@ from typing import NoReturn
 
 import click
 
-from . import TEMPLATE_VERSION, __version__
-from .issues import Issue
+from kpi_engine import TEMPLATE_VERSION, __version__
+from kpi_engine.errors import KpiDashboardError
+from kpi_engine.issues import Issue
+from kpi_engine.xlsx.files import describe_write_failure
 
 EXIT_OK, EXIT_DATA_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -45,15 +47,14 @@ def validate(workbook: Path, as_json: bool) -> None:
     Exit status 0 when there are no errors (warnings allowed), 1 when there are errors, 2 when the
     file cannot be read as a workbook.
     """
-    from .evaluate import compute
-    from .inputs import read_inputs
-    from .workbook_reader import WorkbookError, read_sheets
+    from kpi_engine.pipeline import run
+    from kpi_engine.xlsx.reader import read_workbook
 
     try:
-        sheets = read_sheets(workbook)
-    except WorkbookError as err:
+        sheets, version = read_workbook(workbook)
+    except KpiDashboardError as err:
         fail(err)
-    report = compute(read_inputs(sheets))
+    report, _ = run(sheets, version)
     issues = report.issues
     errors = sum(1 for i in issues if i.severity.value == "error")
     warnings = len(issues) - errors
@@ -83,12 +84,11 @@ def fill(workbook: Path, output: Path, json_path: Path | None, strict: bool) -> 
     is left out; both are listed on the Validation sheet. Exit status 0 when there are no errors,
     1 when there are (the output is still written unless --strict), 2 when WORKBOOK cannot be read.
     """
-    from .fill import describe_write_failure, fill_workbook
-    from .workbook_reader import WorkbookError
+    from kpi_engine.commands.fill import fill_workbook
 
     try:
         result = fill_workbook(workbook, output, strict=strict, json_out=json_path)
-    except WorkbookError as err:
+    except KpiDashboardError as err:
         fail(err)
     except OSError as err:
         fail(describe_write_failure(output, err))
@@ -123,7 +123,7 @@ def batch(workbooks: tuple[Path, ...], outdir: Path, jobs: int | None, strict: b
     """
     from tqdm import tqdm
 
-    from .batch import run_batch
+    from kpi_engine.commands.batch import run_batch
 
     problems = []
     with tqdm(total=len(workbooks), unit="workbook", file=sys.stderr, disable=None, leave=False) as bar:
@@ -138,8 +138,6 @@ def batch(workbooks: tuple[Path, ...], outdir: Path, jobs: int | None, strict: b
         try:
             outcomes = run_batch(list(workbooks), outdir, jobs=jobs, strict=strict, on_done=done)
         except OSError as err:  # the output folder cannot be created
-            from .fill import describe_write_failure
-
             bar.close()
             fail(describe_write_failure(outdir, err))
     filled = sum(1 for o in outcomes if o.output is not None)
@@ -164,13 +162,11 @@ def pack(workbook: Path, output: Path) -> None:
     there are (the pack is still made), 2 when WORKBOOK cannot be read, LibreOffice is missing or
     the PDF cannot be written.
     """
-    from .fill import describe_write_failure
-    from .pack import PackError, make_pack
-    from .workbook_reader import WorkbookError
+    from kpi_engine.commands.pack import make_pack
 
     try:
         result = make_pack(workbook, output)
-    except (PackError, WorkbookError) as err:
+    except KpiDashboardError as err:
         fail(err)
     except OSError as err:
         fail(describe_write_failure(output, err))
@@ -191,7 +187,6 @@ def new_template(output: Path) -> None:
     safe to email)."""
     from workbook_templates.build import save_template
 
-    from .fill import describe_write_failure
 
     try:
         save_template(output)
@@ -213,12 +208,10 @@ def upgrade(workbook: Path, output: Path) -> None:
     """
     from workbook_templates.upgrade import upgrade as run_upgrade
 
-    from .fill import describe_write_failure
-    from .workbook_reader import WorkbookError
 
     try:
         moved = run_upgrade(workbook, output)
-    except (WorkbookError, ValueError) as err:
+    except KpiDashboardError as err:
         fail(err)
     except OSError as err:
         fail(describe_write_failure(output, err))

@@ -1,6 +1,6 @@
 """The board pack: the filled dashboard printed to one PDF by LibreOffice.
 
-:func:`make_pack` fills the workbook into a temporary copy (the same :func:`~kpi_engine.fill.fill_workbook`
+:func:`make_pack` fills the workbook into a temporary copy (the same :func:`~kpi_engine.commands.fill.fill_workbook`
 as ``kpi-dashboard fill``), sets the copy up for print (the pack's sheets first, in pack order, every
 other sheet hidden; the organisation and reporting period in each page's header; the Charts sheet's
 print area kept to its charts, broken between rows of charts), converts it with LibreOffice headless
@@ -19,15 +19,18 @@ import re
 import shutil
 import subprocess
 import tempfile
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .fill import FillResult, atomic_save, fill_workbook
-from .periods import long_label
-from .render import CHARTS, DASHBOARD, HEADER_ROW, SUMMARY, TEAMS
-from .results import Report
+from kpi_engine.commands.fill import FillResult, fill_workbook
+from kpi_engine.errors import PackError
+from kpi_engine.xlsx.files import atomic_save
+from kpi_engine.xlsx.reader import open_workbook
+from kpi_engine.periods import long_label
+from kpi_engine.workbook_names import CHARTS, DASHBOARD, SUMMARY, TEAMS
+from kpi_engine.render_model import HEADER_ROW
+from kpi_engine.results import Report
 
 PACK_SHEETS = (SUMMARY, DASHBOARD, TEAMS, CHARTS)
 DEFAULT_TIMEOUT = 180.0  # seconds for LibreOffice: a cold start with a fresh profile takes a few
@@ -40,10 +43,6 @@ A4_LONG_SIDE, A4_SHORT_SIDE = 841.9, 595.3
 PRINT_MARGIN_SIDES, PRINT_MARGIN_TOP_BOTTOM = 28.8, 43.2
 HEADER_FOOTER_ALLOWANCE = 24.0  # LibreOffice takes the header and footer out of the body
 TITLE_ROW_ALLOWANCE = 20.0  # each of rows 1 to 3: the 14-point title, the stamp, a blank row
-
-
-class PackError(Exception):
-    """The board pack could not be made: LibreOffice is missing, failed or took too long."""
 
 
 @dataclass
@@ -102,7 +101,7 @@ def _chart_print_area(ws: Any, model_charts: list[Any]) -> None:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.pagebreak import Break, RowBreak
 
-    from .charts import (
+    from kpi_engine.charts import (
         CHARTS_PER_ROW, FIRST_CHART_COLUMN, FIRST_CHART_ROW, GRID_COLUMNS, ROW_HEIGHT, SLOT_ROWS, grid_rows,
     )
 
@@ -126,7 +125,9 @@ def _chart_print_area(ws: Any, model_charts: list[Any]) -> None:
 def chart_page_scale() -> int:
     """Percent that fits CHART_ROWS_PER_PAGE rows of charts and the rows above them on an A4
     landscape page, and the grid across it."""
-    from .charts import FIRST_CHART_ROW, GRID_COLUMNS, ROW_HEIGHT, SLOT_ROWS, column_points
+    from kpi_engine.charts import (
+        FIRST_CHART_ROW, GRID_COLUMNS, ROW_HEIGHT, SLOT_ROWS, column_points,
+    )
 
     body_height = A4_SHORT_SIDE - 2 * PRINT_MARGIN_TOP_BOTTOM - HEADER_FOOTER_ALLOWANCE
     body_width = A4_LONG_SIDE - 2 * PRINT_MARGIN_SIDES
@@ -142,7 +143,7 @@ def _summary_breaks(ws: Any) -> None:
     their table's header, which repeats on the pages after (the counts' header would mislead there)."""
     from openpyxl.worksheet.pagebreak import Break, RowBreak
 
-    from .render import HEADER, SECTION
+    from kpi_engine.render_model import HEADER, SECTION
 
     kinds = [(cell.row, cell.value) for cell in ws["A"]]
     sections = [row for row, kind in kinds if kind == SECTION]
@@ -160,17 +161,13 @@ def _summary_breaks(ws: Any) -> None:
 
 def prepare_for_print(path: Path, report: Report) -> tuple[str, ...]:
     """Set up the filled copy at ``path`` for the pack; returns the sheets that will print."""
-    import openpyxl
+    from kpi_engine.charts import charted
 
-    from .charts import charted
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # extensions openpyxl cannot keep: the fill already said so
-        book = openpyxl.load_workbook(path)
+    book = open_workbook(path)  # the copy the fill just wrote; what it cannot keep, the fill said
     printed = tuple(name for name in PACK_SHEETS if name in book.sheetnames)
-    order = [book[name] for name in printed] + [ws for ws in book._sheets if ws.title not in printed]
-    book._sheets = order
-    for ws in book._sheets:
+    for position, name in enumerate(printed):
+        book.move_sheet(name, position - book.sheetnames.index(name))
+    for ws in book.worksheets + book.chartsheets:
         ws.sheet_view.tabSelected = False
         if ws.title in printed:
             ws.sheet_state = "visible"
@@ -230,7 +227,7 @@ def make_pack(src: Path, out: Path, refreshed: _dt.datetime | None = None, timeo
     """Fill ``src`` and print its board pack to the PDF ``out`` (written whole or not at all).
 
     Raises :class:`PackError` when LibreOffice is missing (the message says how to install it),
-    fails or takes longer than ``timeout`` seconds; :class:`~kpi_engine.workbook_reader.WorkbookError`
+    fails or takes longer than ``timeout`` seconds; :class:`~kpi_engine.errors.WorkbookError`
     when ``src`` is not a readable workbook; ``OSError`` when ``out`` cannot be written. A workbook
     with errors in its data is still printed (as ``fill`` still fills it): see ``result.errors``.
     """

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from .workbook_reader import WorkbookError
+from kpi_engine.errors import WorkbookError
 
 Source = str | Path | IO[bytes]
 

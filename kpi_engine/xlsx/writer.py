@@ -4,7 +4,7 @@ It decides nothing: it clears each output sheet's values and writes the model's 
 links, so the look the template gives the sheet (fonts, widths, conditional formats)
 stays, and refreshing twice gives the same workbook. Text is always written as text: a title that
 begins with "=" never becomes a formula. A sheet with charts in the model (Charts) has its
-charts replaced by native Excel charts drawn from its cells (:mod:`kpi_engine.xlsx_charts`), so
+charts replaced by native Excel charts drawn from its cells (:mod:`kpi_engine.xlsx.charts`), so
 a refresh never piles them up.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .render import HEADER_ROW, RenderModel, SheetRender
+from kpi_engine.render_model import HEADER_ROW, RenderModel, SheetRender
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -27,7 +27,6 @@ def _clear(ws: Worksheet) -> None:
                 cell.value = None
             if cell.hyperlink is not None:
                 cell.hyperlink = None
-    ws._hyperlinks = []
     for r, dim in ws.row_dimensions.items():
         if r > HEADER_ROW and dim.height is not None:
             dim.height = None
@@ -89,8 +88,8 @@ def place_sheet(ws: Worksheet, sheet: SheetRender) -> None:
 
 def place_charts(ws: Worksheet, sheet: SheetRender) -> None:
     """Replace the sheet's charts with the model's (a benchmark swaps this out to time the rest)."""
-    from .charts import NAME_COLUMN
-    from .xlsx_charts import place_charts as place_native
+    from kpi_engine.charts import NAME_COLUMN
+    from kpi_engine.xlsx.charts import place_charts as place_native
 
     place_native(ws, sheet.charts or [], NAME_COLUMN)
 

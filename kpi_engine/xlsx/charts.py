@@ -32,7 +32,7 @@ from openpyxl.drawing.text import (
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .charts import ACTUAL, BENCHMARK, PLAN, TARGET, ChartSpec
+from kpi_engine.charts import ACTUAL, BENCHMARK, PLAN, TARGET, ChartSpec
 
 # How each role is drawn; the same look as the pictures (addin.pictures), from one table.
 ACTUAL_COLOUR = "1F3864"  # the template's header blue: 12.6:1 on white

@@ -1,0 +1,143 @@
+"""The render model's shape: blocks of values and links on named output sheets.
+
+What every writer places (the headless one and the Excel routes) and what every sheet's renderer
+(:mod:`kpi_engine.render`, :mod:`kpi_engine.charts`) builds: the output sheets' names, the row
+kinds in hidden column A that the template's conditional formats key on, the format keys in
+column B, and the title rows every output sheet starts with.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .periods import long_label
+from .results import Report
+from .workbook_names import CHARTS, DASHBOARD, SUMMARY, TEAMS, VALIDATION
+
+if TYPE_CHECKING:
+    from .charts import ChartSpec
+
+HEADER_ROW = 4  # every output sheet: title (1), stamp (2), blank (3), table header (4)
+
+# Row kinds, in the hidden column A; the template's conditional formats key on them.
+TITLE, STAMP, HEADER, SECTION, ROW, BLANK = "title", "stamp", "header", "section", "indicator", ""
+# On Summary and Dashboard, column B holds the row's format key ("%|1": unit and decimals):
+# the template's conditional formats give the row's number cells their number format from it,
+# so an Excel client that cannot set number formats cell by cell still shows 63.9%.
+FORMAT_COLUMN_HEADER = "Format"
+UNITS = ("%", "number", "rate per 10,000", "days", "weeks")
+MAX_DECIMALS = 3
+
+
+
+@dataclass
+class Block:
+    """A rectangle of values whose top-left cell is (row, col), 1-based."""
+
+    row: int
+    col: int
+    values: list[list[Any]]
+
+    @property
+    def height(self) -> int:
+        return len(self.values)
+
+    @property
+    def width(self) -> int:
+        return max((len(r) for r in self.values), default=0)
+
+
+@dataclass
+class Link:
+    """A link from a cell to a place in the same workbook (``'Data'!D14``)."""
+
+    row: int
+    col: int
+    target: str
+
+
+# Columns whose text wraps (by header); a writer sizes their rows to fit.
+WRAPPED = {SUMMARY: ("Measure", "Benchmarking", "Comments"), VALIDATION: ("What to do",),
+           DASHBOARD: ("Indicator", "RAG methodology", "Notes"), TEAMS: ("Notes",), CHARTS: ()}
+
+
+@dataclass
+class SheetRender:
+    name: str
+    blocks: list[Block]
+    links: list[Link] = field(default_factory=list)
+    wrap_columns: tuple[int, ...] = ()  # 1-based columns whose text wraps: rows are sized to fit
+    # The sheet's charts, drawn from its own cells (see kpi_engine.charts). None: the sheet has no
+    # chart layer, and a writer leaves its drawings alone; a list (even empty): they replace all.
+    charts: "list[ChartSpec] | None" = None
+
+    @property
+    def rows(self) -> int:
+        return max((b.row + b.height - 1 for b in self.blocks), default=0)
+
+    @property
+    def cols(self) -> int:
+        return max((b.col + b.width - 1 for b in self.blocks), default=0)
+
+    def cell(self, row: int, col: int) -> Any:
+        """The value the model puts at (row, col), 1-based; for tests and writers."""
+        for b in self.blocks:
+            if b.row <= row < b.row + b.height and b.col <= col < b.col + b.width:
+                r = b.values[row - b.row]
+                return r[col - b.col] if col - b.col < len(r) else None
+        return None
+
+
+@dataclass
+class RenderModel:
+    sheets: list[SheetRender]
+    colours: dict[str, str] = field(default_factory=dict)
+
+    def sheet(self, name: str) -> SheetRender:
+        return next(s for s in self.sheets if s.name == name)
+
+
+def number_format(unit: str, decimals: int, signed: bool = False) -> str:
+    """Excel number format for a unit at ``decimals`` places (``0.0%``, ``#,##0``)."""
+    digits = "0" + ("." + "0" * decimals if decimals > 0 else "")
+    if unit == "%":
+        body = digits + "%"
+    elif unit == "rate per 10,000":
+        body = digits
+    else:
+        body = "#,##" + digits
+    return f"+{body};-{body};{body}" if signed else body
+
+
+def wrapped(sheet: str, headers: list[str]) -> tuple[int, ...]:
+    return tuple(i for i, h in enumerate(headers, start=1) if h in WRAPPED[sheet])
+
+
+def format_key(unit: str, decimals: int) -> str:
+    return f"{unit}|{decimals}"
+
+
+def format_keys() -> list[tuple[str, str, int]]:
+    """Every (key, unit, decimals) the template must style."""
+    return [(format_key(u, d), u, d) for u in UNITS for d in range(MAX_DECIMALS + 1)]
+
+
+def stamp_text(report: Report) -> str:
+    s = report.stamp
+    parts = [s.organisation or "Organisation not set"]
+    if s.reporting_period is not None:
+        parts.append(f"Reporting period {long_label(s.reporting_period)}")
+    if s.data_as_at:
+        parts.append(f"Data as at {s.data_as_at}")
+    parts.append(f"Refreshed {s.refreshed.replace('T', ' ')}")
+    parts.append(f"kpi-dashboard {s.engine_version}")
+    parts.append(f"template {s.template_version or 'unknown'}")
+    return " | ".join(parts)
+
+
+def title_rows(report: Report, title: str, width: int) -> list[list[Any]]:
+    pad = [None] * (width - 2)
+    return [[TITLE, title, *pad], [STAMP, stamp_text(report), *pad], [BLANK, None, *pad]]  # B1 and B2
+
+

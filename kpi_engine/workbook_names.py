@@ -1,0 +1,31 @@
+"""The names a dashboard workbook's sheets go by, in one place.
+
+Input sheets are the officer's (matched ignoring case and spaces); output sheets are the engine's
+and are rewritten on every fill; the hidden Template info sheet says which template layout the
+workbook follows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+INPUT_SHEETS = ("Settings", "Indicators", "Data", "Targets", "Benchmarks", "Commentary")
+
+DASHBOARD, SUMMARY, VALIDATION, TEAMS, CHARTS = "Dashboard", "Summary", "Validation", "Teams", "Charts"
+# In the order a template's tabs run. The board pack prints Summary, Dashboard, Teams and Charts.
+OUTPUT_SHEETS = (SUMMARY, DASHBOARD, VALIDATION, TEAMS, CHARTS)
+
+INSTRUCTIONS_SHEET = "Instructions"
+TEMPLATE_INFO_SHEET = "Template info"
+TEMPLATE_VERSION_CELL = "B1"  # on the Template info sheet
+TEMPLATE_VERSION_PROPERTY = "kpi_template_version"  # the custom document property
+
+
+def version_text(value: Any) -> str | None:
+    """The template version as a cell or document property holds it, as text (Excel keeps every
+    number as a float: 1.0 is template 1); ``None`` when blank."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()

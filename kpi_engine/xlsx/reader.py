@@ -1,0 +1,205 @@
+"""The one door through which a user's workbook file is opened.
+
+Every command that reads a workbook (validate, fill, batch, pack, upgrade, and the Excel routes'
+test payloads) opens it here, and nowhere else: :func:`open_workbook` always runs the zip and XML
+guard (:mod:`kpi_engine.xlsx.guard`) before openpyxl sees a byte, and turns whatever openpyxl
+raises for a bad file into one :class:`~kpi_engine.errors.WorkbookError` line that names the file
+and says what to do. The engine itself never opens files: it is handed plain rows of cell values.
+
+The template version is read here too, one way for every command: the Template info sheet's
+"Template version" row (B1 in every template) wins; where that sheet is gone, the workbook's
+custom document property; else ``None`` (a workbook not made from a kpi-dashboard template).
+"""
+
+from __future__ import annotations
+
+import warnings
+import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from kpi_engine.errors import WorkbookError
+from kpi_engine.inputs import input_sheet_names
+from kpi_engine.sheets import Grid, normalise
+from kpi_engine.workbook_names import TEMPLATE_INFO_SHEET, TEMPLATE_VERSION_PROPERTY, version_text
+from kpi_engine.xlsx.guard import check_workbook_file
+
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
+
+Source = str | Path | IO[bytes]
+VERSION_LABEL = "template version"  # column A of the Template info sheet, normalised
+VERSION_SEARCH_ROWS = 10
+
+
+def name_of(source: Source) -> str:
+    """How a message names the file: its path, or a stream's name."""
+    if isinstance(source, (str, Path)):
+        return str(source)
+    return str(getattr(source, "name", "workbook"))
+
+
+def describe_failure(name: str, err: Exception) -> str:
+    """One line for a file openpyxl could not read: what is wrong and what to do about it."""
+    if isinstance(err, FileNotFoundError):
+        return f"{name}: no such file. Check the name and folder."
+    if isinstance(err, IsADirectoryError):
+        return f"{name} is a folder, not a workbook."
+    if isinstance(err, PermissionError):
+        return (f"{name} cannot be opened: permission denied. Close it in Excel or check the file's "
+                "permissions.")
+    if isinstance(err, zipfile.BadZipFile):
+        return (f"{name} is not an .xlsx workbook (it may be an old .xls, a .xlsb, a password-protected "
+                "or a damaged file). Open it in Excel and save it as 'Excel Workbook (*.xlsx)'.")
+    if any(type(e).__module__.startswith("defusedxml") for e in (err, err.__cause__, err.__context__) if e):
+        return (f"{name} is refused: it declares XML entities or a DOCTYPE, which Excel never writes; "
+                "the file may be built to attack the reader. Do not open it; ask for a fresh copy saved "
+                "from Excel.")
+    if isinstance(err, KeyError) and "There is no item named" in str(err):
+        part = str(err).split("'")[1] if str(err).count("'") >= 2 else "a part"
+        return (f"{name} is damaged: its part {part} is missing. Open it in Excel (which offers to "
+                "repair it) and save it again.")
+    if isinstance(err, (zlib.error, EOFError)):
+        return (f"{name} is damaged ({err}). Copy it again, or open it in Excel (which offers to repair "
+                "it) and save it again.")
+    detail = " ".join(str(err).split())[:200]  # one line, whatever the parser said
+    return (f"{name} cannot be read as an .xlsx workbook ({type(err).__name__}: {detail}). Open it in "
+            "Excel and save it as .xlsx.")
+
+
+def open_workbook(source: Source, *, read_only: bool = False, data_only: bool = False,
+                  keep_warnings: list[str] | None = None) -> Workbook:
+    """The workbook at ``source``, opened by openpyxl after the guard has passed it.
+
+    Raises :class:`WorkbookError` (one line, naming the file) for anything that is not a safe,
+    readable .xlsx. openpyxl's warnings about parts it will not keep are collected into
+    ``keep_warnings`` when given, else dropped. A read-only workbook reads its stream lazily: use
+    :func:`opened`, which keeps the file open for its block and closes it after.
+    """
+    import openpyxl
+
+    name = name_of(source)
+    check_workbook_file(source)  # zip bombs, entity tricks and files that are not workbooks
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            if isinstance(source, (str, Path)):
+                # Opened here, not by openpyxl, so the file is closed even when openpyxl fails.
+                with open(source, "rb") as stream:
+                    book = openpyxl.load_workbook(stream, read_only=read_only, data_only=data_only)
+            else:
+                book = openpyxl.load_workbook(source, read_only=read_only, data_only=data_only)
+    except Exception as err:  # openpyxl raises many kinds for a bad file; each becomes one line
+        raise WorkbookError(describe_failure(name, err)) from err
+    if keep_warnings is not None:
+        keep_warnings.extend(str(w.message) for w in caught)
+    return book
+
+
+@contextmanager
+def opened(source: Source, *, data_only: bool = True) -> Iterator[Workbook]:
+    """A read-only workbook for the length of a ``with`` block; any failure while its sheets are
+    read becomes a :class:`WorkbookError` naming the file."""
+    name = name_of(source)
+    with ExitStack() as files:
+        if isinstance(source, (str, Path)):
+            try:
+                stream: IO[bytes] = files.enter_context(open(source, "rb"))
+            except OSError as err:
+                raise WorkbookError(describe_failure(name, err)) from err
+            stream_name = name
+        else:
+            stream, stream_name = source, name
+        book = open_workbook(_Named(stream, stream_name), read_only=True, data_only=data_only)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # reading values: parts openpyxl would drop do not matter
+                yield book
+        except WorkbookError:
+            raise
+        except Exception as err:
+            raise WorkbookError(describe_failure(name, err)) from err
+        finally:
+            book.close()
+
+
+class _Named:
+    """A stream that answers to the file's name, so the guard's messages name the file."""
+
+    def __init__(self, stream: IO[bytes], name: str) -> None:
+        self._stream, self.name = stream, name
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(self._stream, attr)
+
+
+def sheet_rows(ws: Any) -> list[tuple[Any, ...]]:
+    """A worksheet's rows of values from A1, whatever size the file declares for it."""
+    if hasattr(ws, "reset_dimensions"):
+        ws.reset_dimensions()  # some writers record a wrong size; read what is there
+    return list(ws.iter_rows(min_row=1, min_col=1, values_only=True))
+
+
+def is_worksheet(ws: Any) -> bool:
+    """False for a chart sheet, which has no cells (a chart sheet with an input sheet's name reads
+    as if that sheet were missing)."""
+    return hasattr(ws, "iter_rows")
+
+
+def read_sheets(source: Source, all_sheets: bool = False) -> dict[str, list[tuple[Any, ...]]]:
+    """Sheet name -> rows of cell values, for the input sheets (or every sheet). A formula gives
+    its last calculated value, as Excel saved it."""
+    with opened(source) as book:
+        wanted = set(book.sheetnames) if all_sheets else set(input_sheet_names(book.sheetnames))
+        return {name: sheet_rows(book[name]) for name in book.sheetnames
+                if name in wanted and is_worksheet(book[name])}
+
+
+def read_workbook(source: Source) -> tuple[dict[str, list[tuple[Any, ...]]], str | None]:
+    """(the input sheets' values, the template version): what the pipeline needs of a file."""
+    with opened(source) as book:
+        grids = {name: sheet_rows(book[name]) for name in input_sheet_names(book.sheetnames)
+                 if is_worksheet(book[name])}
+        return grids, template_version(book)
+
+
+def input_grids(book: Workbook, source: Source) -> dict[str, Grid]:
+    """The input sheets of a workbook opened whole (formulas as text): their values, and where a
+    sheet holds formulas, their last calculated values, read again from ``source``."""
+    grids: dict[str, Grid] = {}
+    with_formulas = []
+    for name in input_sheet_names(book.sheetnames):
+        ws = book[name]
+        if not is_worksheet(ws):
+            continue
+        rows = [row for row in ws.iter_rows(values_only=True)]
+        if any(isinstance(v, str) and v.startswith("=") for row in rows for v in row):
+            with_formulas.append(name)
+        grids[name] = rows
+    if with_formulas:
+        values = read_sheets(source)
+        for name in with_formulas:
+            grids[name] = values[name]
+    return grids
+
+
+def template_version(book: Workbook) -> str | None:
+    """The template version a workbook says it follows: the Template info sheet's "Template
+    version" row wins, then the custom document property, else ``None``."""
+    for name in book.sheetnames:
+        ws = book[name]
+        if normalise(name) != normalise(TEMPLATE_INFO_SHEET) or not is_worksheet(ws):
+            continue
+        for row in ws.iter_rows(min_row=1, max_row=VERSION_SEARCH_ROWS, max_col=2, values_only=True):
+            if len(row) >= 2 and isinstance(row[0], str) and normalise(row[0]) == VERSION_LABEL:
+                version = version_text(row[1])
+                if version is not None:
+                    return version
+    props = getattr(book, "custom_doc_props", None)
+    for prop in getattr(props, "props", None) or []:
+        if prop.name == TEMPLATE_VERSION_PROPERTY:
+            return version_text(prop.value)
+    return None
