@@ -13,6 +13,7 @@ The remote routes use PolyForm-licensed code (xlwings' remote engine, xlwings-se
 only with ``pip install kpi-dashboard[server]`` and imported only by those routes: importing
 this package imports neither xlwings nor any of them.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

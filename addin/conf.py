@@ -15,6 +15,7 @@ Both clients read key/value pairs from A1 down (no header row; keys in column A,
 :func:`add_xlwings_conf` writes the sheet into an openpyxl workbook (hidden, so officers are
 not tempted to edit it). It contains no secret.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -28,7 +29,11 @@ DEFAULT_TIMEOUT_MS = 120_000
 
 def xlwings_conf_rows(timeout_ms: int = DEFAULT_TIMEOUT_MS) -> list[tuple[str, str]]:
     """The (key, value) rows of the ``xlwings.conf`` sheet, from A1."""
-    return [("INCLUDE", ",".join(INCLUDE_SHEETS)), ("AUTH", f"%{TOKEN_VARIABLE}%"), ("TIMEOUT", str(timeout_ms))]
+    return [
+        ("INCLUDE", ",".join(INCLUDE_SHEETS)),
+        ("AUTH", f"%{TOKEN_VARIABLE}%"),
+        ("TIMEOUT", str(timeout_ms)),
+    ]
 
 
 def add_xlwings_conf(book: Any, timeout_ms: int = DEFAULT_TIMEOUT_MS, hidden: bool = True) -> Any:

@@ -17,6 +17,7 @@ xlwings is imported here, never by ``import addin``; the remote engine (``xlwing
 used only when the caller built a remote book, which is PolyForm-licensed (see
 docs/excel-guide.md).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -24,16 +25,22 @@ import datetime as _dt
 from collections.abc import Iterator
 from typing import Any
 
-from kpi_engine.workbook_names import TEMPLATE_INFO_SHEET, version_text
+from addin.plan import (
+    AddLink,
+    AddSheet,
+    ClearCells,
+    ClearContents,
+    DeletePicture,
+    PictureInfo,
+    Plan,
+    PutPicture,
+    WriteValues,
+    plan_refresh,
+)
 from kpi_engine.inputs import find_sheets
 from kpi_engine.pipeline import run
-from kpi_engine.workbook_names import OUTPUT_SHEETS
 from kpi_engine.results import Report
-from kpi_engine.workbook_names import INPUT_SHEETS
-
-from addin.plan import (
-    AddLink, AddSheet, ClearCells, ClearContents, DeletePicture, PictureInfo, Plan, PutPicture, WriteValues, plan_refresh,
-)
+from kpi_engine.workbook_names import INPUT_SHEETS, OUTPUT_SHEETS, TEMPLATE_INFO_SHEET, version_text
 
 Grid = list[tuple[Any, ...]]
 
@@ -68,7 +75,9 @@ def _values_not_sent(book: Any) -> set[str]:
     missing, previous = set(), None
     for sheet in payload["sheets"]:
         values = sheet.get("values") or [[]]
-        if not any(len(row) for row in values) or (repeats and previous is not None and values == previous):
+        if not any(len(row) for row in values) or (
+            repeats and previous is not None and values == previous
+        ):
             missing.add(sheet.get("name"))
         previous = values
     return missing
@@ -108,7 +117,9 @@ def read_pictures(book: Any) -> dict[str, list[PictureInfo]]:
         infos = []
         for picture in sheet.pictures:
             try:
-                infos.append(PictureInfo(str(picture.name), _number(picture.width), _number(picture.height)))
+                infos.append(
+                    PictureInfo(str(picture.name), _number(picture.width), _number(picture.height))
+                )
             except Exception:  # pragma: no cover - a client that reports a picture without its size
                 infos.append(PictureInfo(str(picture.name)))
         out[name] = infos
@@ -203,7 +214,9 @@ def _apply(book: Any, plan: Plan, folder: str) -> None:
         elif isinstance(op, ClearCells):
             sheet.range((op.row, op.col), (op.row + op.rows - 1, op.col + op.cols - 1)).clear()
         elif isinstance(op, WriteValues):
-            sheet.range((op.row, op.col), (op.row + op.rows - 1, op.col + op.cols - 1)).value = op.values
+            sheet.range(
+                (op.row, op.col), (op.row + op.rows - 1, op.col + op.cols - 1)
+            ).value = op.values
         elif isinstance(op, AddLink):
             sheet.range((op.row, op.col)).add_hyperlink(op.address, op.text, op.tip)
         else:  # pragma: no cover - a new operation type must be taught here

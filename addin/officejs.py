@@ -10,6 +10,7 @@ package imports this module (see ``addin/xlwings_server_project``), which regist
 unless ``XLWINGS_ON_SERVER`` was set before xlwings was first imported, and the script would
 silently never register. ``include`` keeps the payload to the sheets the refresh reads.
 """
+
 from __future__ import annotations
 
 import asyncio

@@ -13,6 +13,7 @@ date-formatted cells only; empty cells are ``null`` from VBA and ``""`` from the
 clients. Sheets left out by INCLUDE: VBA and Office.js send ``[[]]``; Office Scripts (xlwings
 0.37.8) repeats the previous included sheet's values, a quirk of its client script.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -62,8 +63,13 @@ def _column_letter(n: int) -> str:
     return get_column_letter(n)
 
 
-def client_payload(path: str | Path, client: str, include: Sequence[str] | None = INCLUDE_SHEETS,
-                   version: str | None = None, book: Any = None) -> dict[str, Any]:
+def client_payload(
+    path: str | Path,
+    client: str,
+    include: Sequence[str] | None = INCLUDE_SHEETS,
+    version: str | None = None,
+    book: Any = None,
+) -> dict[str, Any]:
     """The JSON ``client`` would post for the workbook at ``path`` (after a JSON round trip)."""
     if client not in CLIENTS:
         raise ValueError(f"client must be one of {', '.join(CLIENTS)}")
@@ -93,14 +99,20 @@ def client_payload(path: str | Path, client: str, include: Sequence[str] | None 
         elif rows == 0:
             values = [[]]
         else:
-            values = [[_client_value(cell, client) for cell in row]
-                      for row in ws.iter_rows(min_row=1, max_row=rows, min_col=1, max_col=cols)]
+            values = [
+                [_client_value(cell, client) for cell in row]
+                for row in ws.iter_rows(min_row=1, max_row=rows, min_col=1, max_col=cols)
+            ]
             previous = values
         entry["values"] = values
         sheets.append(entry)
-    payload = {"client": client, "version": version,
-               "book": {"name": Path(path).name, "active_sheet_index": 0, "selection": "A1"},
-               "names": [], "sheets": sheets}
+    payload = {
+        "client": client,
+        "version": version,
+        "book": {"name": Path(path).name, "active_sheet_index": 0, "selection": "A1"},
+        "names": [],
+        "sheets": sheets,
+    }
     return json.loads(json.dumps(payload))
 
 
@@ -111,8 +123,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(2)
     book = open_workbook(args[0], data_only=True)
     for client in CLIENTS:
-        for include, label in ((INCLUDE_SHEETS, "INCLUDE = input and output sheets"), (None, "every sheet")):
-            size = len(json.dumps(client_payload(args[0], client, include, book=book)).encode("utf-8"))
+        for include, label in (
+            (INCLUDE_SHEETS, "INCLUDE = input and output sheets"),
+            (None, "every sheet"),
+        ):
+            size = len(
+                json.dumps(client_payload(args[0], client, include, book=book)).encode("utf-8")
+            )
             print(f"{client:26} {label:36} {size / 1_000_000:8.2f} MB")
 
 

@@ -12,6 +12,7 @@ nor by the headless fill). Figures are made with matplotlib's object API and the
 pyplot, so drawing is safe inside a server's worker threads. A page's PNG depends only on its
 specs, so it is cached: refreshing again with the same figures draws nothing new.
 """
+
 from __future__ import annotations
 
 import functools
@@ -22,16 +23,36 @@ from collections.abc import Sequence
 from typing import Any
 
 from kpi_engine.charts import (
-    ACTUAL, BENCHMARK, CHART_COLUMNS, CHART_GAP_COLUMNS, CHART_ROWS, CHARTS_PER_ROW, PLAN, ROW_HEIGHT,
-    SLOT_ROWS, TARGET, ChartSpec, column_points,
+    ACTUAL,
+    BENCHMARK,
+    CHART_COLUMNS,
+    CHART_GAP_COLUMNS,
+    CHART_ROWS,
+    CHARTS_PER_ROW,
+    PLAN,
+    ROW_HEIGHT,
+    SLOT_ROWS,
+    TARGET,
+    ChartSpec,
+    column_points,
 )
 from kpi_engine.xlsx.charts import (
-    ACTUAL_COLOUR, BENCHMARK_STYLES, COLUMN_COLOUR, PLAN_COLOUR, TARGET_COLOUR, TITLE_SIZE, TEXT_SIZE,
+    ACTUAL_COLOUR,
+    BENCHMARK_STYLES,
+    COLUMN_COLOUR,
+    PLAN_COLOUR,
+    TARGET_COLOUR,
+    TEXT_SIZE,
+    TITLE_SIZE,
 )
 
 SCALE = 1.5  # pixels per point / (96/72): sharp on a high-density screen, small enough to send
-DASHES: dict[str, Any] = {"dash": (0, (5, 2.5)), "sysDot": (0, (1, 1.2)), "lgDashDot": (0, (7, 2, 1, 2)),
-                          "sysDash": (0, (3, 1.2))}
+DASHES: dict[str, Any] = {
+    "dash": (0, (5, 2.5)),
+    "sysDot": (0, (1, 1.2)),
+    "lgDashDot": (0, (7, 2, 1, 2)),
+    "sysDash": (0, (3, 1.2)),
+}
 TITLE_POINTS, TEXT_POINTS = TITLE_SIZE / 100, TEXT_SIZE / 100
 CAPTION_POINTS = 9.0
 COLOURS = 128  # the PNG's palette
@@ -73,44 +94,102 @@ def _draw(fig: Any, spec: ChartSpec, box: tuple[float, float, float, float]) -> 
     left, bottom, width, height = box
     fig_w, fig_h = fig.get_size_inches() * 72  # points
     pt_x, pt_y = 1 / fig_w, 1 / fig_h
-    fig.add_artist(Rectangle((left, bottom), width, height, transform=fig.transFigure, fill=False,
-                             edgecolor=BORDER, linewidth=0.75))
+    fig.add_artist(
+        Rectangle(
+            (left, bottom),
+            width,
+            height,
+            transform=fig.transFigure,
+            fill=False,
+            edgecolor=BORDER,
+            linewidth=0.75,
+        )
+    )
     title = textwrap.fill(spec.title, width=max(20, int(width / pt_x / (TITLE_POINTS * 0.68))))
-    fig.text(left + width / 2, bottom + height - 6 * pt_y, title, ha="center", va="top", fontsize=TITLE_POINTS,
-             fontweight="bold")
+    fig.text(
+        left + width / 2,
+        bottom + height - 6 * pt_y,
+        title,
+        ha="center",
+        va="top",
+        fontsize=TITLE_POINTS,
+        fontweight="bold",
+    )
     lines = title.count("\n") + 1
     legend_rows = -(-len(spec.series) // 2)
     rotated = len(spec.categories) > 13
     legend_height = legend_rows * TEXT_POINTS * 1.45 + 6
     top_pad = (12 + lines * TITLE_POINTS * 1.2) * pt_y
     bottom_pad = ((30 if rotated else 16) + legend_height) * pt_y
-    ax = fig.add_axes((left + 40 * pt_x, bottom + bottom_pad, width - 50 * pt_x, height - top_pad - bottom_pad))
+    ax = fig.add_axes(
+        (left + 40 * pt_x, bottom + bottom_pad, width - 50 * pt_x, height - top_pad - bottom_pad)
+    )
     x = list(range(len(spec.categories)))
     handles = []
     benchmark = 0
     for s in spec.series:
         ys = _nan(s.values)
         if s.role == ACTUAL and spec.kind == "column":
-            handles.append(ax.bar(x, [0 if math.isnan(v) else v for v in ys], width=0.62, color=f"#{COLUMN_COLOUR}",
-                                  label=s.name, zorder=2))
+            handles.append(
+                ax.bar(
+                    x,
+                    [0 if math.isnan(v) else v for v in ys],
+                    width=0.62,
+                    color=f"#{COLUMN_COLOUR}",
+                    label=s.name,
+                    zorder=2,
+                )
+            )
             continue
         xs = x
         if spec.connect_gaps and s.role == ACTUAL:
             pts = [(i, v) for i, v in zip(x, ys) if not math.isnan(v)]
             xs, ys = [p[0] for p in pts], [p[1] for p in pts]
         if s.role == ACTUAL:
-            (h,) = ax.plot(xs, ys, color=f"#{ACTUAL_COLOUR}", linewidth=2.25, marker="o", markersize=4, label=s.name,
-                           zorder=4)
+            (h,) = ax.plot(
+                xs,
+                ys,
+                color=f"#{ACTUAL_COLOUR}",
+                linewidth=2.25,
+                marker="o",
+                markersize=4,
+                label=s.name,
+                zorder=4,
+            )
         elif s.role == TARGET:
-            (h,) = ax.plot(xs, ys, color=f"#{TARGET_COLOUR}", linewidth=1.5, linestyle=DASHES["dash"], label=s.name,
-                           zorder=3)
+            (h,) = ax.plot(
+                xs,
+                ys,
+                color=f"#{TARGET_COLOUR}",
+                linewidth=1.5,
+                linestyle=DASHES["dash"],
+                label=s.name,
+                zorder=3,
+            )
         elif s.role == BENCHMARK:
             colour, dash = BENCHMARK_STYLES[benchmark % len(BENCHMARK_STYLES)]
             benchmark += 1
-            (h,) = ax.plot(xs, ys, color=f"#{colour}", linewidth=1.5, linestyle=DASHES[dash], label=s.name, zorder=3)
+            (h,) = ax.plot(
+                xs,
+                ys,
+                color=f"#{colour}",
+                linewidth=1.5,
+                linestyle=DASHES[dash],
+                label=s.name,
+                zorder=3,
+            )
         elif s.role == PLAN:
-            (h,) = ax.plot(xs, ys, color=f"#{PLAN_COLOUR}", linestyle="none", marker="D", markersize=7, label=s.name,
-                           zorder=5, clip_on=False)
+            (h,) = ax.plot(
+                xs,
+                ys,
+                color=f"#{PLAN_COLOUR}",
+                linestyle="none",
+                marker="D",
+                markersize=7,
+                label=s.name,
+                zorder=5,
+                clip_on=False,
+            )
         else:  # pragma: no cover - a new role must be taught here
             raise ValueError(s.role)
         handles.append(h)
@@ -121,9 +200,16 @@ def _draw(fig: Any, spec: ChartSpec, box: tuple[float, float, float, float]) -> 
         ax.set_ylim(top=high)
     ax.set_xlim(-0.5, len(x) - 0.5)
     ax.set_xticks(x)
-    ax.set_xticklabels(spec.categories, fontsize=TEXT_POINTS, rotation=45 if rotated else 0,
-                       ha="right" if rotated else "center", rotation_mode="anchor" if rotated else "default")
-    ticks = [t for t in ax.get_yticks() if ax.get_ylim()[0] - 1e-12 <= t <= ax.get_ylim()[1] + 1e-12]
+    ax.set_xticklabels(
+        spec.categories,
+        fontsize=TEXT_POINTS,
+        rotation=45 if rotated else 0,
+        ha="right" if rotated else "center",
+        rotation_mode="anchor" if rotated else "default",
+    )
+    ticks = [
+        t for t in ax.get_yticks() if ax.get_ylim()[0] - 1e-12 <= t <= ax.get_ylim()[1] + 1e-12
+    ]
     ax.set_yticks(ticks)
     ax.set_yticklabels(_tick_text(spec, ticks), fontsize=TEXT_POINTS)
     ax.tick_params(axis="y", length=0)
@@ -131,17 +217,35 @@ def _draw(fig: Any, spec: ChartSpec, box: tuple[float, float, float, float]) -> 
     ax.grid(axis="y", color=BORDER, linewidth=0.75, zorder=0)
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
-    fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(left + width / 2, bottom + 3 * pt_y),
-               bbox_transform=fig.transFigure, ncol=2, fontsize=TEXT_POINTS, frameon=False, handlelength=3,
-               columnspacing=1.5, borderaxespad=0, borderpad=0)
+    fig.legend(
+        handles=handles,
+        loc="lower center",
+        bbox_to_anchor=(left + width / 2, bottom + 3 * pt_y),
+        bbox_transform=fig.transFigure,
+        ncol=2,
+        fontsize=TEXT_POINTS,
+        frameon=False,
+        handlelength=3,
+        columnspacing=1.5,
+        borderaxespad=0,
+        borderpad=0,
+    )
     row_h = ROW_HEIGHT * pt_y
     for offset, text in enumerate((spec.caption, spec.status)):
         if text:
-            fig.text(left + 2 * pt_x, bottom - (offset + 0.75) * row_h, text, ha="left", va="baseline",
-                     fontsize=CAPTION_POINTS)
+            fig.text(
+                left + 2 * pt_x,
+                bottom - (offset + 0.75) * row_h,
+                text,
+                ha="left",
+                va="baseline",
+                fontsize=CAPTION_POINTS,
+            )
 
 
-def draw_page(charts: Sequence[ChartSpec], width: float, height: float, scale: float = SCALE) -> bytes:
+def draw_page(
+    charts: Sequence[ChartSpec], width: float, height: float, scale: float = SCALE
+) -> bytes:
     """One PNG of the page's charts, ``width`` x ``height`` points, laid out as on the Charts sheet."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -167,7 +271,9 @@ def encode_png(rgba: Any, size: tuple[int, int], dpi: float) -> bytes:
     from PIL import Image
 
     image = Image.frombuffer("RGBA", size, rgba, "raw", "RGBA", 0, 1).convert("RGB")
-    small = image.quantize(colors=COLOURS, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    small = image.quantize(
+        colors=COLOURS, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
+    )
     out = io.BytesIO()
     small.save(out, format="PNG", compress_level=6, dpi=(dpi, dpi))
     return out.getvalue()

@@ -26,6 +26,7 @@ Text is written so that Excel keeps it as the same text: a value that Excel woul
 something else (a formula, a number, a date, TRUE/FALSE, an error) is sent with a leading
 apostrophe, which Excel stores as a "quote prefix" and never shows in the cell.
 """
+
 from __future__ import annotations
 
 import re
@@ -159,7 +160,9 @@ class DeletePicture:
     name: str
 
 
-Operation = AddSheet | ClearContents | ClearCells | WriteValues | AddLink | PutPicture | DeletePicture
+Operation = (
+    AddSheet | ClearContents | ClearCells | WriteValues | AddLink | PutPicture | DeletePicture
+)
 
 
 @dataclass(frozen=True)
@@ -251,8 +254,12 @@ def _tip(target: str) -> str:
 
 
 def _same_size(info: PictureInfo, width: float, height: float) -> bool:
-    return (info.width is not None and info.height is not None and abs(info.width - width) <= SIZE_TOLERANCE
-            and abs(info.height - height) <= SIZE_TOLERANCE)
+    return (
+        info.width is not None
+        and info.height is not None
+        and abs(info.width - width) <= SIZE_TOLERANCE
+        and abs(info.height - height) <= SIZE_TOLERANCE
+    )
 
 
 def plan_pictures(sheet: SheetRender, existing: Sequence[PictureInfo]) -> list[Operation]:
@@ -268,22 +275,31 @@ def plan_pictures(sheet: SheetRender, existing: Sequence[PictureInfo]) -> list[O
     ours = {p.name: p for p in existing if p.name.startswith(PICTURE_PREFIX)}
     wanted = pages(sheet.charts)
     names = {page.name for page in wanted}
-    deletes: list[Operation] = [DeletePicture(sheet.name, name) for name in ours if name not in names]
+    deletes: list[Operation] = [
+        DeletePicture(sheet.name, name) for name in ours if name not in names
+    ]
     replaces: list[PutPicture] = []
     adds: list[Operation] = []
     for page in wanted:
         info = ours.get(page.name)
         replace = info is not None and _same_size(info, page.width, page.height)
         if info is not None and not replace:
-            deletes.append(DeletePicture(sheet.name, page.name))  # a page whose size changed: added afresh
-        op = PutPicture(sheet.name, page.name, page.row, page.col, page.width, page.height, page.charts, replace)
+            deletes.append(
+                DeletePicture(sheet.name, page.name)
+            )  # a page whose size changed: added afresh
+        op = PutPicture(
+            sheet.name, page.name, page.row, page.col, page.width, page.height, page.charts, replace
+        )
         (replaces if replace else adds).append(op)
     replaces.sort(key=lambda op: position[op.name], reverse=True)
     return [*deletes, *replaces, *adds]
 
 
-def plan_refresh(model: RenderModel, old: Mapping[str, Grid | None],
-                 pictures: Mapping[str, Sequence[PictureInfo]] | None = None) -> Plan:
+def plan_refresh(
+    model: RenderModel,
+    old: Mapping[str, Grid | None],
+    pictures: Mapping[str, Sequence[PictureInfo]] | None = None,
+) -> Plan:
     """The operations that turn the output sheets' old values (``old[name]``: the sheet's grid
     from A1, ``[]`` when its values were not sent, ``None`` when the workbook has no such sheet)
     into the render model. ``pictures``: the pictures each sheet already has (for the Charts
@@ -307,8 +323,16 @@ def plan_refresh(model: RenderModel, old: Mapping[str, Grid | None],
             plan.operations.append(WriteValues(sheet.name, 1, 1, sheet_matrix(sheet, rows, cols)))
         for link in sheet.links:
             text = sheet.cell(link.row, link.col)
-            plan.operations.append(AddLink(sheet.name, link.row, link.col, "#" + link.target,
-                                           "" if text is None else str(text), _tip(link.target)))
+            plan.operations.append(
+                AddLink(
+                    sheet.name,
+                    link.row,
+                    link.col,
+                    "#" + link.target,
+                    "" if text is None else str(text),
+                    _tip(link.target),
+                )
+            )
         if pictures is not None:
             plan.operations.extend(plan_pictures(sheet, pictures.get(sheet.name, ())))
     return plan

@@ -28,6 +28,7 @@ Refusals are JSON ``{"detail": "<plain message>"}``, never a stack trace: 413 to
 mismatch (with what to do), 503 the server's licence key is not set, 500 anything else (the
 traceback goes to the server's log only).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -52,8 +53,10 @@ CORS_ENV = "KPI_DASHBOARD_CORS_ORIGINS"
 LICENCE_ENV = "XLWINGS_LICENSE_KEY"
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 OFFICE_JS = "Office.js"
-CLIENT_NAMES = {"VBA": "the workbook's xlwings VBA module",
-                "Microsoft Office Scripts": "the workbook's xlwings Office Script"}
+CLIENT_NAMES = {
+    "VBA": "the workbook's xlwings VBA module",
+    "Microsoft Office Scripts": "the workbook's xlwings Office Script",
+}
 _FROM_ENV: Any = object()
 
 
@@ -74,9 +77,11 @@ def _error(status: int, message: str) -> JSONResponse:
 def licence_problem() -> str | None:
     """Why xlwings' remote engine cannot run here, or None when it can."""
     if not os.environ.get(LICENCE_ENV):
-        return (f"The refresh server has no xlwings licence key. Set {LICENCE_ENV} before starting it: "
-                f"'noncommercial' (PolyForm Noncommercial 1.0.0, which permits use by government "
-                f"institutions) or a commercial xlwings key. See docs/excel-guide.md.")
+        return (
+            f"The refresh server has no xlwings licence key. Set {LICENCE_ENV} before starting it: "
+            f"'noncommercial' (PolyForm Noncommercial 1.0.0, which permits use by government "
+            f"institutions) or a commercial xlwings key. See docs/excel-guide.md."
+        )
     return None
 
 
@@ -118,21 +123,36 @@ def check_payload(payload: Any) -> None:
     import xlwings as xw
 
     def sheet_ok(sheet: Any) -> bool:
-        return isinstance(sheet, dict) and isinstance(sheet.get("name"), str) \
-            and isinstance(sheet.get("values"), list) and all(isinstance(row, list) for row in sheet["values"])
+        return (
+            isinstance(sheet, dict)
+            and isinstance(sheet.get("name"), str)
+            and isinstance(sheet.get("values"), list)
+            and all(isinstance(row, list) for row in sheet["values"])
+        )
 
-    if not isinstance(payload, dict) or not isinstance(payload.get("sheets"), list) \
-            or not isinstance(payload.get("book"), dict) or "version" not in payload or "client" not in payload \
-            or not all(sheet_ok(sheet) for sheet in payload["sheets"]):
-        raise Refused(400, "The request is not a workbook sent by xlwings. Click Refresh in the dashboard "
-                           "workbook; if this keeps happening, ask IT to check the workbook's xlwings set-up.")
+    if (
+        not isinstance(payload, dict)
+        or not isinstance(payload.get("sheets"), list)
+        or not isinstance(payload.get("book"), dict)
+        or "version" not in payload
+        or "client" not in payload
+        or not all(sheet_ok(sheet) for sheet in payload["sheets"])
+    ):
+        raise Refused(
+            400,
+            "The request is not a workbook sent by xlwings. Click Refresh in the dashboard "
+            "workbook; if this keeps happening, ask IT to check the workbook's xlwings set-up.",
+        )
     client, version = payload.get("client"), payload.get("version")
     if client != OFFICE_JS and version != xw.__version__:
         what = CLIENT_NAMES.get(client, "the workbook's xlwings code")
-        raise Refused(400, f"This workbook's xlwings code is version {version}, but the refresh server runs "
-                           f"xlwings {xw.__version__}, and they must be the same. Nothing was changed. Ask IT to "
-                           f"update {what} to xlwings {xw.__version__} (or to run the server with xlwings "
-                           f"{version}).")
+        raise Refused(
+            400,
+            f"This workbook's xlwings code is version {version}, but the refresh server runs "
+            f"xlwings {xw.__version__}, and they must be the same. Nothing was changed. Ask IT to "
+            f"update {what} to xlwings {xw.__version__} (or to run the server with xlwings "
+            f"{version}).",
+        )
 
 
 def refresh_payload(payload: dict[str, Any]) -> dict[str, Any]:
@@ -140,14 +160,21 @@ def refresh_payload(payload: dict[str, Any]) -> dict[str, Any]:
     import xlwings as xw
 
     if not _remote_engine_ready():
-        raise Refused(503, licence_problem() or "The refresh server cannot open workbooks: xlwings' remote "
-                      "engine did not load. Ask IT to check the server's xlwings licence key and restart it.")
+        raise Refused(
+            503,
+            licence_problem()
+            or "The refresh server cannot open workbooks: xlwings' remote "
+            "engine did not load. Ask IT to check the server's xlwings licence key and restart it.",
+        )
     try:
         book = xw.Book(json=payload)
     except Exception as err:
         log.warning("payload could not be opened: %s", err)
-        raise Refused(400, "The workbook sent by Excel could not be read. Nothing was changed. Ask IT to check "
-                           "the workbook's xlwings set-up.") from err
+        raise Refused(
+            400,
+            "The workbook sent by Excel could not be read. Nothing was changed. Ask IT to check "
+            "the workbook's xlwings set-up.",
+        ) from err
     try:
         refresh(book)
         return book.json()
@@ -179,8 +206,12 @@ def timeout_from_env() -> float:
     return value if value > 0 else DEFAULT_TIMEOUT
 
 
-def create_app(token: str | None = _FROM_ENV, max_bytes: int | None = None,
-               cors_origins: list[str] | None = None, timeout: float | None = None) -> FastAPI:
+def create_app(
+    token: str | None = _FROM_ENV,
+    max_bytes: int | None = None,
+    cors_origins: list[str] | None = None,
+    timeout: float | None = None,
+) -> FastAPI:
     """The FastAPI app. Arguments left out are read from the environment (see the module doc)."""
     seconds = timeout if timeout is not None else timeout_from_env()
     if token is _FROM_ENV:
@@ -189,18 +220,30 @@ def create_app(token: str | None = _FROM_ENV, max_bytes: int | None = None,
     if cors_origins is None:
         cors_origins = [o.strip() for o in os.environ.get(CORS_ENV, "").split(",") if o.strip()]
 
-    app = FastAPI(title="kpi-dashboard refresh server", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(
+        title="kpi-dashboard refresh server", docs_url=None, redoc_url=None, openapi_url=None
+    )
     if cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 
-        app.add_middleware(CORSMiddleware, allow_origins=cors_origins, allow_methods=["POST"],
-                           allow_headers=["Authorization", "Content-Type"], allow_credentials=False)
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=cors_origins,
+            allow_methods=["POST"],
+            allow_headers=["Authorization", "Content-Type"],
+            allow_credentials=False,
+        )
 
     @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:  # pragma: no cover - safety net
+    async def _unexpected(
+        request: Request, exc: Exception
+    ) -> JSONResponse:  # pragma: no cover - safety net
         log.exception("unexpected error on %s", request.url.path)
-        return _error(500, "The refresh server hit an internal error. Nothing was changed. Ask IT to check the "
-                           "server's log.")
+        return _error(
+            500,
+            "The refresh server hit an internal error. Nothing was changed. Ask IT to check the "
+            "server's log.",
+        )
 
     @app.get("/health")
     async def health() -> dict[str, Any]:
@@ -220,9 +263,12 @@ def create_app(token: str | None = _FROM_ENV, max_bytes: int | None = None,
             if declared > limit:
                 return _too_large(declared, limit)
         if token is not None and not token_matches(request.headers.get("authorization"), token):
-            return _error(401, "The refresh server did not accept this workbook's access token. Nothing was "
-                               "changed. Ask IT to check the AUTH setting on the workbook's xlwings.conf sheet "
-                               "(and the KPI_DASHBOARD_TOKEN set for you).")
+            return _error(
+                401,
+                "The refresh server did not accept this workbook's access token. Nothing was "
+                "changed. Ask IT to check the AUTH setting on the workbook's xlwings.conf sheet "
+                "(and the KPI_DASHBOARD_TOKEN set for you).",
+            )
         body = bytearray()
         async for chunk in request.stream():
             body += chunk
@@ -238,24 +284,43 @@ def create_app(token: str | None = _FROM_ENV, max_bytes: int | None = None,
         except Refused as refused:
             return _error(refused.status, refused.message)
         except asyncio.TimeoutError:
-            log.warning("refresh of %s took longer than %.0f s", payload.get("book", {}).get("name"), seconds)
-            return _error(504, f"The refresh took longer than {seconds:.0f} seconds, so it was stopped. Nothing "
-                               "was changed. Try again; if it happens again, ask IT to check the refresh server.")
+            log.warning(
+                "refresh of %s took longer than %.0f s",
+                payload.get("book", {}).get("name"),
+                seconds,
+            )
+            return _error(
+                504,
+                f"The refresh took longer than {seconds:.0f} seconds, so it was stopped. Nothing "
+                "was changed. Try again; if it happens again, ask IT to check the refresh server.",
+            )
         except Exception:
             log.exception("refresh failed")
-            return _error(500, "The dashboard could not be refreshed because of an internal error. Nothing was "
-                               "changed. Ask IT to check the refresh server's log.")
-        log.info("refreshed %s from %s: %d bytes in, %d actions out, %.2f s", payload["book"].get("name"),
-                 payload.get("client"), len(body), len(result.get("actions", [])), time.perf_counter() - started)
+            return _error(
+                500,
+                "The dashboard could not be refreshed because of an internal error. Nothing was "
+                "changed. Ask IT to check the refresh server's log.",
+            )
+        log.info(
+            "refreshed %s from %s: %d bytes in, %d actions out, %.2f s",
+            payload["book"].get("name"),
+            payload.get("client"),
+            len(body),
+            len(result.get("actions", [])),
+            time.perf_counter() - started,
+        )
         return JSONResponse(result)
 
     return app
 
 
 def _too_large(size: int, limit: int) -> JSONResponse:
-    return _error(413, f"The workbook sent is too large ({_megabytes(size)}; the limit is {_megabytes(limit)}). "
-                       "Nothing was changed. Ask IT to list only the input and output sheets under INCLUDE on the "
-                       "workbook's xlwings.conf sheet, or to raise KPI_DASHBOARD_MAX_BYTES.")
+    return _error(
+        413,
+        f"The workbook sent is too large ({_megabytes(size)}; the limit is {_megabytes(limit)}). "
+        "Nothing was changed. Ask IT to list only the input and output sheets under INCLUDE on the "
+        "workbook's xlwings.conf sheet, or to raise KPI_DASHBOARD_MAX_BYTES.",
+    )
 
 
 def __getattr__(name: str) -> Any:

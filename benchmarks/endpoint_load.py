@@ -6,6 +6,7 @@ set of actions, and prints latency percentiles. Needs `pip install "kpi-dashboar
 
     python benchmarks/endpoint_load.py [--requests 20] [--client VBA]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,9 +34,23 @@ def free_port() -> int:
 
 def start_server(port: int) -> subprocess.Popen:
     env = {**os.environ, "XLWINGS_LICENSE_KEY": "noncommercial", "KPI_DASHBOARD_TOKEN": TOKEN}
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "addin.server:app", "--host", "127.0.0.1",
-                             "--port", str(port), "--log-level", "warning"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "addin.server:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     import httpx
 
     deadline = time.monotonic() + 30
@@ -116,11 +131,17 @@ def main() -> None:
     args = parser.parse_args()
     r = run_load(args.requests, args.client)
     lat = r["latencies"]
-    print(f"{args.requests} concurrent refreshes of the demo payload ({args.client}), {r['actions']} actions each")
-    print(f"  statuses: {sorted(set(r['statuses']))}; identical answers: {r['same_answer']}/{args.requests}")
+    print(
+        f"{args.requests} concurrent refreshes of the demo payload ({args.client}), {r['actions']} actions each"
+    )
+    print(
+        f"  statuses: {sorted(set(r['statuses']))}; identical answers: {r['same_answer']}/{args.requests}"
+    )
     print(f"  one refresh alone: {r['single']:.2f} s")
-    print(f"  latency p50 {percentile(lat, 50):.2f} s  p90 {percentile(lat, 90):.2f} s  p95 {percentile(lat, 95):.2f} s  "
-          f"max {lat[-1]:.2f} s; all {len(lat)} answered in {r['wall']:.2f} s ({statistics.mean(lat):.2f} s mean)")
+    print(
+        f"  latency p50 {percentile(lat, 50):.2f} s  p90 {percentile(lat, 90):.2f} s  p95 {percentile(lat, 95):.2f} s  "
+        f"max {lat[-1]:.2f} s; all {len(lat)} answered in {r['wall']:.2f} s ({statistics.mean(lat):.2f} s mean)"
+    )
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ The aim is an engine time under half the read time. Run:
 
     python benchmarks/engine_benchmark.py [--indicators 200] [--months 36] [--teams 3] [--repeat 5]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,11 +18,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from make_workbook import build_workbook  # noqa: E402
+from make_workbook import build_workbook
 
-from kpi_engine.evaluate import compute  # noqa: E402
-from kpi_engine.inputs import read_inputs  # noqa: E402
-from kpi_engine.xlsx.reader import read_sheets  # noqa: E402
+from kpi_engine.evaluate import compute
+from kpi_engine.inputs import read_inputs
+from kpi_engine.xlsx.reader import read_sheets
 
 
 def timed(fn, repeat: int) -> tuple[float, object]:
@@ -47,10 +48,14 @@ def main() -> None:
     rows = len(sheets["Data"]) - 1
     validate_s, inputs = timed(lambda: read_inputs(sheets), args.repeat)
     engine_s, report = timed(lambda: compute(read_inputs(sheets)), args.repeat)
-    print(f"workbook: {args.indicators} indicators x {args.months} months x {args.teams} teams = {rows:,} Data rows")
+    print(
+        f"workbook: {args.indicators} indicators x {args.months} months x {args.teams} teams = {rows:,} Data rows"
+    )
     print(f"openpyxl read (read-only, values): {read_s * 1000:8.1f} ms")
     print(f"engine, validate only:             {validate_s * 1000:8.1f} ms")
-    print(f"engine, validate + compute:        {engine_s * 1000:8.1f} ms  ({rows / engine_s:,.0f} rows/s)")
+    print(
+        f"engine, validate + compute:        {engine_s * 1000:8.1f} ms  ({rows / engine_s:,.0f} rows/s)"
+    )
     print(f"ratio engine / read:               {engine_s / read_s:8.2f}   (aim: under 0.5)")
     print(f"issues: {len(report.issues)}, indicators computed: {len(report.indicators)}")
 

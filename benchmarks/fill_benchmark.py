@@ -7,6 +7,7 @@ with --jobs 2 against --jobs 1 (aim: at least 1.7 x as fast). Run:
 
     python benchmarks/fill_benchmark.py [--runs 3] [--skip-batch]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from make_workbook import build_workbook  # noqa: E402
+from make_workbook import build_workbook
 
 FLOOR = "import openpyxl, sys; openpyxl.load_workbook(sys.argv[1]).save(sys.argv[2])"
 CLI = [sys.executable, "-m", "kpi_engine.commands.cli"]
@@ -57,9 +58,16 @@ def main() -> None:
         tmp = Path(d)
         fill200, floor200 = fill_vs_floor(tmp, 200, args.runs)
         fill50, floor50 = fill_vs_floor(tmp, 50, args.runs)
-        print("200 indicators x 36 months x 3 teams (21,600 Data rows), whole process, median of", args.runs)
-        print(f"  fill {fill200:6.2f} s   floor (load + save) {floor200:6.2f} s   ratio {fill200 / floor200:5.2f} (aim <= 1.5)")
-        print(f"   50 indicators: fill {fill50:6.2f} s   floor {floor50:6.2f} s   ratio {fill50 / floor50:5.2f}")
+        print(
+            "200 indicators x 36 months x 3 teams (21,600 Data rows), whole process, median of",
+            args.runs,
+        )
+        print(
+            f"  fill {fill200:6.2f} s   floor (load + save) {floor200:6.2f} s   ratio {fill200 / floor200:5.2f} (aim <= 1.5)"
+        )
+        print(
+            f"   50 indicators: fill {fill50:6.2f} s   floor {floor50:6.2f} s   ratio {fill50 / floor50:5.2f}"
+        )
         print(f"  growth 50 -> 200 indicators: {fill200 / fill50:5.2f} x (aim <= 4.4)")
         if args.skip_batch:
             return
@@ -71,8 +79,12 @@ def main() -> None:
         files = sorted(str(p) for p in src.iterdir())
         one = run([*CLI, "batch", *files, "-o", str(tmp / "b1"), "--jobs", "1"], 1)
         two = run([*CLI, "batch", *files, "-o", str(tmp / "b2"), "--jobs", "2"], 1)
-        print(f"batch of 20 workbooks (50 indicators x 24 months x 3 teams) on {os.cpu_count()} cores:")
-        print(f"  --jobs 1 {one:6.2f} s   --jobs 2 {two:6.2f} s   speed-up {one / two:5.2f} x (aim >= 1.7)")
+        print(
+            f"batch of 20 workbooks (50 indicators x 24 months x 3 teams) on {os.cpu_count()} cores:"
+        )
+        print(
+            f"  --jobs 1 {one:6.2f} s   --jobs 2 {two:6.2f} s   speed-up {one / two:5.2f} x (aim >= 1.7)"
+        )
 
 
 if __name__ == "__main__":

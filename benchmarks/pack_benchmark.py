@@ -12,6 +12,7 @@ For the demo workbook (36 indicators) and a big authority's workbook (200 indica
 
     python benchmarks/pack_benchmark.py [--runs 3] [--indicators 200] [--skip-pack]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,17 +21,18 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from make_workbook import build_sheets  # noqa: E402
+from make_workbook import build_sheets
 
-from kpi_engine.xlsx import writer as xlsx_writer  # noqa: E402
-from kpi_engine.commands.fill import fill_workbook  # noqa: E402
+from kpi_engine.commands.fill import fill_workbook
+from kpi_engine.xlsx import writer as xlsx_writer
 
 WHEN = dt.datetime(2025, 10, 6, 9, 30)
 
@@ -88,33 +90,47 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--indicators", type=int, default=200)
-    parser.add_argument("--skip-pack", action="store_true", help="only the fill and the pictures (no LibreOffice)")
+    parser.add_argument(
+        "--skip-pack", action="store_true", help="only the fill and the pictures (no LibreOffice)"
+    )
     args = parser.parse_args()
     from kpi_engine.commands.pack import find_libreoffice, make_pack
     from workbook_templates.demo import DEMO_FILE
 
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
-        cases = [("demo (36 indicators)", DEMO_FILE),
-                 (f"{args.indicators} indicators x 36 months x 3 teams",
-                  big_workbook(tmp / "big.xlsx", args.indicators))]
+        cases = [
+            ("demo (36 indicators)", DEMO_FILE),
+            (
+                f"{args.indicators} indicators x 36 months x 3 teams",
+                big_workbook(tmp / "big.xlsx", args.indicators),
+            ),
+        ]
         for name, src in cases:
             print(f"{name}:")
             with_charts, without = fill_with_and_without_charts(src, tmp / "filled.xlsx", args.runs)
             share = (with_charts - without) / with_charts
-            print(f"  fill {with_charts:6.2f} s with charts, {without:6.2f} s without: the charts are {share:5.1%} "
-                  f"of the fill ({(with_charts - without) * 1000:5.0f} ms)")
+            print(
+                f"  fill {with_charts:6.2f} s with charts, {without:6.2f} s without: the charts are {share:5.1%} "
+                f"of the fill ({(with_charts - without) * 1000:5.0f} ms)"
+            )
             seconds, count, size = pictures(src)
-            print(f"  Excel routes: {count} pictures (one per page of 12 charts) drawn in {seconds:5.2f} s, "
-                  f"{size / 1e6:4.2f} MB of PNG")
+            print(
+                f"  Excel routes: {count} pictures (one per page of 12 charts) drawn in {seconds:5.2f} s, "
+                f"{size / 1e6:4.2f} MB of PNG"
+            )
             if args.skip_pack:
                 continue
             if find_libreoffice() is None:
                 print("  pack: LibreOffice is not installed; skipped")
                 continue
-            seconds, result = median_time(lambda: make_pack(src, tmp / "pack.pdf", refreshed=WHEN), args.runs)
-            print(f"  pack {seconds:6.2f} s (median of {args.runs}) -> {result.pages} pages, "
-                  f"{(tmp / 'pack.pdf').stat().st_size / 1e6:4.2f} MB PDF")
+            seconds, result = median_time(
+                lambda: make_pack(src, tmp / "pack.pdf", refreshed=WHEN), args.runs
+            )
+            print(
+                f"  pack {seconds:6.2f} s (median of {args.runs}) -> {result.pages} pages, "
+                f"{(tmp / 'pack.pdf').stat().st_size / 1e6:4.2f} MB PDF"
+            )
 
 
 if __name__ == "__main__":

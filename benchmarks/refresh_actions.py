@@ -18,6 +18,7 @@ per validation issue on top), and a count that does not grow with the number of 
 
 Needs XLWINGS_LICENSE_KEY for xlwings' remote engine (set to "noncommercial" here if unset).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,8 +38,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import xlwings as xw
-from make_workbook import build_workbook
 from engine_benchmark import timed
+from make_workbook import build_workbook
 
 from addin.excel import read_book, refresh
 from addin.payloads import CLIENTS, VBA, client_payload
@@ -98,7 +99,9 @@ def naive_count(payload: dict[str, Any], actions: list[dict[str, Any]]) -> int:
 
 def report_workbook(label: str, path: Path, repeat: int) -> dict[str, Any]:
     print(f"\n{label}: {path.name}")
-    print(f"  {'client':26} {'actions':>7} {'without links':>13} {'naive':>7}  {'payload':>8}  kinds")
+    print(
+        f"  {'client':26} {'actions':>7} {'without links':>13} {'naive':>7}  {'payload':>8}  kinds"
+    )
     rows = {}
     for client in CLIENTS:
         payload = client_payload(path, client)
@@ -109,11 +112,15 @@ def report_workbook(label: str, path: Path, repeat: int) -> dict[str, Any]:
         links = kinds.get("addHyperlink", 0)
         naive = naive_count(payload, actions)
         rows[client] = (len(actions), len(actions) - links, naive, len(body))
-        print(f"  {client:26} {len(actions):7d} {len(actions) - links:13d} {naive:7d}  "
-              f"{len(body) / 1e6:6.2f} MB  {dict(kinds)}")
+        print(
+            f"  {client:26} {len(actions):7d} {len(actions) - links:13d} {naive:7d}  "
+            f"{len(body) / 1e6:6.2f} MB  {dict(kinds)}"
+        )
     issues = len(result.issues)
-    print(f"  {len(result.indicators)} indicators, {issues} validation issue{'s' * (issues != 1)} "
-          f"(one link each)")
+    print(
+        f"  {len(result.indicators)} indicators, {issues} validation issue{'s' * (issues != 1)} "
+        f"(one link each)"
+    )
     return rows
 
 
@@ -130,9 +137,13 @@ def main() -> None:
 
         big = folder / f"indicators-{args.indicators}.xlsx"
         build_workbook(big, indicators=args.indicators)
-        report_workbook(f"{args.indicators} indicators, first refresh (no output sheets yet)", big, args.repeat)
+        report_workbook(
+            f"{args.indicators} indicators, first refresh (no output sheets yet)", big, args.repeat
+        )
         fill_workbook(big, big, refreshed=REFRESHED)
-        counts["big"] = report_workbook(f"{args.indicators} indicators (refreshed before)", big, args.repeat)
+        counts["big"] = report_workbook(
+            f"{args.indicators} indicators (refreshed before)", big, args.repeat
+        )
 
         body = json.dumps(client_payload(big, VBA)).encode("utf-8")
         refresh_time, _ = timed(lambda: run(body), args.repeat)
@@ -140,15 +151,23 @@ def main() -> None:
         fill_time, _ = timed(lambda: fill_workbook(big, out, refreshed=REFRESHED), args.repeat)
         payload_time, _ = timed(lambda: client_payload(big, VBA), 1)
         print(f"\nPython-side time, {args.indicators} indicators (median of {args.repeat}):")
-        print(f"  refresh, VBA payload JSON in -> actions JSON out: {refresh_time:6.2f} s "
-              f"({len(body) / 1e6:.2f} MB in)")
+        print(
+            f"  refresh, VBA payload JSON in -> actions JSON out: {refresh_time:6.2f} s "
+            f"({len(body) / 1e6:.2f} MB in)"
+        )
         print(f"  kpi-dashboard fill (load .xlsx, compute, save):    {fill_time:6.2f} s")
-        print(f"  ratio refresh / fill:                              {refresh_time / fill_time:6.2f}")
-        print(f"  (building the payload from the .xlsx, which Excel does in the real route: {payload_time:.2f} s)")
+        print(
+            f"  ratio refresh / fill:                              {refresh_time / fill_time:6.2f}"
+        )
+        print(
+            f"  (building the payload from the .xlsx, which Excel does in the real route: {payload_time:.2f} s)"
+        )
 
         vba_demo, vba_big = counts["demo"][VBA], counts["big"][VBA]
-        print(f"\nVBA actions without links: demo {vba_demo[1]}, {args.indicators} indicators {vba_big[1]} "
-              f"(aim: at most 12, the same at both sizes): {'met' if max(vba_demo[1], vba_big[1]) <= 12 and vba_demo[1] == vba_big[1] else 'NOT met'}")
+        print(
+            f"\nVBA actions without links: demo {vba_demo[1]}, {args.indicators} indicators {vba_big[1]} "
+            f"(aim: at most 12, the same at both sizes): {'met' if max(vba_demo[1], vba_big[1]) <= 12 and vba_demo[1] == vba_big[1] else 'NOT met'}"
+        )
 
 
 if __name__ == "__main__":

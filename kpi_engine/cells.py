@@ -5,6 +5,7 @@ number, ``Apr-17`` and a date in April 2017 are the same month, ``bib`` is ``BIB
 statistical symbols (``c``, ``x`` ...) are missing values. A cell that cannot be read raises
 :class:`CellError` with the reason code and the plain-English words for the message.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -29,13 +30,19 @@ class CellError(ValueError):
 def show(value: Any) -> str:
     """A cell value as an officer would recognise it in a message."""
     if isinstance(value, _dt.datetime):
-        return value.strftime("%d/%m/%Y") if value.time() == _dt.time() else value.isoformat(sep=" ")
+        return (
+            value.strftime("%d/%m/%Y") if value.time() == _dt.time() else value.isoformat(sep=" ")
+        )
     if isinstance(value, _dt.date):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) >= 1e15:
-        return f"{value:.6g}" if isinstance(value, float) else f"{str(value)[:6]}... ({len(str(abs(value)))} digits)"
+        return (
+            f"{value:.6g}"
+            if isinstance(value, float)
+            else f"{str(value)[:6]}... ({len(str(abs(value)))} digits)"
+        )
     text = str(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -168,7 +175,9 @@ def read_number_or_text(value: Any) -> float | str | None:
     return number
 
 
-def read_cell(kind: str, value: Any, enum: tuple[Any, ...] = (), aliases: dict[str, str] | None = None) -> Any:
+def read_cell(
+    kind: str, value: Any, enum: tuple[Any, ...] = (), aliases: dict[str, str] | None = None
+) -> Any:
     """Read a cell by its column's kind; raises :class:`CellError` when it cannot be read."""
     if kind == "number":
         return read_number(value)

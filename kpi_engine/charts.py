@@ -19,6 +19,7 @@ Which way is good follows the seeds: "Higher is better" / "Lower is better" unde
 under a column chart seed 003's "Columns BELOW the target line are good performance" (ABOVE for a
 bigger-is-better measure).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -26,11 +27,22 @@ from typing import Any
 
 from .periods import Month, label
 from .render_model import (
-    BLANK, FORMAT_COLUMN_HEADER, HEADER, HEADER_ROW, MAX_DECIMALS, ROW, SECTION, Block, SheetRender, title_rows, format_key, number_format,
+    BLANK,
+    FORMAT_COLUMN_HEADER,
+    HEADER,
+    HEADER_ROW,
+    MAX_DECIMALS,
+    ROW,
+    SECTION,
+    Block,
+    SheetRender,
+    format_key,
+    number_format,
+    title_rows,
 )
-from .workbook_names import CHARTS
 from .results import IndicatorResult, Report
 from .rounding import format_number
+from .workbook_names import CHARTS
 
 CHARTS_PER_ROW = 2
 CHART_COLUMNS = 8  # columns each chart spans
@@ -45,10 +57,16 @@ ROWS_PER_PAGE = CHARTS_PER_PAGE // CHARTS_PER_ROW
 GRID_COLUMNS = CHARTS_PER_ROW * CHART_COLUMNS + (CHARTS_PER_ROW - 1) * CHART_GAP_COLUMNS
 # The data block: Ref in C, the series' name in D (its text runs on over the empty E), months from F.
 REF_COLUMN, NAME_COLUMN, FIRST_MONTH_COLUMN = 3, 4, 6
-MAX_PLAN_EXTENSION = 24  # the axis runs on past the reporting period to a plan date at most this far ahead
-MAX_MONTHS = 36 + MAX_PLAN_EXTENSION  # widest data block: 36 months shown and the run on to the plan date
+MAX_PLAN_EXTENSION = (
+    24  # the axis runs on past the reporting period to a plan date at most this far ahead
+)
+MAX_MONTHS = (
+    36 + MAX_PLAN_EXTENSION
+)  # widest data block: 36 months shown and the run on to the plan date
 GRID_WIDTH = FIRST_CHART_COLUMN - 1 + GRID_COLUMNS  # columns from A to the grid's right edge
-SHEET_WIDTH = max(GRID_WIDTH, FIRST_MONTH_COLUMN - 1 + MAX_MONTHS)  # the widest sheet: what its look covers
+SHEET_WIDTH = max(
+    GRID_WIDTH, FIRST_MONTH_COLUMN - 1 + MAX_MONTHS
+)  # the widest sheet: what its look covers
 # The template gives every column from C this width and rows their default height, so a picture of a
 # page (Excel routes) covers the same cells as the native charts (headless), which are anchored to cells.
 CHART_COLUMN_WIDTH = 10  # characters
@@ -60,10 +78,13 @@ def column_points(width: float = CHART_COLUMN_WIDTH) -> float:
     pixels = int(((256 * width + int(128 / 7)) / 256) * 7)
     return pixels * 0.75
 
+
 # Series roles, which fix how a series is drawn on every route
 ACTUAL, TARGET, BENCHMARK, PLAN = "actual", "target", "benchmark", "plan"
-KEY_TEXT = ("Key: monthly figure (line or columns); current target (dashed line); benchmarks (dotted lines); "
-            "plan target at the plan date (diamond)")
+KEY_TEXT = (
+    "Key: monthly figure (line or columns); current target (dashed line); benchmarks (dotted lines); "
+    "plan target at the plan date (diamond)"
+)
 DATA_HEADING = "Chart data: the figures the charts above are drawn from"
 CHART_KINDS = ("line", "column")
 
@@ -102,7 +123,9 @@ class ChartSpec:
     axis_format: str  # the value axis' number format (0%, #,##0)
     percent: bool
     decimals: int
-    connect_gaps: bool = False  # quarterly and annual figures: a line joins them across the empty months
+    connect_gaps: bool = (
+        False  # quarterly and annual figures: a line joins them across the empty months
+    )
 
     @property
     def caption_row(self) -> int:
@@ -143,14 +166,20 @@ PICTURE_PREFIX = "KPI charts "
 
 def charted(report: Report) -> list[IndicatorResult]:
     """The indicators that get a chart: every rated one (rated, or unrated for a reason other than Context)."""
-    return [r for r in report.indicators if r.rag is not None or (r.rag_reason or "Context") != "Context"]
+    return [
+        r
+        for r in report.indicators
+        if r.rag is not None or (r.rag_reason or "Context") != "Context"
+    ]
 
 
 def slot(index: int) -> tuple[int, int]:
     """Top-left cell (row, col) of chart ``index``'s slot in the grid."""
     grid_row, grid_col = divmod(index, CHARTS_PER_ROW)
-    return (FIRST_CHART_ROW + grid_row * SLOT_ROWS,
-            FIRST_CHART_COLUMN + grid_col * (CHART_COLUMNS + CHART_GAP_COLUMNS))
+    return (
+        FIRST_CHART_ROW + grid_row * SLOT_ROWS,
+        FIRST_CHART_COLUMN + grid_col * (CHART_COLUMNS + CHART_GAP_COLUMNS),
+    )
 
 
 def grid_rows(count: int) -> int:
@@ -162,9 +191,13 @@ def pages(charts: list[ChartSpec]) -> list[ChartPage]:
     """The charts in pages of CHARTS_PER_PAGE, each page a block of whole grid rows."""
     out = []
     for start in range(0, len(charts), CHARTS_PER_PAGE):
-        page = tuple(charts[start:start + CHARTS_PER_PAGE])
+        page = tuple(charts[start : start + CHARTS_PER_PAGE])
         row, col = slot(start)
-        out.append(ChartPage(start // CHARTS_PER_PAGE + 1, row, col, grid_rows(len(page)) - 1, GRID_COLUMNS, page))
+        out.append(
+            ChartPage(
+                start // CHARTS_PER_PAGE + 1, row, col, grid_rows(len(page)) - 1, GRID_COLUMNS, page
+            )
+        )
     return out
 
 
@@ -183,22 +216,37 @@ def _shown(x: float | None, r: IndicatorResult) -> str:
 
 def _status(r: IndicatorResult) -> str:
     if r.outturn is None or r.period is None:
-        return f"No figure for the period ({r.rag_reason or r.outturn_missing_reason or 'No data'})."
+        return (
+            f"No figure for the period ({r.rag_reason or r.outturn_missing_reason or 'No data'})."
+        )
     text = f"{label(r.period)}: {_shown(r.outturn, r)}"
     if r.current_target is not None:
         text += f" against a target of {_shown(r.current_target, r)}"
     return text + (f", {r.rag}." if r.rag else f" ({r.rag_reason or 'not rated'}).")
 
 
-def _description(r: IndicatorResult, kind: str, first: Month, last: Month, series: list[SeriesSpec],
-                 plan: Month | None) -> str:
-    parts = [f"{'Column' if kind == 'column' else 'Line'} chart of {r.ref} {r.title}, monthly from {label(first)} "
-             f"to {label(last)}."]
+def _description(
+    r: IndicatorResult,
+    kind: str,
+    first: Month,
+    last: Month,
+    series: list[SeriesSpec],
+    plan: Month | None,
+) -> str:
+    parts = [
+        f"{'Column' if kind == 'column' else 'Line'} chart of {r.ref} {r.title}, monthly from {label(first)} "
+        f"to {label(last)}."
+    ]
     parts.append(_status(r))
     bench = [s for s in series if s.role == BENCHMARK]
     if bench:
-        parts.append("Benchmarks (dotted lines): " + "; ".join(
-            f"{s.name} {_shown(next(v for v in s.values if v is not None), r)}" for s in bench) + ".")
+        parts.append(
+            "Benchmarks (dotted lines): "
+            + "; ".join(
+                f"{s.name} {_shown(next(v for v in s.values if v is not None), r)}" for s in bench
+            )
+            + "."
+        )
     if any(s.role == PLAN for s in series) and plan is not None and r.plan_target is not None:
         parts.append(f"Plan target {_shown(r.plan_target, r)} by {label(plan)} (diamond).")
     caption = direction_caption(kind, r.polarity)
@@ -211,7 +259,9 @@ def _axis_format(r: IndicatorResult) -> str:
     return number_format(r.unit, 0)
 
 
-def render_charts(report: Report, months_shown: int = 12, plan_label: str | None = None) -> SheetRender:
+def render_charts(
+    report: Report, months_shown: int = 12, plan_label: str | None = None
+) -> SheetRender:
     """The Charts sheet: the grid's captions and the chart data as cells, and the charts as specs."""
     indicators = charted(report)
     reporting, plan = report.stamp.reporting_period, report.plan_period
@@ -219,7 +269,11 @@ def render_charts(report: Report, months_shown: int = 12, plan_label: str | None
     if reporting is not None:
         first = reporting - months_shown + 1
         # The axis runs on to a plan date that is ahead (not too far), for the plan target's diamond
-        last = plan if plan is not None and reporting < plan <= reporting + MAX_PLAN_EXTENSION else reporting
+        last = (
+            plan
+            if plan is not None and reporting < plan <= reporting + MAX_PLAN_EXTENSION
+            else reporting
+        )
     months = list(range(first, last + 1)) if reporting is not None else []
     width = max(GRID_WIDTH, FIRST_MONTH_COLUMN - 1 + len(months))
     org = report.stamp.organisation or ""
@@ -227,7 +281,14 @@ def render_charts(report: Report, months_shown: int = 12, plan_label: str | None
     values.append([HEADER, None, KEY_TEXT, *[None] * (width - 3)])
     if reporting is None or not indicators:
         values.append([BLANK, *[None] * (width - 1)])
-        values.append([ROW, None, "No indicator is rated, so there is nothing to chart.", *[None] * (width - 3)])
+        values.append(
+            [
+                ROW,
+                None,
+                "No indicator is rated, so there is nothing to chart.",
+                *[None] * (width - 3),
+            ]
+        )
         return SheetRender(CHARTS, [Block(1, 1, values)], charts=[])
     # Grid: blank rows, with each chart's caption on the row under it
     grid_end = FIRST_CHART_ROW + grid_rows(len(indicators)) - 1
@@ -245,9 +306,21 @@ def render_charts(report: Report, months_shown: int = 12, plan_label: str | None
         key = format_key(r.unit, min(r.decimals, MAX_DECIMALS))
         by_month = {p.period: p.value for p in r.series}
         rows: list[tuple[str, str, list[float | None]]] = []
-        rows.append(("Monthly figure", ACTUAL, [by_month.get(m) if m <= reporting else None for m in months]))
+        rows.append(
+            (
+                "Monthly figure",
+                ACTUAL,
+                [by_month.get(m) if m <= reporting else None for m in months],
+            )
+        )
         if r.current_target is not None:
-            rows.append(("Current target", TARGET, [r.current_target if m <= reporting else None for m in months]))
+            rows.append(
+                (
+                    "Current target",
+                    TARGET,
+                    [r.current_target if m <= reporting else None for m in months],
+                )
+            )
         for b in r.benchmarks:
             if b.value is not None:
                 name = f"{b.comparator} ({b.year})" if b.year else b.comparator
@@ -268,14 +341,31 @@ def render_charts(report: Report, months_shown: int = 12, plan_label: str | None
             series.append(SeriesSpec(name, role, len(values), tuple(row_values[:n])))
         top, left = slot(index)
         spec_plan = plan if any(s.role == PLAN for s in series) else None
-        specs.append(ChartSpec(
-            index=index, ref=r.ref, title=f"{r.ref}: {r.title}", kind=kind, polarity=r.polarity,
-            caption=direction_caption(kind, r.polarity), status=_status(r),
-            description=_description(r, kind, first, reporting, series, spec_plan),
-            row=top, col=left, rows=CHART_ROWS, cols=CHART_COLUMNS, categories_row=categories_row,
-            first_col=FIRST_MONTH_COLUMN, last_col=FIRST_MONTH_COLUMN + n - 1,
-            categories=tuple(label(m) for m in months[:n]), series=tuple(series), axis_format=_axis_format(r),
-            percent=r.unit == "%", decimals=r.decimals, connect_gaps=r.frequency != "monthly"))
+        specs.append(
+            ChartSpec(
+                index=index,
+                ref=r.ref,
+                title=f"{r.ref}: {r.title}",
+                kind=kind,
+                polarity=r.polarity,
+                caption=direction_caption(kind, r.polarity),
+                status=_status(r),
+                description=_description(r, kind, first, reporting, series, spec_plan),
+                row=top,
+                col=left,
+                rows=CHART_ROWS,
+                cols=CHART_COLUMNS,
+                categories_row=categories_row,
+                first_col=FIRST_MONTH_COLUMN,
+                last_col=FIRST_MONTH_COLUMN + n - 1,
+                categories=tuple(label(m) for m in months[:n]),
+                series=tuple(series),
+                axis_format=_axis_format(r),
+                percent=r.unit == "%",
+                decimals=r.decimals,
+                connect_gaps=r.frequency != "monthly",
+            )
+        )
     for spec in specs:  # captions, in the grid
         for offset, text in enumerate((spec.caption, spec.status)):
             row = values[spec.caption_row - 1 + offset]

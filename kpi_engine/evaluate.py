@@ -3,11 +3,12 @@
 Every front end (the command line, the Excel button, the server) reaches :func:`compute` through
 :func:`kpi_engine.pipeline.run` and places what it returns; none computes anything of its own.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
 from collections import defaultdict
-from typing import Mapping
+from collections.abc import Mapping
 
 from . import TEMPLATE_VERSION, __version__
 from .issues import Code
@@ -19,7 +20,13 @@ from .outturn import Series, build_series
 from .periods import Month, label, year_start
 from .rag import AMBER, GREEN, NOT_DUE, RED, describe_tolerance, meets, rate
 from .results import (
-    SUMMARY_KEYS, BenchmarkResult, IndicatorResult, Point, Report, Stamp, TeamResult,
+    SUMMARY_KEYS,
+    BenchmarkResult,
+    IndicatorResult,
+    Point,
+    Report,
+    Stamp,
+    TeamResult,
 )
 from .rolling import six_months, year_to_date
 from .rounding import displayed
@@ -30,10 +37,16 @@ SMALL_DENOMINATOR = 10
 
 def _small(ind: Indicator, denominator: float | None) -> bool:
     """A percentage or average resting on fewer than 10 cases: shown with its n."""
-    return denominator is not None and denominator < SMALL_DENOMINATOR and ind.measure in ("percentage", "average")
+    return (
+        denominator is not None
+        and denominator < SMALL_DENOMINATOR
+        and ind.measure in ("percentage", "average")
+    )
 
 
-def _current(ind: Indicator, series: Series, reporting: Month) -> tuple[Month | None, bool, str | None]:
+def _current(
+    ind: Indicator, series: Series, reporting: Month
+) -> tuple[Month | None, bool, str | None]:
     """The outturn month (reporting period less lag, else the latest earlier), whether stale, why missing."""
     due = reporting - ind.lag
     figure = series.authority.get(due)
@@ -53,7 +66,9 @@ def _not_due(ind: Indicator, series: Series, reporting: Month, start_month: int)
         return False
     start = year_start(reporting, start_month)
     due = next(m for m in range(start, start + 12) if m % 12 + 1 == ind.due_month)
-    has_this_year = any(start <= m <= reporting and f.value is not None for m, f in series.authority.items())
+    has_this_year = any(
+        start <= m <= reporting and f.value is not None for m, f in series.authority.items()
+    )
     return reporting < due and not has_this_year
 
 
@@ -77,34 +92,57 @@ def _better(ind: Indicator, ours: float | None, theirs: float | None) -> bool | 
     return (a > b) == (ind.polarity == "BIB")
 
 
-def _benchmarks(ind: Indicator, rows: list[BenchmarkInput], outturn: float | None) -> list[BenchmarkResult]:
+def _benchmarks(
+    ind: Indicator, rows: list[BenchmarkInput], outturn: float | None
+) -> list[BenchmarkResult]:
     latest: dict[str, BenchmarkInput] = {}
     for b in rows:
         kept = latest.get(b.comparator)
         if kept is None or (b.year or "") >= (kept.year or ""):
             latest[b.comparator] = b
-    return [BenchmarkResult(b.comparator, b.value, b.year, _better(ind, outturn, b.value), b.missing) for b in latest.values()]
+    return [
+        BenchmarkResult(b.comparator, b.value, b.year, _better(ind, outturn, b.value), b.missing)
+        for b in latest.values()
+    ]
 
 
-def _teams(ind: Indicator, series: Series, period: Month, settings: Settings, milestones: list[Milestone],
-           authority_target: float | None) -> list[TeamResult]:
+def _teams(
+    ind: Indicator,
+    series: Series,
+    period: Month,
+    settings: Settings,
+    milestones: list[Milestone],
+    authority_target: float | None,
+) -> list[TeamResult]:
     out = []
     for team in sorted(series.teams):
         f = series.teams[team].get(period)
         own = milestone_for(milestones, period, team)
         # A team is rated against its own milestone, else the authority's target; bands need none.
-        target = own if own is not None else (authority_target if ind.rag_rule == "tolerance" else None)
+        target = (
+            own if own is not None else (authority_target if ind.rag_rule == "tolerance" else None)
+        )
         if f is None or f.value is None:
-            out.append(TeamResult(team, None, None, None, None, target, f.missing if f else NO_DATA, False))
+            out.append(
+                TeamResult(team, None, None, None, None, target, f.missing if f else NO_DATA, False)
+            )
             continue
         colour, _ = rate(ind, f.value, target, settings.default_tolerance)
         small = _small(ind, f.denominator)
-        out.append(TeamResult(team, f.value, f.numerator, f.denominator, colour, target, None, small))
+        out.append(
+            TeamResult(team, f.value, f.numerator, f.denominator, colour, target, None, small)
+        )
     return out
 
 
-def evaluate_indicator(ind: Indicator, inputs: Inputs, points_by_ref: Mapping, milestones_by_ref: Mapping,
-                       benchmarks_by_ref: Mapping, comments: Mapping) -> IndicatorResult:
+def evaluate_indicator(
+    ind: Indicator,
+    inputs: Inputs,
+    points_by_ref: Mapping,
+    milestones_by_ref: Mapping,
+    benchmarks_by_ref: Mapping,
+    comments: Mapping,
+) -> IndicatorResult:
     settings = inputs.settings
     reporting = settings.reporting_period
     assert reporting is not None
@@ -113,7 +151,9 @@ def evaluate_indicator(ind: Indicator, inputs: Inputs, points_by_ref: Mapping, m
     period, stale, missing = _current(ind, series, reporting)
     figure = series.authority.get(period) if period is not None else None
     outturn = figure.value if figure is not None else None
-    current_target = target_for(ind, settings, milestones, period if period is not None else reporting - ind.lag)
+    current_target = target_for(
+        ind, settings, milestones, period if period is not None else reporting - ind.lag
+    )
     if _not_due(ind, series, reporting, settings.year_start_month) and ind.polarity is not None:
         colour, reason = None, NOT_DUE
     else:
@@ -122,15 +162,28 @@ def evaluate_indicator(ind: Indicator, inputs: Inputs, points_by_ref: Mapping, m
     previous = series.value(previous_period) if previous_period is not None else None
     previous_rag = None
     if previous is not None and previous_period is not None:
-        previous_rag, _ = rate(ind, previous, target_for(ind, settings, milestones, previous_period), settings.default_tolerance)
+        previous_rag, _ = rate(
+            ind,
+            previous,
+            target_for(ind, settings, milestones, previous_period),
+            settings.default_tolerance,
+        )
     due = reporting - ind.lag
     rolling = six_months(ind, series, due)
     ytd = year_to_date(ind, series, due, settings.year_start_month)
     fc = will_meet = needed = None
     plan_period = settings.plan_target_period
-    if ind.plan_target is not None and plan_period is not None and period is not None and outturn is not None and plan_period > period:
-        recent = sorted((m, f.value) for m, f in series.authority.items() if m <= period and f.value is not None)
-        fc = forecast(ind, recent[-settings.forecast_points:], plan_period)
+    if (
+        ind.plan_target is not None
+        and plan_period is not None
+        and period is not None
+        and outturn is not None
+        and plan_period > period
+    ):
+        recent = sorted(
+            (m, f.value) for m, f in series.authority.items() if m <= period and f.value is not None
+        )
+        fc = forecast(ind, recent[-settings.forecast_points :], plan_period)
         if fc is not None and ind.polarity is not None:
             will_meet = meets(fc, ind.plan_target, ind.polarity, ind.decimals, ind.percent)
         needed = required_change(outturn, ind.plan_target, period, plan_period)
@@ -138,32 +191,80 @@ def evaluate_indicator(ind: Indicator, inputs: Inputs, points_by_ref: Mapping, m
     shown = []
     for m in range(first, reporting + 1):
         f = series.authority.get(m)
-        shown.append(Point(m, f.value if f else None, (f.missing if f else NO_DATA) if not f or f.value is None else None))
+        shown.append(
+            Point(
+                m,
+                f.value if f else None,
+                (f.missing if f else NO_DATA) if not f or f.value is None else None,
+            )
+        )
     methodology = None
     if ind.rag_rule == "bands" and ind.green is not None:
-        methodology = describe(ind.band_direction or ind.polarity or "BIB", ind.green, ind.amber, ind.decimals, ind.percent)
+        methodology = describe(
+            ind.band_direction or ind.polarity or "BIB",
+            ind.green,
+            ind.amber,
+            ind.decimals,
+            ind.percent,
+        )
     elif ind.rag_rule == "tolerance" and ind.polarity is not None:
-        methodology = describe_tolerance(ind.tolerance, settings.default_tolerance, ind.decimals, ind.percent)
+        methodology = describe_tolerance(
+            ind.tolerance, settings.default_tolerance, ind.decimals, ind.percent
+        )
     note = comments.get((ind.ref, reporting))
     small = figure is not None and _small(ind, figure.denominator)
     return IndicatorResult(
-        ref=ind.ref, title=ind.title, section=ind.section, polarity=ind.polarity, unit=ind.unit, decimals=ind.decimals,
-        measure=ind.measure, frequency=ind.frequency, aggregation=ind.aggregation, owner=ind.owner,
-        period=period, outturn=outturn, outturn_missing_reason=missing,
-        numerator=figure.numerator if figure else None, denominator=figure.denominator if figure else None,
-        small_denominator=small, stale=stale, series=shown,
-        teams=_teams(ind, series, period if period is not None else due, settings, milestones, current_target),
-        six_month_cumulative=rolling.cumulative, six_month_average=rolling.average,
-        six_month_numerator=rolling.numerator, six_month_denominator=rolling.denominator,
-        six_month_missing_reason=rolling.missing if rolling.cumulative is None or rolling.average is None else None,
-        year_to_date=ytd, target=ind.target, current_target=current_target, rag=colour, rag_reason=reason,
-        previous_period=previous_period, previous_outturn=previous, previous_rag=previous_rag,
-        direction=_direction(ind, outturn, previous), plan_target=ind.plan_target, forecast_at_plan=fc,
-        will_meet_plan_target=will_meet, required_change_per_month=needed, baseline=ind.baseline,
-        change_since_baseline=(outturn - ind.baseline) if outturn is not None and ind.baseline is not None else None,
-        benchmarks=_benchmarks(ind, benchmarks_by_ref.get(ind.ref, []), outturn), methodology=methodology,
-        rag_rule=ind.rag_rule, chart=ind.chart,
-        comment=note.comment if note else None, improvement_activity=note.activity if note else None,
+        ref=ind.ref,
+        title=ind.title,
+        section=ind.section,
+        polarity=ind.polarity,
+        unit=ind.unit,
+        decimals=ind.decimals,
+        measure=ind.measure,
+        frequency=ind.frequency,
+        aggregation=ind.aggregation,
+        owner=ind.owner,
+        period=period,
+        outturn=outturn,
+        outturn_missing_reason=missing,
+        numerator=figure.numerator if figure else None,
+        denominator=figure.denominator if figure else None,
+        small_denominator=small,
+        stale=stale,
+        series=shown,
+        teams=_teams(
+            ind, series, period if period is not None else due, settings, milestones, current_target
+        ),
+        six_month_cumulative=rolling.cumulative,
+        six_month_average=rolling.average,
+        six_month_numerator=rolling.numerator,
+        six_month_denominator=rolling.denominator,
+        six_month_missing_reason=rolling.missing
+        if rolling.cumulative is None or rolling.average is None
+        else None,
+        year_to_date=ytd,
+        target=ind.target,
+        current_target=current_target,
+        rag=colour,
+        rag_reason=reason,
+        previous_period=previous_period,
+        previous_outturn=previous,
+        previous_rag=previous_rag,
+        direction=_direction(ind, outturn, previous),
+        plan_target=ind.plan_target,
+        forecast_at_plan=fc,
+        will_meet_plan_target=will_meet,
+        required_change_per_month=needed,
+        baseline=ind.baseline,
+        change_since_baseline=(outturn - ind.baseline)
+        if outturn is not None and ind.baseline is not None
+        else None,
+        benchmarks=_benchmarks(ind, benchmarks_by_ref.get(ind.ref, []), outturn),
+        methodology=methodology,
+        rag_rule=ind.rag_rule,
+        chart=ind.chart,
+        comment=note.comment if note else None,
+        improvement_activity=note.activity if note else None,
         next_steps=note.next_steps if note else None,
     )
 
@@ -175,20 +276,34 @@ def _group(items, key) -> dict:
     return out
 
 
-def compute(inputs: Inputs, refreshed: _dt.datetime | None = None, template_version: str | None = None) -> Report:
+def compute(
+    inputs: Inputs, refreshed: _dt.datetime | None = None, template_version: str | None = None
+) -> Report:
     """Every indicator's results and the summary, from checked inputs."""
     settings = inputs.settings
     refreshed = refreshed or _dt.datetime.now().replace(microsecond=0)
-    stamp = Stamp(settings.organisation, settings.reporting_period,
-                  settings.data_as_at or (_month_end(settings.reporting_period) if settings.reporting_period is not None else None),
-                  refreshed.isoformat(), __version__, template_version)
+    stamp = Stamp(
+        settings.organisation,
+        settings.reporting_period,
+        settings.data_as_at
+        or (
+            _month_end(settings.reporting_period) if settings.reporting_period is not None else None
+        ),
+        refreshed.isoformat(),
+        __version__,
+        template_version,
+    )
     _check_template_version(inputs, template_version)
     report = Report(stamp, [], inputs.log.items, plan_period=settings.plan_target_period)
     if settings.reporting_period is None:
         if not inputs.log.errors:
-            inputs.log.error(inputs.sheet_names.get("Settings", "Settings"), None, Code.NO_REPORTING_PERIOD,
-                             "No Reporting period is set and the Data sheet has no months, so nothing can be computed. "
-                             "Set 'Reporting period' on the Settings sheet.")
+            inputs.log.error(
+                inputs.sheet_names.get("Settings", "Settings"),
+                None,
+                Code.NO_REPORTING_PERIOD,
+                "No Reporting period is set and the Data sheet has no months, so nothing can be computed. "
+                "Set 'Reporting period' on the Settings sheet.",
+            )
         report.issues = inputs.log.items
         report.summary = {k: 0 for k in SUMMARY_KEYS}
         return report
@@ -197,7 +312,9 @@ def compute(inputs: Inputs, refreshed: _dt.datetime | None = None, template_vers
     benchmarks = _group(inputs.benchmarks, lambda b: b.ref)
     comments: dict[tuple[str, Month], Comment] = {(c.ref, c.period): c for c in inputs.comments}
     for ind in inputs.indicators.values():
-        report.indicators.append(evaluate_indicator(ind, inputs, points, milestones, benchmarks, comments))
+        report.indicators.append(
+            evaluate_indicator(ind, inputs, points, milestones, benchmarks, comments)
+        )
     _summarise(report, inputs)
     report.issues = inputs.log.items
     return report
@@ -212,11 +329,15 @@ def _check_template_version(inputs: Inputs, version: str | None) -> None:
     if number is None or number == TEMPLATE_VERSION:
         return
     if number < TEMPLATE_VERSION:
-        message = (f"This workbook is from template version {number}; the current version is {TEMPLATE_VERSION}. "
-                   "Run 'kpi-dashboard upgrade this.xlsx -o upgraded.xlsx' to move its data into the current layout.")
+        message = (
+            f"This workbook is from template version {number}; the current version is {TEMPLATE_VERSION}. "
+            "Run 'kpi-dashboard upgrade this.xlsx -o upgraded.xlsx' to move its data into the current layout."
+        )
     else:
-        message = (f"This workbook is from template version {number}, newer than this kpi-dashboard knows "
-                   f"({TEMPLATE_VERSION}). Update kpi-dashboard.")
+        message = (
+            f"This workbook is from template version {number}, newer than this kpi-dashboard knows "
+            f"({TEMPLATE_VERSION}). Update kpi-dashboard."
+        )
     inputs.log.warning("Template info", "B1", Code.TEMPLATE_VERSION, message)
 
 
@@ -232,13 +353,23 @@ def _summarise(report: Report, inputs: Inputs) -> None:
     report.summary = counts
     report.good = [r.ref for r in report.indicators if r.rag == GREEN]
     order = {RED: 0, AMBER: 1}
-    report.exceptions = [r.ref for r in sorted((r for r in report.indicators if r.rag in order), key=lambda r: order[r.rag or ""])]
+    report.exceptions = [
+        r.ref
+        for r in sorted(
+            (r for r in report.indicators if r.rag in order), key=lambda r: order[r.rag or ""]
+        )
+    ]
     reporting = inputs.settings.reporting_period
     sheet = inputs.sheet_names.get("Commentary", "Commentary")
     for r in report.indicators:
         if r.rag in order and not (r.comment or r.improvement_activity or r.next_steps):
             ind = inputs.indicators[r.ref]
             where = ind.record.cell("Ref") if ind.record is not None else None
-            inputs.log.warning(inputs.sheet_names.get("Indicators", "Indicators"), where, Code.MISSING_COMMENTARY,
-                               f"{r.ref} is {r.rag} for {label(reporting) if reporting is not None else 'the period'} but has no "
-                               f"commentary. Add a row on the {sheet} sheet saying why, and what is being done.", r.ref)
+            inputs.log.warning(
+                inputs.sheet_names.get("Indicators", "Indicators"),
+                where,
+                Code.MISSING_COMMENTARY,
+                f"{r.ref} is {r.rag} for {label(reporting) if reporting is not None else 'the period'} but has no "
+                f"commentary. Add a row on the {sheet} sheet saying why, and what is being done.",
+                r.ref,
+            )

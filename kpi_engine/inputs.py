@@ -5,9 +5,11 @@ the checks that need more than one cell: an unknown or duplicate Ref, a percenta
 "%", a numerator above its denominator. Indicator definitions are checked in
 :mod:`kpi_engine.definitions`. Nothing here raises for bad input: every problem is logged.
 """
+
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from .cells import show
 from .definitions import build_indicator, percent_hint
@@ -60,9 +62,13 @@ def read_settings(grid: Grid, sheet: str, log: IssueLog) -> Settings:
         column = by_key.get(key)
         address = f"{column_letter(value_col)}{r + 1}"
         if column is None:
-            log.warning(sheet, f"{column_letter(key_col)}{r + 1}", Code.UNKNOWN_SETTING,
-                        f"Setting '{show(row[key_col])}' is not one the engine uses; it is kept but ignored. "
-                        f"Known settings: {', '.join(schema.columns)}.")
+            log.warning(
+                sheet,
+                f"{column_letter(key_col)}{r + 1}",
+                Code.UNKNOWN_SETTING,
+                f"Setting '{show(row[key_col])}' is not one the engine uses; it is kept but ignored. "
+                f"Known settings: {', '.join(schema.columns)}.",
+            )
             continue
         raw = row[value_col] if value_col < len(row) else None
         value = read_value(column, raw, sheet, address, log)
@@ -94,9 +100,14 @@ def _read_indicators(table: Table, settings: Settings, log: IssueLog) -> dict[st
         if ref in (None, INVALID):
             continue
         if ref in indicators or ref in first_row:
-            log.error(table.sheet, record.cell("Ref"), Code.DUPLICATE_REF,
-                      f"Ref '{ref}' is already used on row {first_row[ref] + 1}. Each indicator needs its own Ref: "
-                      "rename one, or delete the duplicate row. This row is left out.", ref)
+            log.error(
+                table.sheet,
+                record.cell("Ref"),
+                Code.DUPLICATE_REF,
+                f"Ref '{ref}' is already used on row {first_row[ref] + 1}. Each indicator needs its own Ref: "
+                "rename one, or delete the duplicate row. This row is left out.",
+                ref,
+            )
             continue
         first_row[ref] = record.row
         indicator = build_indicator(record, table.sheet, settings, log)
@@ -110,8 +121,13 @@ def _is_unknown(ref: str, known: set[str] | None, sheet: str, cell: str, log: Is
     the Indicators sheet could not be read, and then no row is blamed for it."""
     if known is None or ref in known:
         return False
-    log.error(sheet, cell, Code.UNKNOWN_REF,
-              f"Ref '{ref}' is not on the Indicators sheet. Correct the Ref, or add the indicator there.", ref)
+    log.error(
+        sheet,
+        cell,
+        Code.UNKNOWN_REF,
+        f"Ref '{ref}' is not on the Indicators sheet. Correct the Ref, or add the indicator there.",
+        ref,
+    )
     return True
 
 
@@ -126,7 +142,13 @@ def _number_or_missing(value: Any) -> tuple[float | None, str | None]:
     return value, None
 
 
-def _read_points(table: Table, indicators: dict[str, Indicator], known_refs: set[str] | None, reporting: Month | None, log: IssueLog) -> list[Point]:
+def _read_points(
+    table: Table,
+    indicators: dict[str, Indicator],
+    known_refs: set[str] | None,
+    reporting: Month | None,
+    log: IssueLog,
+) -> list[Point]:
     points: list[Point] = []
     seen: dict[tuple[str, Month, str | None], int] = {}
     sheet = table.sheet
@@ -146,9 +168,14 @@ def _read_points(table: Table, indicators: dict[str, Indicator], known_refs: set
             continue
         key = (ref, period, team)
         if key in seen:
-            log.error(sheet, record.cell("Period"), Code.DUPLICATE_ROW,
-                      f"{ref} already has a row for {label(period)}{' for ' + team if team else ''} (row {seen[key] + 1}). "
-                      "Delete one of them; this row is ignored.", ref)
+            log.error(
+                sheet,
+                record.cell("Period"),
+                Code.DUPLICATE_ROW,
+                f"{ref} already has a row for {label(period)}{' for ' + team if team else ''} (row {seen[key] + 1}). "
+                "Delete one of them; this row is ignored.",
+                ref,
+            )
             continue
         seen[key] = record.row
         numerator, n_missing = _number_or_missing(values.get("Numerator"))
@@ -158,47 +185,82 @@ def _read_points(table: Table, indicators: dict[str, Indicator], known_refs: set
         if indicator.percent:
             for name, number in (("Value", value),):
                 if number is not None and abs(number) > 1.5:
-                    log.error(sheet, record.cell(name), Code.PERCENT_WITHOUT_SIGN, percent_hint(name, number), ref)
+                    log.error(
+                        sheet,
+                        record.cell(name),
+                        Code.PERCENT_WITHOUT_SIGN,
+                        percent_hint(name, number),
+                        ref,
+                    )
                     value, v_missing = None, INVALID_REASON
         needs_ratio = indicator.measure != "value"
-        if needs_ratio and (numerator is not None or denominator is not None or n_missing or d_missing):
+        if needs_ratio and (
+            numerator is not None or denominator is not None or n_missing or d_missing
+        ):
             if n_missing or d_missing:
                 missing = n_missing or d_missing
                 numerator = denominator = None
             elif numerator is None or denominator is None:
                 name = "Denominator" if denominator is None else "Numerator"
-                log.error(sheet, record.cell(name), Code.MISSING_DENOMINATOR,
-                          f"{ref} {label(period)} has a {'numerator' if denominator is None else 'denominator'} but no "
-                          f"{name.lower()}. Type both, or neither and the Value instead.", ref)
+                log.error(
+                    sheet,
+                    record.cell(name),
+                    Code.MISSING_DENOMINATOR,
+                    f"{ref} {label(period)} has a {'numerator' if denominator is None else 'denominator'} but no "
+                    f"{name.lower()}. Type both, or neither and the Value instead.",
+                    ref,
+                )
                 numerator = denominator = None
                 missing = INVALID_REASON
             elif denominator == 0:
                 if numerator:
-                    log.error(sheet, record.cell("Denominator"), Code.ZERO_DENOMINATOR,
-                              f"{ref} {label(period)} has a numerator of {show(numerator)} out of 0. Correct the denominator.", ref)
+                    log.error(
+                        sheet,
+                        record.cell("Denominator"),
+                        Code.ZERO_DENOMINATOR,
+                        f"{ref} {label(period)} has a numerator of {show(numerator)} out of 0. Correct the denominator.",
+                        ref,
+                    )
                     missing = INVALID_REASON
                 else:
-                    log.warning(sheet, record.cell("Denominator"), Code.ZERO_DENOMINATOR,
-                                f"{ref} {label(period)} is 0 out of 0, so it has no outturn this month (shown as 'No cases').", ref)
+                    log.warning(
+                        sheet,
+                        record.cell("Denominator"),
+                        Code.ZERO_DENOMINATOR,
+                        f"{ref} {label(period)} is 0 out of 0, so it has no outturn this month (shown as 'No cases').",
+                        ref,
+                    )
                     missing = "No cases"
                 numerator = denominator = None
             elif indicator.measure == "percentage" and numerator > denominator:
-                log.error(sheet, record.cell("Numerator"), Code.NUMERATOR_ABOVE_DENOMINATOR,
-                          f"{ref} {label(period)}: numerator {show(numerator)} is more than denominator {show(denominator)}, "
-                          "so the percentage would be over 100%. Check which figure goes in which column.", ref)
+                log.error(
+                    sheet,
+                    record.cell("Numerator"),
+                    Code.NUMERATOR_ABOVE_DENOMINATOR,
+                    f"{ref} {label(period)}: numerator {show(numerator)} is more than denominator {show(denominator)}, "
+                    "so the percentage would be over 100%. Check which figure goes in which column.",
+                    ref,
+                )
                 numerator = denominator = None
                 missing = INVALID_REASON
         if numerator is None and value is None and missing is None:
             missing = v_missing or n_missing or d_missing
         if reporting is not None and period > reporting:
-            log.warning(sheet, record.cell("Period"), Code.PERIOD_AFTER_REPORTING,
-                        f"{ref} has data for {label(period)}, after the reporting period {label(reporting)}; it is not used.", ref)
+            log.warning(
+                sheet,
+                record.cell("Period"),
+                Code.PERIOD_AFTER_REPORTING,
+                f"{ref} has data for {label(period)}, after the reporting period {label(reporting)}; it is not used.",
+                ref,
+            )
             continue
         points.append(Point(ref, period, team, numerator, denominator, value, missing, record))
     return points
 
 
-def _read_milestones(table: Table, indicators: dict[str, Indicator], known: set[str] | None, log: IssueLog) -> list[Milestone]:
+def _read_milestones(
+    table: Table, indicators: dict[str, Indicator], known: set[str] | None, log: IssueLog
+) -> list[Milestone]:
     out = []
     for record in table.records:
         ref, period, target = record.get("Ref"), record.get("Period"), record.get("Target")
@@ -209,14 +271,22 @@ def _read_milestones(table: Table, indicators: dict[str, Indicator], known: set[
             _is_unknown(ref, known, table.sheet, record.cell("Ref"), log)
             continue
         if indicator.percent and abs(target) > 1.5:
-            log.error(table.sheet, record.cell("Target"), Code.PERCENT_WITHOUT_SIGN, percent_hint("Target", target), ref)
+            log.error(
+                table.sheet,
+                record.cell("Target"),
+                Code.PERCENT_WITHOUT_SIGN,
+                percent_hint("Target", target),
+                ref,
+            )
             continue
         team = record.get("Team")
         out.append(Milestone(ref, from_iso(period), target, None if team == INVALID else team))
     return out
 
 
-def _read_benchmarks(table: Table, indicators: dict[str, Indicator], known: set[str] | None, log: IssueLog) -> list[Benchmark]:
+def _read_benchmarks(
+    table: Table, indicators: dict[str, Indicator], known: set[str] | None, log: IssueLog
+) -> list[Benchmark]:
     out = []
     for record in table.records:
         ref, comparator = record.get("Ref"), record.get("Comparator")
@@ -228,10 +298,20 @@ def _read_benchmarks(table: Table, indicators: dict[str, Indicator], known: set[
             continue
         value, missing = _number_or_missing(record.get("Value"))
         if value is not None and indicator.percent and abs(value) > 1.5:
-            log.error(table.sheet, record.cell("Value"), Code.PERCENT_WITHOUT_SIGN, percent_hint("Value", value), ref)
+            log.error(
+                table.sheet,
+                record.cell("Value"),
+                Code.PERCENT_WITHOUT_SIGN,
+                percent_hint("Value", value),
+                ref,
+            )
             value, missing = None, INVALID_REASON
         year = record.get("Year")
-        out.append(Benchmark(ref, comparator, None if year in (None, INVALID) else str(year), value, missing))
+        out.append(
+            Benchmark(
+                ref, comparator, None if year in (None, INVALID) else str(year), value, missing
+            )
+        )
     return out
 
 
@@ -256,40 +336,70 @@ def read_inputs(sheets: Mapping[str, Grid]) -> Inputs:
     for canonical, chosen in names.items():
         others = [n for n in sheets if n != chosen and normalise(n) == canonical.lower()]
         for other in others:
-            log.error(other, None, Code.DUPLICATE_SHEET,
-                      f"The workbook has two {canonical} sheets, '{chosen}' and '{other}'; only '{chosen}' is read. "
-                      f"Delete or rename '{other}'.")
+            log.error(
+                other,
+                None,
+                Code.DUPLICATE_SHEET,
+                f"The workbook has two {canonical} sheets, '{chosen}' and '{other}'; only '{chosen}' is read. "
+                f"Delete or rename '{other}'.",
+            )
     for required in ("Indicators", "Data"):
         if required not in names:
-            log.error(required, None, Code.MISSING_SHEET,
-                      f"The workbook has no '{required}' sheet. Add it (a new template has every sheet), "
-                      "or rename the sheet that holds this table.")
-    settings = read_settings(sheets[names["Settings"]], names["Settings"], log) if "Settings" in names else Settings()
+            log.error(
+                required,
+                None,
+                Code.MISSING_SHEET,
+                f"The workbook has no '{required}' sheet. Add it (a new template has every sheet), "
+                "or rename the sheet that holds this table.",
+            )
+    settings = (
+        read_settings(sheets[names["Settings"]], names["Settings"], log)
+        if "Settings" in names
+        else Settings()
+    )
     extra = {}
     if settings.plan_target_label:
         extra[settings.plan_target_label] = "Plan target"
     if settings.baseline_label:
         extra[settings.baseline_label] = "Baseline"
     indicators: dict[str, Indicator] = {}
-    known: set[str] | None = None  # None: the Indicators sheet could not be read, so Refs cannot be checked
+    known: set[str] | None = (
+        None  # None: the Indicators sheet could not be read, so Refs cannot be checked
+    )
     if "Indicators" in names:
-        table = read_table(names["Indicators"], sheets[names["Indicators"]], sheet_schema("Indicators"), log, extra)
-        if table.records or (table.header_row is not None and all(n in table.columns for n in ("Ref", "Title"))):
+        table = read_table(
+            names["Indicators"], sheets[names["Indicators"]], sheet_schema("Indicators"), log, extra
+        )
+        if table.records or (
+            table.header_row is not None and all(n in table.columns for n in ("Ref", "Title"))
+        ):
             known = {r.get("Ref") for r in table.records if r.get("Ref") not in (None, INVALID)}
         indicators = _read_indicators(table, settings, log)
     points: list[Point] = []
     if "Data" in names:
-        table = read_table(names["Data"], sheets[names["Data"]], sheet_schema("Data"), log, allow_wide=True)
+        table = read_table(
+            names["Data"], sheets[names["Data"]], sheet_schema("Data"), log, allow_wide=True
+        )
         if settings.reporting_period is None:
-            periods = [from_iso(r.values["Period"]) for r in table.records if r.values.get("Period") not in (None, INVALID)]
+            periods = [
+                from_iso(r.values["Period"])
+                for r in table.records
+                if r.values.get("Period") not in (None, INVALID)
+            ]
             if periods:
                 settings.reporting_period = max(periods)
-                log.warning(names.get("Settings", "Settings"), None, Code.NO_REPORTING_PERIOD,
-                            f"No Reporting period is set, so the latest month with data, {label(settings.reporting_period)}, "
-                            "is used. Set 'Reporting period' on the Settings sheet to choose it.")
+                log.warning(
+                    names.get("Settings", "Settings"),
+                    None,
+                    Code.NO_REPORTING_PERIOD,
+                    f"No Reporting period is set, so the latest month with data, {label(settings.reporting_period)}, "
+                    "is used. Set 'Reporting period' on the Settings sheet to choose it.",
+                )
         points = _read_points(table, indicators, known, settings.reporting_period, log)
         if not table.records and table.header_row is not None:
-            log.warning(table.sheet, None, Code.NO_DATA_ROWS, "The Data sheet has no rows of figures yet.")
+            log.warning(
+                table.sheet, None, Code.NO_DATA_ROWS, "The Data sheet has no rows of figures yet."
+            )
     milestones: list[Milestone] = []
     benchmarks: list[Benchmark] = []
     comments: list[Comment] = []
@@ -297,9 +407,13 @@ def read_inputs(sheets: Mapping[str, Grid]) -> Inputs:
         t = read_table(names["Targets"], sheets[names["Targets"]], sheet_schema("Targets"), log)
         milestones = _read_milestones(t, indicators, known, log)
     if "Benchmarks" in names:
-        t = read_table(names["Benchmarks"], sheets[names["Benchmarks"]], sheet_schema("Benchmarks"), log)
+        t = read_table(
+            names["Benchmarks"], sheets[names["Benchmarks"]], sheet_schema("Benchmarks"), log
+        )
         benchmarks = _read_benchmarks(t, indicators, known, log)
     if "Commentary" in names:
-        t = read_table(names["Commentary"], sheets[names["Commentary"]], sheet_schema("Commentary"), log)
+        t = read_table(
+            names["Commentary"], sheets[names["Commentary"]], sheet_schema("Commentary"), log
+        )
         comments = _read_comments(t, known, log)
     return Inputs(settings, indicators, points, milestones, benchmarks, comments, log, names)

@@ -4,6 +4,7 @@ Like a lazy schema validator, the engine never stops at the first problem: each 
 :class:`Issue` to an :class:`IssueLog`, and the front ends (the command line, the Validation sheet,
 the JSON results) group them by :class:`Code` alike.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -80,10 +81,14 @@ class IssueLog:
     def __init__(self) -> None:
         self.items: list[Issue] = []
 
-    def error(self, sheet: str, cell: str | None, code: Code, message: str, ref: str | None = None) -> None:
+    def error(
+        self, sheet: str, cell: str | None, code: Code, message: str, ref: str | None = None
+    ) -> None:
         self.items.append(Issue(Severity.ERROR, sheet, cell, ref, code, message))
 
-    def warning(self, sheet: str, cell: str | None, code: Code, message: str, ref: str | None = None) -> None:
+    def warning(
+        self, sheet: str, cell: str | None, code: Code, message: str, ref: str | None = None
+    ) -> None:
         self.items.append(Issue(Severity.WARNING, sheet, cell, ref, code, message))
 
     @property

@@ -9,6 +9,7 @@ The reading runs in three steps: a tokenizer finds colours, numbers and comparis
 words are filler); a band builder turns each colour's tokens into a :class:`Band`; the checks
 order the bands, decide the direction and compare neighbours for gaps and overlaps.
 """
+
 from __future__ import annotations
 
 import re
@@ -65,8 +66,14 @@ class _Op:
 # Comparison words, longest first so "or above" wins over "above" and "less than or equal to"
 # over "less than". A space stands for any run of whitespace.
 _OPS: list[tuple[str, _Op]] = [
-    (r"(?:greater|more|higher) than or equal to|equal to or (?:greater|more|higher) than", _Op("low", True, True)),
-    (r"(?:less|fewer|lower) than or equal to|equal to or (?:less|fewer|lower) than", _Op("high", True, True)),
+    (
+        r"(?:greater|more|higher) than or equal to|equal to or (?:greater|more|higher) than",
+        _Op("low", True, True),
+    ),
+    (
+        r"(?:less|fewer|lower) than or equal to|equal to or (?:less|fewer|lower) than",
+        _Op("high", True, True),
+    ),
     (r"(?:or|and) (?:above|over|more|greater|higher|upwards?)|plus", _Op("low", True, False)),
     (r"(?:or|and) (?:below|under|less|fewer|lower|downwards?)", _Op("high", True, False)),
     (r"at least|not? (?:less|fewer|lower) than|minimum(?: of)?", _Op("low", True, True)),
@@ -74,19 +81,30 @@ _OPS: list[tuple[str, _Op]] = [
     (r"(?:greater|more|higher) than|above|over|exceeding", _Op("low", False, True)),
     (r"(?:less|fewer|lower) than|below|under", _Op("high", False, True)),
 ]
-_SYMBOL_OPS = [(r">=|=>|≥", _Op("low", True, True)), (r"<=|=<|≤", _Op("high", True, True)),
-               (r"\+", _Op("low", True, False)), (r">", _Op("low", False, True)), (r"<", _Op("high", False, True))]
+_SYMBOL_OPS = [
+    (r">=|=>|≥", _Op("low", True, True)),
+    (r"<=|=<|≤", _Op("high", True, True)),
+    (r"\+", _Op("low", True, False)),
+    (r">", _Op("low", False, True)),
+    (r"<", _Op("high", False, True)),
+]
 _ALL_OPS = [(r"\b(?:" + p.replace(" ", r"\s+") + r")\b", op) for p, op in _OPS] + _SYMBOL_OPS
 _OP_VALUES = [op for _, op in _ALL_OPS]
 
 _COLOUR_WORD = r"(?:green|amber|red)"
 _TOKEN_RE = re.compile(
     "|".join(
-        [rf"(?P<compound>\b{_COLOUR_WORD}(?:\s*/\s*|-){_COLOUR_WORD}\b)", rf"(?P<colour>\b{_COLOUR_WORD}\b)",
-         r"(?P<bad>\b(?:yellow|orange|blue|purple|pink|grey|gray|brown)\b)"]
+        [
+            rf"(?P<compound>\b{_COLOUR_WORD}(?:\s*/\s*|-){_COLOUR_WORD}\b)",
+            rf"(?P<colour>\b{_COLOUR_WORD}\b)",
+            r"(?P<bad>\b(?:yellow|orange|blue|purple|pink|grey|gray|brown)\b)",
+        ]
         + [f"(?P<op{i}>{p})" for i, (p, _) in enumerate(_ALL_OPS)]
-        + [r"(?P<number>[-−]?(?:(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?|\.[0-9]+))",
-           r"(?P<range>\bto\b|\buntil\b|[-–—−])", r"(?P<sep>[,;|\n]|\.(?![0-9]))"]
+        + [
+            r"(?P<number>[-−]?(?:(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?|\.[0-9]+))",
+            r"(?P<range>\bto\b|\buntil\b|[-–—−])",
+            r"(?P<sep>[,;|\n]|\.(?![0-9]))",
+        ]
     ),
     re.IGNORECASE,
 )
@@ -96,7 +114,9 @@ def _fail(text: str, percent: bool, reason: str) -> MethodologyError:
     """A MethodologyError naming the problem, quoting the text and showing a form that works."""
     quoted = text if len(text) <= 200 else text[:197] + "..."
     example = "90% or above Green, 85%-89% Amber, 84% and below Red" if percent else _EXAMPLE
-    return MethodologyError(f'Cannot read the RAG methodology "{quoted}": {reason}. Write it like "{example}".')
+    return MethodologyError(
+        f'Cannot read the RAG methodology "{quoted}": {reason}. Write it like "{example}".'
+    )
 
 
 def _tokenize(text: str, percent: bool) -> list[_Token]:
@@ -106,7 +126,11 @@ def _tokenize(text: str, percent: bool) -> list[_Token]:
         kind = m.lastgroup or ""
         raw = m.group(0)
         if kind in ("compound", "bad"):
-            raise _fail(text, percent, f'"{raw}" is not a colour the dashboard uses: only Green, Amber and Red are used')
+            raise _fail(
+                text,
+                percent,
+                f'"{raw}" is not a colour the dashboard uses: only Green, Amber and Red are used',
+            )
         if kind == "colour":
             tokens.append(_Token("colour", raw, raw.capitalize()))
         elif kind.startswith("op"):
@@ -138,7 +162,10 @@ def _chunks(tokens: list[_Token]) -> list[tuple[str, list[_Token]]]:
             clauses[-1].append(t)
     clauses = [c for c in clauses if c]
     if clauses and all(sum(t.kind == "colour" for t in c) == 1 for c in clauses):
-        return [(next(t.value for t in c if t.kind == "colour"), [t for t in c if t.kind != "colour"]) for c in clauses]
+        return [
+            (next(t.value for t in c if t.kind == "colour"), [t for t in c if t.kind != "colour"])
+            for c in clauses
+        ]
     flat = [t for c in clauses for t in c]
     chunks: list[tuple[str, list[_Token]]] = []
     if flat and flat[0].kind == "colour":  # colour first: "Green: 90% or above; Amber: ..."
@@ -173,7 +200,9 @@ def _attach(colour: str, tokens: list[_Token], fail) -> list[tuple[Decimal, _Op 
             raise fail(f'"{t.text}" in the {colour} band has no number to apply to')
         target = candidates[0]
         if ops[target] not in (None, t.value):
-            raise fail(f'the {colour} band says both "{tokens[target].text}" and "{t.text}" of the same number')
+            raise fail(
+                f'the {colour} band says both "{tokens[target].text}" and "{t.text}" of the same number'
+            )
         ops[target] = t.value
     return [(tokens[i].value, ops[i]) for i in numbers]
 
@@ -184,9 +213,11 @@ def _build_band(colour: str, tokens: list[_Token], fail) -> Band:
     if not numbers:
         raise fail(f"the {colour} band has no number")
     if len(numbers) > 2:
-        raise fail(f"the {colour} band has {len(numbers)} numbers; a band has one limit or a range of two")
+        raise fail(
+            f"the {colour} band has {len(numbers)} numbers; a band has one limit or a range of two"
+        )
     if len(numbers) == 1:
-        (v, op), = numbers
+        ((v, op),) = numbers
         if op is None:
             return Band(colour, v, True, v, True)
         if op.side == "low":
@@ -243,7 +274,9 @@ def _direction(ordered: list[Band], fail) -> str:
     elif colours[0] == "Green":
         direction = "SIB"
     else:
-        raise fail("Green is in the middle; Green must be the top band (bigger is better) or the bottom one")
+        raise fail(
+            "Green is in the middle; Green must be the top band (bigger is better) or the bottom one"
+        )
     if "Amber" in colours and colours[1] != "Amber":
         raise fail("Amber must lie between Green and Red")
     return direction
@@ -258,12 +291,19 @@ def _seam(lower: Band, upper: Band, step: Decimal, percent: bool) -> tuple[str, 
     start = f"{upper.colour} {'starts at' if upper.low_inclusive else 'starts above'} {_num(lo, percent)}"
     both_inclusive = lower.high_inclusive and upper.low_inclusive
     if lo < hi or (lo == hi and both_inclusive):
-        where = f"{_num(lo, percent)} is" if lo == hi else f"Values from {_num(lo, percent)} to {_num(hi, percent)} are"
+        where = (
+            f"{_num(lo, percent)} is"
+            if lo == hi
+            else f"Values from {_num(lo, percent)} to {_num(hi, percent)} are"
+        )
         return "overlap", f"{where} both {first} and {second}: {end} but {start}."
     if lo == hi and not lower.high_inclusive and not upper.low_inclusive:
         return "gap", f"{_num(lo, percent)} is in no band: {end} and {start}."
     if lo > hi and not (both_inclusive and lo - hi <= step):
-        return "gap", f"Values between {_num(hi, percent)} and {_num(lo, percent)} are in no band: {end} and {start}."
+        return (
+            "gap",
+            f"Values between {_num(hi, percent)} and {_num(lo, percent)} are in no band: {end} and {start}.",
+        )
     return None
 
 
@@ -327,7 +367,9 @@ def parse_methodology(text: str, percent: bool) -> Methodology:
     )
 
 
-def describe(direction: str, green: float, amber: float | None, decimals: int, percent: bool) -> str:
+def describe(
+    direction: str, green: float, amber: float | None, decimals: int, percent: bool
+) -> str:
     """The canonical methodology for thresholds, at display precision, so the words match the colours shown."""
     if direction not in ("BIB", "SIB"):
         raise ValueError(f'direction must be "BIB" or "SIB", not {direction!r}')

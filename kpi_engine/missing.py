@@ -4,6 +4,7 @@ Published statistics mark missing numbers with the government statistical symbol
 ``n/a`` or ``Data - In progress``. In a numeric cell these are missing values with a reason,
 never errors, and the reason travels to the dashboard.
 """
+
 from __future__ import annotations
 
 # Canonical marker -> the reason shown to readers.
@@ -20,11 +21,30 @@ REASONS: dict[str, str] = {
 }
 
 _ALIASES: dict[str, str] = {
-    "c": "c", "x": "x", "z": "z", "k": "k", "u": "u", "low": "low",
-    "[c]": "c", "[x]": "x", "[z]": "z", "[k]": "k", "[u]": "u", "[low]": "low",
-    "n/a": "n/a", "na": "n/a", "n.a.": "n/a", "#n/a": "n/a", "not available": "n/a",
-    "-": "-", "–": "-", "—": "-", "..": "-", ":": "-",
-    "in progress": "in progress", "data in progress": "in progress",
+    "c": "c",
+    "x": "x",
+    "z": "z",
+    "k": "k",
+    "u": "u",
+    "low": "low",
+    "[c]": "c",
+    "[x]": "x",
+    "[z]": "z",
+    "[k]": "k",
+    "[u]": "u",
+    "[low]": "low",
+    "n/a": "n/a",
+    "na": "n/a",
+    "n.a.": "n/a",
+    "#n/a": "n/a",
+    "not available": "n/a",
+    "-": "-",
+    "–": "-",
+    "—": "-",
+    "..": "-",
+    ":": "-",
+    "in progress": "in progress",
+    "data in progress": "in progress",
 }
 
 NO_DATA = "No data"

@@ -4,6 +4,7 @@ Plain data classes: what the sheets said, in the engine's units (percentages as 
 as :mod:`~kpi_engine.periods` integers), with each object remembering the row it came from so
 later checks can name the cell.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -63,14 +64,14 @@ class Indicator:
     amber: float | None = None
     band_direction: str | None = None  # the direction the bands are applied in
     methodology_text: str | None = None
-    methodology: "Methodology | None" = None
+    methodology: Methodology | None = None
     tolerance: Tolerance | None = None
     baseline: float | None = None
     baseline_period: Month | None = None
     plan_target: float | None = None
     owner: str | None = None
     chart: str = "line"
-    record: "Record | None" = None
+    record: Record | None = None
 
     @property
     def percent(self) -> bool:
@@ -92,7 +93,7 @@ class Point:
     denominator: float | None
     value: float | None
     missing: str | None  # why there is no figure, when there is none
-    record: "Record | None" = None
+    record: Record | None = None
 
 
 @dataclass(slots=True)

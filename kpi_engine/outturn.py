@@ -6,12 +6,13 @@ cases out. When a team's figure is missing, the authority total is missing too, 
 summing the rest would understate it. A team with no row for a month it had rows for in other
 months counts as missing ("No data (North)").
 """
+
 from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from .missing import INVALID, NO_DATA
 from .model import Indicator, Point
@@ -42,7 +43,11 @@ def outturn_of(indicator: Indicator, numerator: float, denominator: float) -> fl
 
 
 def figure_of(indicator: Indicator, point: Point) -> Figure:
-    if point.numerator is not None and point.denominator is not None and indicator.measure != "value":
+    if (
+        point.numerator is not None
+        and point.denominator is not None
+        and indicator.measure != "value"
+    ):
         value = outturn_of(indicator, point.numerator, point.denominator)
         if not math.isfinite(value):
             return Figure(point.period, None, missing=INVALID)
@@ -97,7 +102,9 @@ def build_series(indicator: Indicator, points: Iterable[Point]) -> Series:
     for m in set(own) | set(team_months):
         mine = own.get(m)
         if mine is not None:
-            authority[m] = mine  # an authority row wins, even when it is missing (it keeps its reason)
+            authority[m] = (
+                mine  # an authority row wins, even when it is missing (it keeps its reason)
+            )
             continue
         teams = team_months[m]
         for team in by_team:

@@ -5,6 +5,7 @@ between baseline and plan" is plain subtraction. Officers type months in many wa
 text ``Apr-17``, ``2017-04``, ``April 2017``, an Excel serial number); :func:`parse_month` reads
 all of them and returns ``None`` for anything that is not a month.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -19,8 +20,18 @@ _MONTH_LOOKUP.update(
         full.lower(): i + 1
         for i, full in enumerate(
             (
-                "January", "February", "March", "April", "May", "June", "July",
-                "August", "September", "October", "November", "December",
+                "January",
+                "February",
+                "March",
+                "April",
+                "May",
+                "June",
+                "July",
+                "August",
+                "September",
+                "October",
+                "November",
+                "December",
             )
         )
     }

@@ -23,8 +23,11 @@ from .results import Report
 from .sheets import Grid
 
 
-def run(sheets: Mapping[str, Grid], template_version: str | None = None,
-        refreshed: _dt.datetime | None = None) -> tuple[Report, RenderModel]:
+def run(
+    sheets: Mapping[str, Grid],
+    template_version: str | None = None,
+    refreshed: _dt.datetime | None = None,
+) -> tuple[Report, RenderModel]:
     """Read, check and compute a workbook's input sheets (sheet name -> rows of cell values), and
     lay out the output sheets with the workbook's own settings (months shown, labels, colours)."""
     inputs = read_inputs(sheets)

@@ -3,6 +3,7 @@
 Every decision is made on the value as displayed (rounded half away from zero to the
 indicator's decimals), so a cell never shows 90% in Amber when Green starts at 90%.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -22,7 +23,9 @@ def _threshold(x: float, percent: bool) -> Decimal:
     return WIDE.multiply(d, _HUNDRED) if percent else d
 
 
-def rate_bands(value: float, green: float, amber: float | None, direction: str, decimals: int, percent: bool) -> str:
+def rate_bands(
+    value: float, green: float, amber: float | None, direction: str, decimals: int, percent: bool
+) -> str:
     """``bands``: BIB Green at or above Green, Amber at or above Amber, else Red; SIB mirrored."""
     shown = displayed(value, decimals, percent)
     g = _threshold(green, percent)
@@ -39,7 +42,9 @@ def tolerance_amount(target: float, tolerance: Tolerance, percent: bool) -> Deci
     return _threshold(tolerance.amount, percent)
 
 
-def rate_tolerance(value: float, target: float, tolerance: Tolerance, polarity: str, decimals: int, percent: bool) -> str:
+def rate_tolerance(
+    value: float, target: float, tolerance: Tolerance, polarity: str, decimals: int, percent: bool
+) -> str:
     """``tolerance``: Green when the target is met, Amber within the tolerance of it, else Red."""
     shown = displayed(value, decimals, percent)
     t = _threshold(target, percent)
@@ -56,7 +61,9 @@ def meets(value: float, target: float, polarity: str, decimals: int, percent: bo
     return shown >= t if polarity == "BIB" else shown <= t
 
 
-def rate(indicator: Indicator, value: float | None, target: float | None, default_tolerance: float) -> tuple[str | None, str | None]:
+def rate(
+    indicator: Indicator, value: float | None, target: float | None, default_tolerance: float
+) -> tuple[str | None, str | None]:
     """(colour, None) or (None, reason) for a value against the target in force."""
     if indicator.polarity is None or indicator.rag_rule == "none":
         return None, CONTEXT
@@ -66,20 +73,33 @@ def rate(indicator: Indicator, value: float | None, target: float | None, defaul
         if indicator.green is None:
             return None, NO_TARGET
         direction = indicator.band_direction or indicator.polarity
-        return rate_bands(value, indicator.green, indicator.amber, direction, indicator.decimals, indicator.percent), None
+        return rate_bands(
+            value,
+            indicator.green,
+            indicator.amber,
+            direction,
+            indicator.decimals,
+            indicator.percent,
+        ), None
     if target is None:
         return None, NO_TARGET
     tolerance = indicator.tolerance or Tolerance(default_tolerance, True)
-    return rate_tolerance(value, target, tolerance, indicator.polarity, indicator.decimals, indicator.percent), None
+    return rate_tolerance(
+        value, target, tolerance, indicator.polarity, indicator.decimals, indicator.percent
+    ), None
 
 
-def describe_tolerance(tolerance: Tolerance | None, default: float, decimals: int, percent: bool) -> str:
+def describe_tolerance(
+    tolerance: Tolerance | None, default: float, decimals: int, percent: bool
+) -> str:
     """The tolerance rule in words, as the dashboard prints it beside the colour."""
     if tolerance is None or tolerance.relative:
         share = tolerance.amount if tolerance is not None else default
         within = f"within {format_number(share, 0, True)} of it"
     else:
-        amount = format_number(tolerance.amount * 100 if percent else tolerance.amount, max(decimals, 0), False)
+        amount = format_number(
+            tolerance.amount * 100 if percent else tolerance.amount, max(decimals, 0), False
+        )
         amount = amount.rstrip("0").rstrip(".") if "." in amount else amount
         within = f"within {amount} {tolerance.unit_word} of it".replace("  ", " ")
     return f"Green when the target is met, Amber {within}, else Red"

@@ -9,6 +9,7 @@ its conditional formats key on the RAG words, on hidden column A, which says wha
 (kept narrow, its text hidden by its number format). No route writes number formats cell by
 cell: the cheapest Excel clients cannot, and every route must give the same sheets.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -17,11 +18,23 @@ from .charts import render_charts
 from .missing import symbol_for
 from .periods import label
 from .render_model import (
-    BLANK, FORMAT_COLUMN_HEADER, MAX_DECIMALS, HEADER, ROW, SECTION, Block, Link, RenderModel, SheetRender, format_key, title_rows, wrapped,
+    BLANK,
+    FORMAT_COLUMN_HEADER,
+    HEADER,
+    MAX_DECIMALS,
+    ROW,
+    SECTION,
+    Block,
+    Link,
+    RenderModel,
+    SheetRender,
+    format_key,
+    title_rows,
+    wrapped,
 )
-from .workbook_names import CHARTS, DASHBOARD, OUTPUT_SHEETS, SUMMARY, TEAMS, VALIDATION
 from .results import IndicatorResult, Report
 from .rounding import format_number
+from .workbook_names import CHARTS, DASHBOARD, OUTPUT_SHEETS, SUMMARY, TEAMS, VALIDATION
 
 DEFAULT_COMPARATORS = ("Statistical neighbours", "Region", "England")
 ARROWS = {"up": "\u25b2", "down": "\u25bc", "flat": "\u25ba"}
@@ -50,7 +63,9 @@ def _notes(r: IndicatorResult) -> str | None:
     if r.stale and r.period is not None:
         notes.append(f"latest is {label(r.period)}")
     if r.small_denominator and r.numerator is not None and r.denominator is not None:
-        notes.append(f"small number: {format_number(r.numerator, 0)} of {format_number(r.denominator, 0)}")
+        notes.append(
+            f"small number: {format_number(r.numerator, 0)} of {format_number(r.denominator, 0)}"
+        )
     if r.rag is None and r.rag_reason and r.rag_reason not in notes:
         notes.append(r.rag_reason)
     return "; ".join(notes) or None
@@ -64,21 +79,52 @@ def comparators(report: Report) -> list[str]:
     return list(seen) or list(DEFAULT_COMPARATORS)
 
 
-def dashboard_headers(report: Report, months: list[int], plan_label: str, baseline_label: str) -> list[str]:
+def dashboard_headers(
+    report: Report, months: list[int], plan_label: str, baseline_label: str
+) -> list[str]:
     """The Dashboard's columns. Year to date, the change needed per month and the baseline itself
     are in the JSON results; the printed board page keeps to what a board reads."""
-    return ["Row", FORMAT_COLUMN_HEADER, "Ref", "Indicator", "Polarity", *[label(m) for m in months], "Current outturn",
-            "Current target", "RAG", "Previous RAG", "Direction", "6 months", plan_label, "Forecast at plan date",
-            "On track for plan", f"Change since {baseline_label}", *comparators(report), "Owner", "RAG methodology", "Notes"]
+    return [
+        "Row",
+        FORMAT_COLUMN_HEADER,
+        "Ref",
+        "Indicator",
+        "Polarity",
+        *[label(m) for m in months],
+        "Current outturn",
+        "Current target",
+        "RAG",
+        "Previous RAG",
+        "Direction",
+        "6 months",
+        plan_label,
+        "Forecast at plan date",
+        "On track for plan",
+        f"Change since {baseline_label}",
+        *comparators(report),
+        "Owner",
+        "RAG methodology",
+        "Notes",
+    ]
 
 
-def render_dashboard(report: Report, months_shown: int = 12, plan_label: str | None = None,
-                     baseline_label: str | None = None) -> SheetRender:
+def render_dashboard(
+    report: Report,
+    months_shown: int = 12,
+    plan_label: str | None = None,
+    baseline_label: str | None = None,
+) -> SheetRender:
     reporting = report.stamp.reporting_period
-    months = list(range(reporting - months_shown + 1, reporting + 1)) if reporting is not None else []
-    headers = dashboard_headers(report, months, plan_label or "Plan target", baseline_label or "Baseline")
+    months = (
+        list(range(reporting - months_shown + 1, reporting + 1)) if reporting is not None else []
+    )
+    headers = dashboard_headers(
+        report, months, plan_label or "Plan target", baseline_label or "Baseline"
+    )
     width = len(headers)
-    values = title_rows(report, f"{report.stamp.organisation or ''} Improvement board dashboard".strip(), width)
+    values = title_rows(
+        report, f"{report.stamp.organisation or ''} Improvement board dashboard".strip(), width
+    )
     values.append([HEADER, *headers[1:]])
     names = comparators(report)
     section = object()
@@ -95,13 +141,44 @@ def _dashboard_row(r: IndicatorResult, months: list[int], names: list[str]) -> l
     series = []
     for m in months:
         p = by_month.get(m)
-        series.append(None if p is None else p.value if p.value is not None else _short_missing(p.missing_reason))
-    six = r.six_month_cumulative if r.aggregation == "flow" and r.six_month_cumulative is not None else r.six_month_average
+        series.append(
+            None
+            if p is None
+            else p.value
+            if p.value is not None
+            else _short_missing(p.missing_reason)
+        )
+    six = (
+        r.six_month_cumulative
+        if r.aggregation == "flow" and r.six_month_cumulative is not None
+        else r.six_month_average
+    )
     bench = {b.comparator: b.value for b in r.benchmarks}
-    on_track = None if r.will_meet_plan_target is None else ("Yes" if r.will_meet_plan_target else "No")
-    return [ROW, format_key(r.unit, min(r.decimals, MAX_DECIMALS)), r.ref, r.title, r.polarity, *series, r.outturn,
-            r.current_target, r.rag, r.previous_rag, _direction(r), six, r.plan_target, r.forecast_at_plan, on_track,
-            r.change_since_baseline, *[bench.get(n) for n in names], r.owner, r.methodology, _notes(r)]
+    on_track = (
+        None if r.will_meet_plan_target is None else ("Yes" if r.will_meet_plan_target else "No")
+    )
+    return [
+        ROW,
+        format_key(r.unit, min(r.decimals, MAX_DECIMALS)),
+        r.ref,
+        r.title,
+        r.polarity,
+        *series,
+        r.outturn,
+        r.current_target,
+        r.rag,
+        r.previous_rag,
+        _direction(r),
+        six,
+        r.plan_target,
+        r.forecast_at_plan,
+        on_track,
+        r.change_since_baseline,
+        *[bench.get(n) for n in names],
+        r.owner,
+        r.methodology,
+        _notes(r),
+    ]
 
 
 def _position(r: IndicatorResult) -> Any:
@@ -119,29 +196,55 @@ def _benchmark_text(r: IndicatorResult) -> str | None:
 
 
 def _comment_text(r: IndicatorResult) -> str | None:
-    parts = [t for t in (r.comment, r.improvement_activity and f"Improvement activity: {r.improvement_activity}",
-                         r.next_steps and f"Next steps: {r.next_steps}") if t]
+    parts = [
+        t
+        for t in (
+            r.comment,
+            r.improvement_activity and f"Improvement activity: {r.improvement_activity}",
+            r.next_steps and f"Next steps: {r.next_steps}",
+        )
+        if t
+    ]
     return "\n".join(parts) or None
 
 
-SUMMARY_HEADERS = ["Row", FORMAT_COLUMN_HEADER, "Ref", "Measure", "Target", "Current position", "RAG", "Benchmarking",
-                   "Comments"]
+SUMMARY_HEADERS = [
+    "Row",
+    FORMAT_COLUMN_HEADER,
+    "Ref",
+    "Measure",
+    "Target",
+    "Current position",
+    "RAG",
+    "Benchmarking",
+    "Comments",
+]
 SUMMARY_WIDTH = len(SUMMARY_HEADERS)
 
 
 def render_summary(report: Report) -> SheetRender:
-    values = title_rows(report, f"{report.stamp.organisation or ''} Performance summary".strip(), SUMMARY_WIDTH)
+    values = title_rows(
+        report, f"{report.stamp.organisation or ''} Performance summary".strip(), SUMMARY_WIDTH
+    )
     pad = [None] * (SUMMARY_WIDTH - 3)
     values.append([HEADER, FORMAT_COLUMN_HEADER, None, "Status", "Measures", *pad[2:]])
-    labels = {"Green": "Green", "Amber": "Amber", "Red": "Red", "No data": "Measures where data is currently unavailable",
-              "No target": "Measures where no target has been set",
-              "Not due": "Annual measures whose data is not yet due", "Context": "Context measures (not rated)"}
+    labels = {
+        "Green": "Green",
+        "Amber": "Amber",
+        "Red": "Red",
+        "No data": "Measures where data is currently unavailable",
+        "No target": "Measures where no target has been set",
+        "Not due": "Annual measures whose data is not yet due",
+        "Context": "Context measures (not rated)",
+    }
     for key, count in report.summary.items():
         values.append([ROW, None, None, labels[key], count, *pad[2:]])
     values.append([ROW, None, None, "Total measures", sum(report.summary.values()), *pad[2:]])
     by_ref = {r.ref: r for r in report.indicators}
-    for heading, refs in (("Key areas of good performance", report.good),
-                          ("Areas of lower than expected performance (Red or Amber)", report.exceptions)):
+    for heading, refs in (
+        ("Key areas of good performance", report.good),
+        ("Areas of lower than expected performance (Red or Amber)", report.exceptions),
+    ):
         values.append([BLANK, *[None] * (SUMMARY_WIDTH - 1)])
         values.append([SECTION, None, heading, *[None] * (SUMMARY_WIDTH - 3)])
         values.append([HEADER, *SUMMARY_HEADERS[1:]])
@@ -149,9 +252,22 @@ def render_summary(report: Report) -> SheetRender:
             values.append([ROW, None, None, "None this period", None, None, None, None, None])
         for ref in refs:
             r = by_ref[ref]
-            values.append([ROW, format_key(r.unit, min(r.decimals, MAX_DECIMALS)), r.ref, r.title, r.current_target,
-                           _position(r), r.rag, _benchmark_text(r), _comment_text(r)])
-    return SheetRender(SUMMARY, [Block(1, 1, values)], wrap_columns=wrapped(SUMMARY, SUMMARY_HEADERS))
+            values.append(
+                [
+                    ROW,
+                    format_key(r.unit, min(r.decimals, MAX_DECIMALS)),
+                    r.ref,
+                    r.title,
+                    r.current_target,
+                    _position(r),
+                    r.rag,
+                    _benchmark_text(r),
+                    _comment_text(r),
+                ]
+            )
+    return SheetRender(
+        SUMMARY, [Block(1, 1, values)], wrap_columns=wrapped(SUMMARY, SUMMARY_HEADERS)
+    )
 
 
 VALIDATION_HEADERS = ["Row", "Severity", "Sheet", "Cell", "Ref", "Reason", "What to do"]
@@ -168,23 +284,48 @@ def render_validation(report: Report) -> SheetRender:
     links = []
     order = sorted(report.issues, key=lambda i: (i.severity.value != "error",))
     for issue in order:
-        values.append([ROW, issue.severity.value.capitalize(), issue.sheet, issue.cell, issue.ref, issue.code.value, issue.message])
+        values.append(
+            [
+                ROW,
+                issue.severity.value.capitalize(),
+                issue.sheet,
+                issue.cell,
+                issue.ref,
+                issue.code.value,
+                issue.message,
+            ]
+        )
         if issue.cell:
             links.append(Link(len(values), 4, f"{_quote(issue.sheet)}!{issue.cell}"))
     if not order:
         values.append([ROW, None, None, None, None, None, "No problems found."])
-    return SheetRender(VALIDATION, [Block(1, 1, values)], links, wrapped(VALIDATION, VALIDATION_HEADERS))
+    return SheetRender(
+        VALIDATION, [Block(1, 1, values)], links, wrapped(VALIDATION, VALIDATION_HEADERS)
+    )
 
 
-TEAMS_HEADERS = ["Row", FORMAT_COLUMN_HEADER, "Ref", "Team", "Period", "Outturn", "Numerator", "Denominator", "Target",
-                 "RAG", "Notes"]
+TEAMS_HEADERS = [
+    "Row",
+    FORMAT_COLUMN_HEADER,
+    "Ref",
+    "Team",
+    "Period",
+    "Outturn",
+    "Numerator",
+    "Denominator",
+    "Target",
+    "RAG",
+    "Notes",
+]
 TEAMS_WIDTH = len(TEAMS_HEADERS)
 TEAMS_COUNT_COLUMNS = ("Numerator", "Denominator")  # counts, not in the indicator's unit
 AUTHORITY_ROW = "Whole authority"
 
 
 def _count(x: float | None) -> str:
-    return format_number(x, 0 if x is None or float(x).is_integer() else 1) if x is not None else "?"
+    return (
+        format_number(x, 0 if x is None or float(x).is_integer() else 1) if x is not None else "?"
+    )
 
 
 def _team_notes(r: IndicatorResult, team: Any) -> str | None:
@@ -195,8 +336,13 @@ def _team_notes(r: IndicatorResult, team: Any) -> str | None:
         notes.append(f"small number: {_count(team.numerator)} of {_count(team.denominator)}")
     if team.outturn is not None and team.rag is None:
         target = team.target if team.target is not None else r.current_target
-        notes.append("Context" if r.polarity is None else "No target" if target is None and r.rag_rule == "tolerance"
-                     else "not rated")
+        notes.append(
+            "Context"
+            if r.polarity is None
+            else "No target"
+            if target is None and r.rag_rule == "tolerance"
+            else "not rated"
+        )
     return "; ".join(notes) or None
 
 
@@ -204,10 +350,18 @@ def _authority_notes(r: IndicatorResult) -> str | None:
     notes = [_notes(r)] if _notes(r) else []
     nums = [t.numerator for t in r.teams if t.numerator is not None]
     dens = [t.denominator for t in r.teams if t.denominator is not None]
-    if (r.numerator is not None and r.denominator is not None and nums and dens and len(nums) == len(r.teams)
-            and (abs(sum(nums) - r.numerator) > 1e-9 or abs(sum(dens) - r.denominator) > 1e-9)):
+    if (
+        r.numerator is not None
+        and r.denominator is not None
+        and nums
+        and dens
+        and len(nums) == len(r.teams)
+        and (abs(sum(nums) - r.numerator) > 1e-9 or abs(sum(dens) - r.denominator) > 1e-9)
+    ):
         # Seed 002's "DCSC not included in area": the authority counts cases that are in no team.
-        notes.append(f"the teams add up to {_count(sum(nums))} of {_count(sum(dens))}: some cases are in no team")
+        notes.append(
+            f"the teams add up to {_count(sum(nums))} of {_count(sum(dens))}: some cases are in no team"
+        )
     return "; ".join(notes) or None
 
 
@@ -224,15 +378,47 @@ def render_teams(report: Report) -> SheetRender:
         key = format_key(r.unit, min(r.decimals, MAX_DECIMALS))
         period = label(r.period) if r.period is not None else None
         values.append([SECTION, None, f"{r.ref}  {r.title}", *pad])
-        values.append([ROW, key, r.ref, AUTHORITY_ROW, period, _position_or_symbol(r.outturn, r.outturn_missing_reason),
-                       r.numerator, r.denominator, r.current_target, r.rag, _authority_notes(r)])
+        values.append(
+            [
+                ROW,
+                key,
+                r.ref,
+                AUTHORITY_ROW,
+                period,
+                _position_or_symbol(r.outturn, r.outturn_missing_reason),
+                r.numerator,
+                r.denominator,
+                r.current_target,
+                r.rag,
+                _authority_notes(r),
+            ]
+        )
         for t in r.teams:
-            values.append([ROW, key, r.ref, t.team, period, _position_or_symbol(t.outturn, t.missing_reason),
-                           t.numerator, t.denominator, t.target if t.target is not None else r.current_target, t.rag,
-                           _team_notes(r, t)])
+            values.append(
+                [
+                    ROW,
+                    key,
+                    r.ref,
+                    t.team,
+                    period,
+                    _position_or_symbol(t.outturn, t.missing_reason),
+                    t.numerator,
+                    t.denominator,
+                    t.target if t.target is not None else r.current_target,
+                    t.rag,
+                    _team_notes(r, t),
+                ]
+            )
     if not shown:
-        values.append([ROW, None, None, "No indicator has figures by team or area this period.",
-                       *[None] * (TEAMS_WIDTH - 4)])
+        values.append(
+            [
+                ROW,
+                None,
+                None,
+                "No indicator has figures by team or area this period.",
+                *[None] * (TEAMS_WIDTH - 4),
+            ]
+        )
     return SheetRender(TEAMS, [Block(1, 1, values)], wrap_columns=wrapped(TEAMS, TEAMS_HEADERS))
 
 
@@ -240,16 +426,27 @@ def _position_or_symbol(value: float | None, reason: str | None) -> Any:
     return value if value is not None else _short_missing(reason)
 
 
-def render(report: Report, months_shown: int = 12, plan_label: str | None = None, baseline_label: str | None = None,
-           colours: dict[str, str] | None = None) -> RenderModel:
+def render(
+    report: Report,
+    months_shown: int = 12,
+    plan_label: str | None = None,
+    baseline_label: str | None = None,
+    colours: dict[str, str] | None = None,
+) -> RenderModel:
     """The output sheets for a report, in :data:`OUTPUT_SHEETS` order."""
-    sheets = {SUMMARY: render_summary(report), DASHBOARD: render_dashboard(report, months_shown, plan_label, baseline_label),
-              VALIDATION: render_validation(report), TEAMS: render_teams(report),
-              CHARTS: render_charts(report, months_shown, plan_label)}
+    sheets = {
+        SUMMARY: render_summary(report),
+        DASHBOARD: render_dashboard(report, months_shown, plan_label, baseline_label),
+        VALIDATION: render_validation(report),
+        TEAMS: render_teams(report),
+        CHARTS: render_charts(report, months_shown, plan_label),
+    }
     return RenderModel([sheets[name] for name in OUTPUT_SHEETS], dict(colours or {}))
 
 
-def default_dashboard_headers(months_shown: int = 12, reporting_period: int | None = None) -> list[str]:
+def default_dashboard_headers(
+    months_shown: int = 12, reporting_period: int | None = None
+) -> list[str]:
     """The Dashboard's header row for a template (no results yet): what the template styles."""
     from .periods import month as make_month
     from .results import Stamp
@@ -263,8 +460,20 @@ def default_dashboard_headers(months_shown: int = 12, reporting_period: int | No
 def dashboard_number_columns(headers: list[str]) -> dict[str, list[int]]:
     """Dashboard columns (1-based) by how their numbers are formatted from the row's format key:
     ``plain`` in the unit, ``signed`` with a sign, ``signed+1`` with a sign and one more decimal."""
-    text = {"Row", FORMAT_COLUMN_HEADER, "Ref", "Indicator", "Polarity", "RAG", "Previous RAG",
-            "Direction", "On track for plan", "Owner", "RAG methodology", "Notes"}
+    text = {
+        "Row",
+        FORMAT_COLUMN_HEADER,
+        "Ref",
+        "Indicator",
+        "Polarity",
+        "RAG",
+        "Previous RAG",
+        "Direction",
+        "On track for plan",
+        "Owner",
+        "RAG methodology",
+        "Notes",
+    }
     groups: dict[str, list[int]] = {"plain": [], "signed": [], "signed+1": []}
     for i, h in enumerate(headers, start=1):
         if h.startswith("Change since "):

@@ -30,7 +30,6 @@ UNITS = ("%", "number", "rate per 10,000", "days", "weeks")
 MAX_DECIMALS = 3
 
 
-
 @dataclass
 class Block:
     """A rectangle of values whose top-left cell is (row, col), 1-based."""
@@ -58,8 +57,13 @@ class Link:
 
 
 # Columns whose text wraps (by header); a writer sizes their rows to fit.
-WRAPPED = {SUMMARY: ("Measure", "Benchmarking", "Comments"), VALIDATION: ("What to do",),
-           DASHBOARD: ("Indicator", "RAG methodology", "Notes"), TEAMS: ("Notes",), CHARTS: ()}
+WRAPPED = {
+    SUMMARY: ("Measure", "Benchmarking", "Comments"),
+    VALIDATION: ("What to do",),
+    DASHBOARD: ("Indicator", "RAG methodology", "Notes"),
+    TEAMS: ("Notes",),
+    CHARTS: (),
+}
 
 
 @dataclass
@@ -70,7 +74,7 @@ class SheetRender:
     wrap_columns: tuple[int, ...] = ()  # 1-based columns whose text wraps: rows are sized to fit
     # The sheet's charts, drawn from its own cells (see kpi_engine.charts). None: the sheet has no
     # chart layer, and a writer leaves its drawings alone; a list (even empty): they replace all.
-    charts: "list[ChartSpec] | None" = None
+    charts: list[ChartSpec] | None = None
 
     @property
     def rows(self) -> int:
@@ -138,6 +142,8 @@ def stamp_text(report: Report) -> str:
 
 def title_rows(report: Report, title: str, width: int) -> list[list[Any]]:
     pad = [None] * (width - 2)
-    return [[TITLE, title, *pad], [STAMP, stamp_text(report), *pad], [BLANK, None, *pad]]  # B1 and B2
-
-
+    return [
+        [TITLE, title, *pad],
+        [STAMP, stamp_text(report), *pad],
+        [BLANK, None, *pad],
+    ]  # B1 and B2

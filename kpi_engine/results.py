@@ -3,6 +3,7 @@
 Numbers are unrounded and percentages are fractions; the render step and the JSON writer read
 these objects and nothing else.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -112,7 +113,9 @@ class Report:
     summary: dict[str, int] = field(default_factory=dict)
     good: list[str] = field(default_factory=list)  # refs rated Green
     exceptions: list[str] = field(default_factory=list)  # refs rated Red or Amber, Red first
-    plan_period: Month | None = None  # the Settings' Plan target period: where charts mark the plan target
+    plan_period: Month | None = (
+        None  # the Settings' Plan target period: where charts mark the plan target
+    )
 
     @property
     def errors(self) -> list[Issue]:

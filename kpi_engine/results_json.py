@@ -2,6 +2,7 @@
 
 Numbers are unrounded and percentages are fractions; months are ``YYYY-MM``.
 """
+
 from __future__ import annotations
 
 import json
@@ -32,10 +33,20 @@ def indicator_json(r: IndicatorResult) -> dict[str, Any]:
         "denominator": r.denominator,
         "small_denominator": r.small_denominator,
         "stale": r.stale,
-        "series": [{"period": iso(p.period), "value": p.value, "missing_reason": p.missing_reason} for p in r.series],
+        "series": [
+            {"period": iso(p.period), "value": p.value, "missing_reason": p.missing_reason}
+            for p in r.series
+        ],
         "teams": {
-            t.team: {"outturn": t.outturn, "numerator": t.numerator, "denominator": t.denominator, "rag": t.rag,
-                     "target": t.target, "missing_reason": t.missing_reason, "small_denominator": t.small_denominator}
+            t.team: {
+                "outturn": t.outturn,
+                "numerator": t.numerator,
+                "denominator": t.denominator,
+                "rag": t.rag,
+                "target": t.target,
+                "missing_reason": t.missing_reason,
+                "small_denominator": t.small_denominator,
+            }
             for t in r.teams
         },
         "six_month_cumulative": r.six_month_cumulative,
@@ -55,9 +66,16 @@ def indicator_json(r: IndicatorResult) -> dict[str, Any]:
         "required_change_per_month": r.required_change_per_month,
         "baseline": r.baseline,
         "change_since_baseline": r.change_since_baseline,
-        "benchmarks": {b.comparator: {"value": b.value, "year": b.year, "better": b.better} for b in r.benchmarks},
+        "benchmarks": {
+            b.comparator: {"value": b.value, "year": b.year, "better": b.better}
+            for b in r.benchmarks
+        },
         "methodology": r.methodology,
-        "commentary": {"comment": r.comment, "improvement_activity": r.improvement_activity, "next_steps": r.next_steps},
+        "commentary": {
+            "comment": r.comment,
+            "improvement_activity": r.improvement_activity,
+            "next_steps": r.next_steps,
+        },
     }
 
 

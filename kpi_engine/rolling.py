@@ -7,6 +7,7 @@ them), so for a percentage the two agree. A rate per 10,000 is the summed numera
 latest population, never a summed population. Snapshot measures are positions, so their rolling
 figure is the mean of the monthly outturns and year to date is the latest.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -35,7 +36,11 @@ class Rolling:
 
 
 def _accumulate(indicator: Indicator, series: Series, months: list[Month]) -> Rolling:
-    figures = [series.authority[m] for m in months if m in series.authority and series.authority[m].value is not None]
+    figures = [
+        series.authority[m]
+        for m in months
+        if m in series.authority and series.authority[m].value is not None
+    ]
     k = len(figures)
     if indicator.aggregation == "snapshot":
         if not figures:
@@ -57,7 +62,9 @@ def _accumulate(indicator: Indicator, series: Series, months: list[Month]) -> Ro
         population = latest.denominator or 0.0
         if population == 0:
             return Rolling(None, None, n, None, k, "No population")
-        return Rolling(n / population * RATE_SCALE, n / k / population * RATE_SCALE, n, population, k, None)
+        return Rolling(
+            n / population * RATE_SCALE, n / k / population * RATE_SCALE, n, population, k, None
+        )
     d = sum(f.denominator for f in figures if f.denominator is not None)
     if d == 0:
         return Rolling(None, None, n, d, k, "No cases")
@@ -78,7 +85,9 @@ def six_months(indicator: Indicator, series: Series, end: Month) -> Rolling:
     return _accumulate(indicator, series, months)
 
 
-def year_to_date(indicator: Indicator, series: Series, end: Month, start_month: int) -> float | None:
+def year_to_date(
+    indicator: Indicator, series: Series, end: Month, start_month: int
+) -> float | None:
     """From the year start month to ``end``: accumulated for a flow, the latest for a snapshot."""
     months = list(range(year_start(end, start_month), end + 1))
     if indicator.aggregation == "snapshot":

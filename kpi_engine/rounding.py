@@ -5,6 +5,7 @@ decimal form, although the binary float 0.845 is a hair below one half. Python's
 rounds half to even on the binary value and gets both wrong, so every comparison that decides a
 colour goes through :func:`displayed`.
 """
+
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Context, Decimal
@@ -12,7 +13,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 _HUNDRED = Decimal(100)
 # Enough digits for any finite float at any decimals shown (Decimal's default 28 is not).
 WIDE = Context(prec=400)
-_QUANTUM = {d: Decimal(1).scaleb(-d) for d in range(0, 10)}
+_QUANTUM = {d: Decimal(1).scaleb(-d) for d in range(10)}
 
 
 def to_decimal(x: float) -> Decimal:
@@ -33,7 +34,11 @@ def displayed(x: float, decimals: int, percent: bool = False) -> Decimal:
 
 def round_half_away(x: float, decimals: int = 0) -> float:
     """``x`` rounded half away from zero at ``decimals`` places, on its shortest decimal form."""
-    return float(to_decimal(x).quantize(_QUANTUM[max(0, min(decimals, 9))], rounding=ROUND_HALF_UP, context=WIDE))
+    return float(
+        to_decimal(x).quantize(
+            _QUANTUM[max(0, min(decimals, 9))], rounding=ROUND_HALF_UP, context=WIDE
+        )
+    )
 
 
 def format_number(x: float, decimals: int, percent: bool = False) -> str:

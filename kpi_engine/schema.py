@@ -7,30 +7,46 @@ into a small Python function. The compiler understands the subset of Draft 2020-
 use (type, enum, minimum, maximum, minLength, maxLength, pattern, anyOf, local $ref) and refuses
 anything else, and a test proves it agrees with ``jsonschema`` on random values.
 """
+
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from importlib import resources
-from typing import Any, Callable
-
+from typing import Any
 
 # A check returns None when the value passes, else the keyword that failed and its argument.
 Failure = tuple[str, Any]
 Check = Callable[[Any], "Failure | None"]
 
 _SUPPORTED = {
-    "type", "enum", "minimum", "maximum", "minLength", "maxLength", "pattern", "anyOf", "$ref",
-    "title", "description", "default", "examples",
+    "type",
+    "enum",
+    "minimum",
+    "maximum",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "anyOf",
+    "$ref",
+    "title",
+    "description",
+    "default",
+    "examples",
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(name: str) -> dict[str, Any]:
     """The schema of a sheet (``"Data"``) or of the results (``"results"``)."""
-    text = resources.files("kpi_engine.schemas").joinpath(f"{name.lower()}.schema.json").read_text("utf-8")
+    text = (
+        resources.files("kpi_engine.schemas")
+        .joinpath(f"{name.lower()}.schema.json")
+        .read_text("utf-8")
+    )
     return json.loads(text)
 
 
@@ -53,7 +69,7 @@ def compile_check(node: dict[str, Any], root: dict[str, Any]) -> Check:
         target = node["$ref"]
         if not target.startswith("#/$defs/"):
             raise ValueError(f"unsupported $ref {target!r}")
-        return compile_check(root["$defs"][target[len("#/$defs/"):]], root)
+        return compile_check(root["$defs"][target[len("#/$defs/") :]], root)
     unknown = {k for k in node if not k.startswith("x-")} - _SUPPORTED
     if unknown:
         raise ValueError(f"schema keywords not supported by the compiler: {sorted(unknown)}")
@@ -61,10 +77,18 @@ def compile_check(node: dict[str, Any], root: dict[str, Any]) -> Check:
     if "type" in node:
         names = node["type"] if isinstance(node["type"], list) else [node["type"]]
         tests = [_TYPE_TESTS[n] for n in names]
-        checks.append(lambda v, tests=tests, names=names: None if any(t(v) for t in tests) else ("type", names))
+        checks.append(
+            lambda v, tests=tests, names=names: (
+                None if any(t(v) for t in tests) else ("type", names)
+            )
+        )
     if "enum" in node:
         allowed = node["enum"]
-        checks.append(lambda v, allowed=allowed: None if any(v == a and type(v) is type(a) for a in allowed) else ("enum", allowed))
+        checks.append(
+            lambda v, allowed=allowed: (
+                None if any(v == a and type(v) is type(a) for a in allowed) else ("enum", allowed)
+            )
+        )
     if "minimum" in node:
         lo = node["minimum"]
         checks.append(lambda v, lo=lo: ("minimum", lo) if _is_number(v) and v < lo else None)
@@ -73,13 +97,21 @@ def compile_check(node: dict[str, Any], root: dict[str, Any]) -> Check:
         checks.append(lambda v, hi=hi: ("maximum", hi) if _is_number(v) and v > hi else None)
     if "minLength" in node:
         n = node["minLength"]
-        checks.append(lambda v, n=n: ("minLength", n) if isinstance(v, str) and len(v) < n else None)
+        checks.append(
+            lambda v, n=n: ("minLength", n) if isinstance(v, str) and len(v) < n else None
+        )
     if "maxLength" in node:
         n = node["maxLength"]
-        checks.append(lambda v, n=n: ("maxLength", n) if isinstance(v, str) and len(v) > n else None)
+        checks.append(
+            lambda v, n=n: ("maxLength", n) if isinstance(v, str) and len(v) > n else None
+        )
     if "pattern" in node:
         rx = re.compile(node["pattern"])
-        checks.append(lambda v, rx=rx: ("pattern", rx.pattern) if isinstance(v, str) and not rx.search(v) else None)
+        checks.append(
+            lambda v, rx=rx: (
+                ("pattern", rx.pattern) if isinstance(v, str) and not rx.search(v) else None
+            )
+        )
     if "anyOf" in node:
         branches = [compile_check(b, root) for b in node["anyOf"]]
 
@@ -143,7 +175,7 @@ def _enum_of(node: dict[str, Any], root: dict[str, Any]) -> tuple[Any, ...]:
     return ()
 
 
-@lru_cache(maxsize=None)
+@cache
 def sheet_schema(name: str) -> SheetSchema:
     """The compiled schema of an input sheet."""
     raw = load(name)
@@ -160,8 +192,10 @@ def sheet_schema(name: str) -> SheetSchema:
             check=compile_check(node, raw),
             schema=node,
             synonyms=tuple(node.get("x-synonyms", ())),
-            header_pattern=re.compile(pattern, re.I) if pattern else None,
+            header_pattern=re.compile(pattern, re.IGNORECASE) if pattern else None,
             enum=_enum_of(node, raw),
             aliases=dict(node.get("x-aliases", {})),
         )
-    return SheetSchema(name=raw["title"], layout=raw.get("x-layout", "table"), columns=columns, raw=raw)
+    return SheetSchema(
+        name=raw["title"], layout=raw.get("x-layout", "table"), columns=columns, raw=raw
+    )

@@ -7,10 +7,12 @@ the first rows. Every cell is read by its column's kind and checked against the 
 failure becomes an :class:`~kpi_engine.issues.Issue` naming its cell, and the cell's value
 becomes :data:`INVALID` so that later steps can treat it as missing.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from . import cells
 from .issues import Code, IssueLog, column_letter
@@ -20,8 +22,10 @@ from .schema import Column, SheetSchema
 Grid = Sequence[Sequence[Any]]
 INVALID = "invalid"
 HEADER_SEARCH_ROWS = 30
-NUMBER_HINT = ("Type the number alone (19% or 0.19 for nineteen per cent), a statistical symbol such as c "
-               "(suppressed) or x (not available), or leave it blank; notes belong on the Commentary sheet.")
+NUMBER_HINT = (
+    "Type the number alone (19% or 0.19 for nineteen per cent), a statistical symbol such as c "
+    "(suppressed) or x (not available), or leave it blank; notes belong on the Commentary sheet."
+)
 
 
 @dataclass(slots=True)
@@ -53,7 +57,9 @@ def normalise(header: Any) -> str:
     return " ".join(str(header).lower().split()) if header is not None else ""
 
 
-def _header_index(schema: SheetSchema, extra: dict[str, str] | None) -> tuple[dict[str, str], list[Column]]:
+def _header_index(
+    schema: SheetSchema, extra: dict[str, str] | None
+) -> tuple[dict[str, str], list[Column]]:
     names: dict[str, str] = {}
     patterned = []
     for col in schema.columns.values():
@@ -67,7 +73,9 @@ def _header_index(schema: SheetSchema, extra: dict[str, str] | None) -> tuple[di
     return names, patterned
 
 
-def match_headers(row: Sequence[Any], schema: SheetSchema, extra: dict[str, str] | None = None) -> dict[str, int]:
+def match_headers(
+    row: Sequence[Any], schema: SheetSchema, extra: dict[str, str] | None = None
+) -> dict[str, int]:
     """Column name -> index for the headers in ``row`` that the schema knows (first one wins)."""
     names, patterned = _header_index(schema, extra)
     found: dict[str, int] = {}
@@ -77,7 +85,10 @@ def match_headers(row: Sequence[Any], schema: SheetSchema, extra: dict[str, str]
             continue
         name = names.get(key)
         if name is None:
-            name = next((c.name for c in patterned if c.header_pattern and c.header_pattern.match(key)), None)
+            name = next(
+                (c.name for c in patterned if c.header_pattern and c.header_pattern.match(key)),
+                None,
+            )
         if name is not None and name not in found:
             found[name] = i
     return found
@@ -90,15 +101,24 @@ def _blank_row(row: Sequence[Any]) -> bool:
     return True
 
 
-def explain(column: Column, raw: Any, failure: tuple[str, Any] | None, reason: str | None = None) -> tuple[Code, str]:
+def explain(
+    column: Column, raw: Any, failure: tuple[str, Any] | None, reason: str | None = None
+) -> tuple[Code, str]:
     """Reason code and plain-English message for a cell that failed its column's schema."""
     shown = cells.show(raw)
     title = column.title
     hint = column.description
     if reason is not None:
         if column.kind in ("month", "date", "month-of-year"):
-            example = "a date such as 07/10/2025" if column.kind == "date" else (
-                "a month such as April or 4" if column.kind == "month-of-year" else "a month such as Apr-17, 2017-04 or 01/04/2017")
+            example = (
+                "a date such as 07/10/2025"
+                if column.kind == "date"
+                else (
+                    "a month such as April or 4"
+                    if column.kind == "month-of-year"
+                    else "a month such as Apr-17, 2017-04 or 01/04/2017"
+                )
+            )
             return Code.NOT_A_MONTH, f"{title} '{shown}' {reason}. Type {example}."
         extra = f" {NUMBER_HINT}" if column.kind == "number" else ""
         return Code.NOT_A_NUMBER, f"{title} '{shown}' {reason}.{extra} {hint}"
@@ -111,11 +131,20 @@ def explain(column: Column, raw: Any, failure: tuple[str, Any] | None, reason: s
             return Code.NOT_A_NUMBER, f"{title} '{shown}' is not a number. {NUMBER_HINT} {hint}"
     if keyword == "enum":
         options = ", ".join(str(a) for a in arg)
-        return Code.NOT_ALLOWED, f"{title} '{shown}' is not one of the allowed values. Type one of: {options}. {hint}"
+        return (
+            Code.NOT_ALLOWED,
+            f"{title} '{shown}' is not one of the allowed values. Type one of: {options}. {hint}",
+        )
     if keyword == "minimum":
-        return Code.OUT_OF_RANGE, f"{title} '{shown}' is below the lowest allowed, {cells.show(arg)}. {hint}"
+        return (
+            Code.OUT_OF_RANGE,
+            f"{title} '{shown}' is below the lowest allowed, {cells.show(arg)}. {hint}",
+        )
     if keyword == "maximum":
-        return Code.OUT_OF_RANGE, f"{title} '{shown}' is above the highest allowed, {cells.show(arg)}. {hint}"
+        return (
+            Code.OUT_OF_RANGE,
+            f"{title} '{shown}' is above the highest allowed, {cells.show(arg)}. {hint}",
+        )
     if keyword == "maxLength":
         return Code.TOO_LONG, f"{title} is longer than {arg} characters. Shorten it. {hint}"
     if keyword == "minLength":
@@ -153,7 +182,9 @@ def _reader(column: Column) -> Callable[[Any], Any]:
     return lambda v: cells.read_cell(kind, v, column.enum, column.aliases)
 
 
-def read_value(column: Column, raw: Any, sheet: str, address: str, log: IssueLog, ref: str | None = None) -> Any:
+def read_value(
+    column: Column, raw: Any, sheet: str, address: str, log: IssueLog, ref: str | None = None
+) -> Any:
     """Read and check one cell; log an error and return :data:`INVALID` when it fails."""
     try:
         value = _reader(column)(raw)
@@ -179,7 +210,10 @@ def _read_rows(
     log: IssueLog,
     ref_name: str | None,
 ) -> list[Record]:
-    readers = [(name, col, column, _reader(column), column.check, column.required) for name, col, column in plan]
+    readers = [
+        (name, col, column, _reader(column), column.check, column.required)
+        for name, col, column in plan
+    ]
     cols = {name: col for name, col, _ in plan}
     records: list[Record] = []
     for r in range(start, len(grid)):
@@ -203,8 +237,13 @@ def _read_rows(
                 continue
             if value is None:
                 if required:
-                    log.error(sheet, f"{column_letter(col)}{r + 1}", Code.REQUIRED,
-                              f"{column.title} is empty: every row needs one. {column.description}", ref_raw)
+                    log.error(
+                        sheet,
+                        f"{column_letter(col)}{r + 1}",
+                        Code.REQUIRED,
+                        f"{column.title} is empty: every row needs one. {column.description}",
+                        ref_raw,
+                    )
                     values[name] = INVALID
                 else:
                     values[name] = None
@@ -220,7 +259,9 @@ def _read_rows(
     return records
 
 
-def find_header(grid: Grid, schema: SheetSchema, extra: dict[str, str] | None = None) -> tuple[int | None, dict[str, int]]:
+def find_header(
+    grid: Grid, schema: SheetSchema, extra: dict[str, str] | None = None
+) -> tuple[int | None, dict[str, int]]:
     """The first row (of the first few) holding every required header, else the best partial one."""
     best: tuple[int | None, dict[str, int]] = (None, {})
     required = schema.required
@@ -244,7 +285,9 @@ def _month_headers(row: Sequence[Any]) -> dict[int, str]:
     return months
 
 
-def find_wide_header(grid: Grid, schema: SheetSchema) -> tuple[int, dict[str, int], dict[int, str]] | None:
+def find_wide_header(
+    grid: Grid, schema: SheetSchema
+) -> tuple[int, dict[str, int], dict[int, str]] | None:
     """A wide paste: a Ref column and two or more month columns, no Period column."""
     for r in range(min(HEADER_SEARCH_ROWS, len(grid))):
         found = match_headers(grid[r], schema)
@@ -274,15 +317,23 @@ def read_table(
     header_row, found = find_header(grid, schema, extra_headers)
     if header_row is None:
         wanted = ", ".join(schema.required)
-        log.error(sheet, "A1", Code.MISSING_COLUMN,
-                  f"No header row found in the first {HEADER_SEARCH_ROWS} rows of {sheet}: it needs the columns {wanted}.")
+        log.error(
+            sheet,
+            "A1",
+            Code.MISSING_COLUMN,
+            f"No header row found in the first {HEADER_SEARCH_ROWS} rows of {sheet}: it needs the columns {wanted}.",
+        )
         return Table(sheet, None, {}, [])
     missing = [n for n in schema.required if n not in found]
     for name in missing:
         col = schema.columns[name]
         also = f" (or {', '.join(col.synonyms)})" if col.synonyms else ""
-        log.error(sheet, f"A{header_row + 1}", Code.MISSING_COLUMN,
-                  f"{sheet} has no '{name}' column{also} in its header row {header_row + 1}. Add it: {col.description}")
+        log.error(
+            sheet,
+            f"A{header_row + 1}",
+            Code.MISSING_COLUMN,
+            f"{sheet} has no '{name}' column{also} in its header row {header_row + 1}. Add it: {col.description}",
+        )
     if missing:
         return Table(sheet, header_row, found, [])
     plan = [(name, col, schema.columns[name]) for name, col in found.items()]
@@ -291,7 +342,13 @@ def read_table(
 
 
 def _read_wide(
-    sheet: str, grid: Grid, schema: SheetSchema, log: IssueLog, header_row: int, found: dict[str, int], months: dict[int, str]
+    sheet: str,
+    grid: Grid,
+    schema: SheetSchema,
+    log: IssueLog,
+    header_row: int,
+    found: dict[str, int],
+    months: dict[int, str],
 ) -> Table:
     ref_col = schema.columns["Ref"]
     value_col = schema.columns["Value"]
@@ -302,13 +359,25 @@ def _read_wide(
         row = grid[r]
         if not row or _blank_row(row):
             continue
-        ref = read_value(ref_col, row[found["Ref"]] if found["Ref"] < len(row) else None, sheet,
-                         f"{column_letter(found['Ref'])}{r + 1}", log)
+        ref = read_value(
+            ref_col,
+            row[found["Ref"]] if found["Ref"] < len(row) else None,
+            sheet,
+            f"{column_letter(found['Ref'])}{r + 1}",
+            log,
+        )
         if ref is None:
             continue
         team = None
         if team_col is not None and "Team" in found and found["Team"] < len(row):
-            team = read_value(team_col, row[found["Team"]], sheet, f"{column_letter(found['Team'])}{r + 1}", log, ref)
+            team = read_value(
+                team_col,
+                row[found["Team"]],
+                sheet,
+                f"{column_letter(found['Team'])}{r + 1}",
+                log,
+                ref,
+            )
         for c, period in months.items():
             raw = row[c] if c < len(row) else None
             if cells.is_blank(raw):
@@ -317,6 +386,8 @@ def _read_wide(
             cols = {"Ref": found["Ref"], "Period": c, "Value": c}
             if "Team" in found:
                 cols["Team"] = found["Team"]
-            records.append(Record(r, {"Ref": ref, "Period": period, "Value": value, "Team": team}, cols))
+            records.append(
+                Record(r, {"Ref": ref, "Period": period, "Value": value, "Team": team}, cols)
+            )
     del read_ref
     return Table(sheet, header_row, found, records, wide=True)

@@ -5,6 +5,7 @@ its period and Plan target are all given, the straight line from Baseline to Pla
 in whole months; else the indicator's Target. The forecast carries a least-squares trend of the
 last few outturns to the plan period, kept within what the unit allows.
 """
+
 from __future__ import annotations
 
 from .model import Indicator, Milestone, Settings
@@ -13,7 +14,9 @@ from .periods import Month
 MIN_FORECAST_POINTS = 3
 
 
-def milestone_for(milestones: list[Milestone], period: Month, team: str | None = None) -> float | None:
+def milestone_for(
+    milestones: list[Milestone], period: Month, team: str | None = None
+) -> float | None:
     """The latest milestone at or before ``period`` (for the team, when it has its own)."""
     best: Milestone | None = None
     for m in milestones:
@@ -24,7 +27,12 @@ def milestone_for(milestones: list[Milestone], period: Month, team: str | None =
 
 def straight_line(indicator: Indicator, settings: Settings, period: Month) -> float | None:
     """Baseline at its period to Plan target at the plan period, in whole months; flat outside."""
-    b, bp, p, pp = indicator.baseline, indicator.baseline_period, indicator.plan_target, settings.plan_target_period
+    b, bp, p, pp = (
+        indicator.baseline,
+        indicator.baseline_period,
+        indicator.plan_target,
+        settings.plan_target_period,
+    )
     if b is None or bp is None or p is None or pp is None or pp <= bp:
         return None
     if period <= bp:
@@ -34,7 +42,13 @@ def straight_line(indicator: Indicator, settings: Settings, period: Month) -> fl
     return b + (p - b) * (period - bp) / (pp - bp)
 
 
-def target_for(indicator: Indicator, settings: Settings, milestones: list[Milestone], period: Month, team: str | None = None) -> float | None:
+def target_for(
+    indicator: Indicator,
+    settings: Settings,
+    milestones: list[Milestone],
+    period: Month,
+    team: str | None = None,
+) -> float | None:
     """The target in force for ``period``: milestone, else trajectory, else Target."""
     if team is not None:
         own = milestone_for(milestones, period, team)
@@ -68,7 +82,9 @@ def clamp_to_unit(indicator: Indicator, value: float) -> float:
     return max(0.0, value)
 
 
-def forecast(indicator: Indicator, points: list[tuple[Month, float]], plan_period: Month) -> float | None:
+def forecast(
+    indicator: Indicator, points: list[tuple[Month, float]], plan_period: Month
+) -> float | None:
     """The trend of ``points`` (the last outturns, oldest first) carried to ``plan_period``."""
     if len(points) < MIN_FORECAST_POINTS:
         return None
@@ -76,7 +92,9 @@ def forecast(indicator: Indicator, points: list[tuple[Month, float]], plan_perio
     return clamp_to_unit(indicator, intercept + slope * (plan_period - points[-1][0]))
 
 
-def required_change(outturn: float, plan_target: float, outturn_period: Month, plan_period: Month) -> float | None:
+def required_change(
+    outturn: float, plan_target: float, outturn_period: Month, plan_period: Month
+) -> float | None:
     """The change per month from the current outturn that would reach the plan target on time."""
     months = plan_period - outturn_period
     if months <= 0:

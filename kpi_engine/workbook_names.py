@@ -11,7 +11,13 @@ from typing import Any
 
 INPUT_SHEETS = ("Settings", "Indicators", "Data", "Targets", "Benchmarks", "Commentary")
 
-DASHBOARD, SUMMARY, VALIDATION, TEAMS, CHARTS = "Dashboard", "Summary", "Validation", "Teams", "Charts"
+DASHBOARD, SUMMARY, VALIDATION, TEAMS, CHARTS = (
+    "Dashboard",
+    "Summary",
+    "Validation",
+    "Teams",
+    "Charts",
+)
 # In the order a template's tabs run. The board pack prints Summary, Dashboard, Teams and Charts.
 OUTPUT_SHEETS = (SUMMARY, DASHBOARD, VALIDATION, TEAMS, CHARTS)
 

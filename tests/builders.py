@@ -1,4 +1,5 @@
 """Small builders of input grids for tests: a workbook as {sheet name: rows}, header first."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,15 +9,37 @@ from kpi_engine.pipeline import run as run_pipeline
 from kpi_engine.results import IndicatorResult, Report
 
 INDICATOR_COLUMNS = [
-    "Ref", "Title", "Section", "Polarity", "Unit", "Decimals", "Measure", "Frequency", "Aggregation", "Lag",
-    "Due month", "Target", "RAG rule", "Green threshold", "Amber threshold", "RAG methodology", "Tolerance",
-    "Baseline", "Baseline period", "Plan target", "Owner",
+    "Ref",
+    "Title",
+    "Section",
+    "Polarity",
+    "Unit",
+    "Decimals",
+    "Measure",
+    "Frequency",
+    "Aggregation",
+    "Lag",
+    "Due month",
+    "Target",
+    "RAG rule",
+    "Green threshold",
+    "Amber threshold",
+    "RAG methodology",
+    "Tolerance",
+    "Baseline",
+    "Baseline period",
+    "Plan target",
+    "Owner",
 ]
 REFRESHED = dt.datetime(2024, 1, 1, 9, 0)
 
 
 def settings_rows(reporting: str, **extra: Any) -> list[list[Any]]:
-    rows: list[list[Any]] = [["Setting", "Value"], ["Organisation", "Testshire"], ["Reporting period", reporting]]
+    rows: list[list[Any]] = [
+        ["Setting", "Value"],
+        ["Organisation", "Testshire"],
+        ["Reporting period", reporting],
+    ]
     for key, value in extra.items():
         rows.append([key.replace("_", " ").capitalize(), value])
     return rows
@@ -38,7 +61,9 @@ def data_rows(*points: tuple) -> list[list[Any]]:
     return rows
 
 
-def workbook(reporting: str, indicators: list[dict[str, Any]], points: list[tuple], **sheets: list[list[Any]]) -> dict[str, list[list[Any]]]:
+def workbook(
+    reporting: str, indicators: list[dict[str, Any]], points: list[tuple], **sheets: list[list[Any]]
+) -> dict[str, list[list[Any]]]:
     book = {
         "Settings": sheets.pop("Settings", None) or settings_rows(reporting),
         "Indicators": indicator_rows(*indicators),
@@ -48,7 +73,9 @@ def workbook(reporting: str, indicators: list[dict[str, Any]], points: list[tupl
     return book
 
 
-def evaluate(sheets: Any, refreshed: dt.datetime | None = None, template_version: str | None = None) -> Report:
+def evaluate(
+    sheets: Any, refreshed: dt.datetime | None = None, template_version: str | None = None
+) -> Report:
     """The result model of the one pipeline every front end runs."""
     return run_pipeline(sheets, template_version, refreshed)[0]
 
@@ -61,7 +88,9 @@ def one(book: dict[str, list[list[Any]]], ref: str) -> IndicatorResult:
     return run(book).indicator(ref)
 
 
-def months(start: str, values: list[Any], ref: str = "K1", kind: str = "value", team: str | None = None) -> list[tuple]:
+def months(
+    start: str, values: list[Any], ref: str = "K1", kind: str = "value", team: str | None = None
+) -> list[tuple]:
     """Consecutive monthly points from ``start`` (YYYY-MM): values, or (numerator, denominator) pairs."""
     y, m = map(int, start.split("-"))
     out = []
@@ -100,6 +129,12 @@ def modules_loaded_by(imports: str, candidates: tuple[str, ...]) -> list[str]:
 
     root = Path(__file__).resolve().parent.parent
     code = f"import sys, {imports}; print('|'.join(m for m in {candidates!r} if m in sys.modules))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root,
-                         env={**os.environ, "PYTHONPATH": str(root)}).stdout.strip()
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    ).stdout.strip()
     return out.split("|") if out else []

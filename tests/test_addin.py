@@ -7,6 +7,7 @@ actions are replayed onto the same workbook with openpyxl by a small replayer th
 action as Excel would (a written value is read as if typed; a leading apostrophe keeps text as
 text). The result must equal ``fill_workbook``'s output cell for cell.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -32,13 +33,13 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
 import xlwings as xw
+from builders import modules_loaded_by
 
 from addin import excel as addin_excel
 from addin import plan as addin_plan
 from addin.payloads import client_payload
 from kpi_engine.commands.fill import fill_workbook
 from kpi_engine.workbook_names import OUTPUT_SHEETS
-from builders import modules_loaded_by
 
 ROOT = Path(__file__).resolve().parents[1]
 REFRESHED = dt.datetime(2025, 10, 6, 9, 30)
@@ -48,20 +49,78 @@ CLIENTS = (VBA, OFFICE_SCRIPTS, OFFICE_JS)
 # What each client can apply (docs/excel-guide.md; xlwings 0.37.8's Remote.bas, xlwings.ts and
 # xlwings-server 1.20.0's custom-scripts/index.js). VBA and Office Scripts have no handler for
 # formulas, fonts, widths, borders, charts and the rest: such an action fails inside Excel.
-COMMON = {"setValues", "rangeClearContents", "rangeClearFormats", "rangeClear", "addSheet", "setSheetName",
-          "setAutofit", "setRangeColor", "activateSheet", "addHyperlink", "setNumberFormat", "setPictureName",
-          "setPictureHeight", "setPictureWidth", "deletePicture", "addPicture", "updatePicture", "alert",
-          "setRangeName", "namesAdd", "nameDelete", "runMacro", "rangeDelete", "rangeInsert", "rangeSelect",
-          "addTable", "setTableName", "resizeTable", "showAutofilterTable", "showHeadersTable", "showTotalsTable",
-          "setTableStyle", "copyRange", "sheetDelete", "sheetClear", "sheetClearContents", "sheetClearFormats"}
-ALLOWED = {VBA: COMMON, OFFICE_SCRIPTS: COMMON,
-           OFFICE_JS: COMMON | {"setFontProperty", "setBorderProperty", "setColumnWidth", "setFormula", "addChart",
-                                "freezePaneAtRange", "setScreenUpdating", "setCalculation", "setRangeColors"}}
+COMMON = {
+    "setValues",
+    "rangeClearContents",
+    "rangeClearFormats",
+    "rangeClear",
+    "addSheet",
+    "setSheetName",
+    "setAutofit",
+    "setRangeColor",
+    "activateSheet",
+    "addHyperlink",
+    "setNumberFormat",
+    "setPictureName",
+    "setPictureHeight",
+    "setPictureWidth",
+    "deletePicture",
+    "addPicture",
+    "updatePicture",
+    "alert",
+    "setRangeName",
+    "namesAdd",
+    "nameDelete",
+    "runMacro",
+    "rangeDelete",
+    "rangeInsert",
+    "rangeSelect",
+    "addTable",
+    "setTableName",
+    "resizeTable",
+    "showAutofilterTable",
+    "showHeadersTable",
+    "showTotalsTable",
+    "setTableStyle",
+    "copyRange",
+    "sheetDelete",
+    "sheetClear",
+    "sheetClearContents",
+    "sheetClearFormats",
+}
+ALLOWED = {
+    VBA: COMMON,
+    OFFICE_SCRIPTS: COMMON,
+    OFFICE_JS: COMMON
+    | {
+        "setFontProperty",
+        "setBorderProperty",
+        "setColumnWidth",
+        "setFormula",
+        "addChart",
+        "freezePaneAtRange",
+        "setScreenUpdating",
+        "setCalculation",
+        "setRangeColors",
+    },
+}
 # What this refresh may emit at all: values, clears, links (and a sheet when one is missing), and the
 # Charts sheet's pictures (one per page of small multiples).
-PICTURE_ACTIONS = {"addPicture", "setPictureName", "setPictureWidth", "setPictureHeight", "updatePicture",
-                   "deletePicture"}
-EMITTED = {"setValues", "addHyperlink", "rangeClear", "sheetClearContents", "addSheet"} | PICTURE_ACTIONS
+PICTURE_ACTIONS = {
+    "addPicture",
+    "setPictureName",
+    "setPictureWidth",
+    "setPictureHeight",
+    "updatePicture",
+    "deletePicture",
+}
+EMITTED = {
+    "setValues",
+    "addHyperlink",
+    "rangeClear",
+    "sheetClearContents",
+    "addSheet",
+} | PICTURE_ACTIONS
 
 
 # ---------------------------------------------------------------------------------------------
@@ -97,8 +156,12 @@ def build_demo_workbook(path: Path) -> Path:
     return path
 
 
-SEED_HEADERS = {"Indicator Number": "Ref", "Indicator Title": "Title", "2017-18 Target": "Target",
-                "Target Owner": "Owner"}
+SEED_HEADERS = {
+    "Indicator Number": "Ref",
+    "Indicator Title": "Title",
+    "2017-18 Target": "Target",
+    "Target Owner": "Owner",
+}
 
 
 def seed_sheets() -> dict[str, list[list[Any]]]:
@@ -139,13 +202,19 @@ def seed(tmp_path_factory) -> Path:
 # What the clients post
 
 
-def make_payload(path: Path, client: str, include: tuple[str, ...] | None = addin_excel.INCLUDE_SHEETS,
-                 version: str | None = None) -> dict[str, Any]:
+def make_payload(
+    path: Path,
+    client: str,
+    include: tuple[str, ...] | None = addin_excel.INCLUDE_SHEETS,
+    version: str | None = None,
+) -> dict[str, Any]:
     """The JSON a client posts for the workbook at ``path`` (see addin/payloads.py for each client's ways)."""
     return client_payload(path, client, include, version)
 
 
-def run_refresh(payload: dict[str, Any], refreshed: dt.datetime = REFRESHED) -> list[dict[str, Any]]:
+def run_refresh(
+    payload: dict[str, Any], refreshed: dt.datetime = REFRESHED
+) -> list[dict[str, Any]]:
     book = xw.Book(json=payload)
     try:
         addin_excel.refresh(book, refreshed=refreshed)
@@ -181,7 +250,9 @@ def _put(cell: Any, value: Any) -> None:
 
 def _cells(ws, action):
     for r in range(action["start_row"] + 1, action["start_row"] + action["row_count"] + 1):
-        for c in range(action["start_column"] + 1, action["start_column"] + action["column_count"] + 1):
+        for c in range(
+            action["start_column"] + 1, action["start_column"] + action["column_count"] + 1
+        ):
             yield ws.cell(r, c)
 
 
@@ -191,8 +262,15 @@ def _replay_picture(pictures: list[dict[str, Any]], action: dict[str, Any]) -> N
     func, args = action["func"], action["args"]
     if func == "addPicture":
         assert isinstance(args[0], str) and args[0]  # the PNG, base64
-        pictures.append({"name": f"Picture {len(pictures) + 1}", "width": None, "height": None, "image": args[0],
-                         "anchor": (args[2] + 1, args[1] + 1)})
+        pictures.append(
+            {
+                "name": f"Picture {len(pictures) + 1}",
+                "width": None,
+                "height": None,
+                "image": args[0],
+                "anchor": (args[2] + 1, args[1] + 1),
+            }
+        )
     elif func == "updatePicture":
         old = pictures.pop(args[1])
         assert old["name"] == args[2]
@@ -200,12 +278,18 @@ def _replay_picture(pictures: list[dict[str, Any]], action: dict[str, Any]) -> N
     elif func == "deletePicture":
         pictures.pop(args[0] if isinstance(args, int) else args[0])
     else:
-        key = {"setPictureName": "name", "setPictureWidth": "width", "setPictureHeight": "height"}[func]
+        key = {"setPictureName": "name", "setPictureWidth": "width", "setPictureHeight": "height"}[
+            func
+        ]
         pictures[args[0]][key] = args[1]
 
 
-def replay(actions: list[dict[str, Any]], path: Path, out: Path,
-           pictures: dict[str, list[dict[str, Any]]] | None = None) -> dict[str, list[dict[str, Any]]]:
+def replay(
+    actions: list[dict[str, Any]],
+    path: Path,
+    out: Path,
+    pictures: dict[str, list[dict[str, Any]]] | None = None,
+) -> dict[str, list[dict[str, Any]]]:
     """Apply the actions to the workbook at ``path`` and save it to ``out``; returns each sheet's
     pictures (openpyxl cannot keep them by name), starting from ``pictures``."""
     book = openpyxl.load_workbook(path)
@@ -224,16 +308,21 @@ def replay(actions: list[dict[str, Any]], path: Path, out: Path,
             for i, row in enumerate(action["values"]):
                 assert len(row) == action["column_count"]
                 for j, value in enumerate(row):
-                    _put(ws.cell(action["start_row"] + 1 + i, action["start_column"] + 1 + j), value)
+                    _put(
+                        ws.cell(action["start_row"] + 1 + i, action["start_column"] + 1 + j), value
+                    )
         elif func == "addHyperlink":
             address, text, tip = action["args"]
             assert action["row_count"] == action["column_count"] == 1
-            assert isinstance(text, str) and isinstance(tip, str)  # Office Scripts calls .toString() on both
+            assert isinstance(text, str) and isinstance(
+                tip, str
+            )  # Office Scripts calls .toString() on both
             cell = ws.cell(action["start_row"] + 1, action["start_column"] + 1)
             cell.value = text
             location, target = (address[1:], None) if address.startswith("#") else (None, address)
-            cell.hyperlink = Hyperlink(ref=cell.coordinate, location=location, target=target, display=text,
-                                       tooltip=tip)
+            cell.hyperlink = Hyperlink(
+                ref=cell.coordinate, location=location, target=target, display=text, tooltip=tip
+            )
         elif func == "rangeClear":
             for cell in _cells(ws, action):
                 cell.value = None
@@ -268,10 +357,15 @@ def assert_same_workbook(got: Path, expected: Path) -> None:
                 ca, cb = wa.cell(r, c), wb.cell(r, c)
                 where = f"{name}!{get_column_letter(c)}{r}"
                 assert ca.value == cb.value, f"{where}: {ca.value!r} != {cb.value!r}"
-                assert ca.number_format == cb.number_format, f"{where}: {ca.number_format} != {cb.number_format}"
+                assert ca.number_format == cb.number_format, (
+                    f"{where}: {ca.number_format} != {cb.number_format}"
+                )
                 assert _link(ca) == _link(cb), f"{where}: link {_link(ca)!r} != {_link(cb)!r}"
         if name in OUTPUT_SHEETS:
-            assert wa.conditional_formatting._cf_rules.keys() == wb.conditional_formatting._cf_rules.keys()
+            assert (
+                wa.conditional_formatting._cf_rules.keys()
+                == wb.conditional_formatting._cf_rules.keys()
+            )
 
 
 _FILLED: dict[tuple[str, int], Path] = {}
@@ -287,7 +381,9 @@ def filled(source: Path) -> Path:
     return _FILLED[key]
 
 
-def refreshed_like_fill(source: Path, client: str, folder: Path) -> tuple[list[dict[str, Any]], Path, Path]:
+def refreshed_like_fill(
+    source: Path, client: str, folder: Path
+) -> tuple[list[dict[str, Any]], Path, Path]:
     actions = run_refresh(make_payload(source, client))
     got = folder / f"refreshed-{client[:3]}.xlsx"
     replay(actions, source, got)
@@ -313,7 +409,11 @@ def test_refresh_of_a_workbook_with_many_issues_and_links(seed, client, tmp_path
     assert_same_workbook(got, expected)
     links = [a for a in actions if a["func"] == "addHyperlink"]
     filled = openpyxl.load_workbook(expected)["Validation"]
-    assert len(links) == sum(1 for row in filled.iter_rows() for cell in row if cell.hyperlink is not None) > 5
+    assert (
+        len(links)
+        == sum(1 for row in filled.iter_rows() for cell in row if cell.hyperlink is not None)
+        > 5
+    )
 
 
 @pytest.mark.parametrize("client", CLIENTS)
@@ -326,15 +426,21 @@ def test_no_action_outside_what_the_client_can_apply(seed, demo, client):
 def _handlers(client: str) -> set[str] | None:
     """The action names a client has a handler for, read from the installed client code."""
     if client == VBA:
-        text = (Path(xw.__file__).parent / "addin" / "Remote.bas").read_text(encoding="utf-8", errors="replace")
-        return set(re.findall(r"^Sub (\w+)\(wb As Workbook, action As Dictionary\)", text, re.MULTILINE))
+        text = (Path(xw.__file__).parent / "addin" / "Remote.bas").read_text(
+            encoding="utf-8", errors="replace"
+        )
+        return set(
+            re.findall(r"^Sub (\w+)\(wb As Workbook, action As Dictionary\)", text, re.MULTILINE)
+        )
     if client == OFFICE_SCRIPTS:
         text = (Path(xw.__file__).parent / "js" / "xlwings.ts").read_text(encoding="utf-8")
         return set(re.findall(r"registerCallback\((\w+)\)", text))
     spec = importlib.util.find_spec("xlwings_server")
     if spec is None:
         return None
-    text = (Path(spec.origin).parent / "static" / "js" / "custom-scripts" / "index.js").read_text(encoding="utf-8")
+    text = (Path(spec.origin).parent / "static" / "js" / "custom-scripts" / "index.js").read_text(
+        encoding="utf-8"
+    )
     return set(re.findall(r"^  (\w+): ", text, re.MULTILINE))
 
 
@@ -346,8 +452,18 @@ def test_what_the_refresh_emits_has_a_handler_in_each_client(client):
     assert EMITTED <= handlers
     assert ALLOWED[client] <= handlers  # the lists above are the clients' own
     if client != OFFICE_JS:  # what VBA and Office Scripts cannot do
-        assert not {"setFontProperty", "setBorderProperty", "setColumnWidth", "setFormula", "addChart",
-                    "setScreenUpdating", "setCalculation"} & handlers
+        assert (
+            not {
+                "setFontProperty",
+                "setBorderProperty",
+                "setColumnWidth",
+                "setFormula",
+                "addChart",
+                "setScreenUpdating",
+                "setCalculation",
+            }
+            & handlers
+        )
 
 
 def test_refreshing_a_refreshed_workbook_changes_nothing(demo, tmp_path):
@@ -363,7 +479,11 @@ def test_fewer_issues_than_last_time_clears_the_old_links_and_rows(seed, tmp_pat
     many = tmp_path / "many.xlsx"
     replay(run_refresh(make_payload(seed, VBA)), seed, many)
     sheets = seed_sheets()
-    fewer_sheets = {"Indicators": sheets["Indicators"][:3], "Data": sheets["Data"][:3], "Commentary": [["Ref", "Period"]]}
+    fewer_sheets = {
+        "Indicators": sheets["Indicators"][:3],
+        "Data": sheets["Data"][:3],
+        "Commentary": [["Ref", "Period"]],
+    }
     book = openpyxl.load_workbook(many)
     from workbook_templates.build import write_inputs
 
@@ -382,14 +502,21 @@ def test_fewer_issues_than_last_time_clears_the_old_links_and_rows(seed, tmp_pat
 def test_formula_text_is_sent_quoted_and_stays_text(tmp_path):
     indicators = seed_sheets()["Indicators"]
     title = indicators[0].index("Title")
-    indicators[1][title] = "=HYPERLINK(\"http://example.com\")"
+    indicators[1][title] = '=HYPERLINK("http://example.com")'
     indicators[2][title] = "+44 helpline calls answered"
     indicators[3][title] = "'Outstanding' grades"
     indicators[4][title] = "TRUE"
     path = build_seed_workbook(tmp_path / "formula.xlsx", Indicators=indicators)
     actions = run_refresh(make_payload(path, OFFICE_SCRIPTS))
-    sent = {v for a in actions if a["func"] == "setValues" for row in a["values"] for v in row if isinstance(v, str)}
-    assert "'=HYPERLINK(\"http://example.com\")" in sent and "'+44 helpline calls answered" in sent
+    sent = {
+        v
+        for a in actions
+        if a["func"] == "setValues"
+        for row in a["values"]
+        for v in row
+        if isinstance(v, str)
+    }
+    assert '\'=HYPERLINK("http://example.com")' in sent and "'+44 helpline calls answered" in sent
     assert "''Outstanding' grades" in sent and "'TRUE" in sent
     got = tmp_path / "got.xlsx"
     replay(actions, path, got)
@@ -397,14 +524,16 @@ def test_formula_text_is_sent_quoted_and_stays_text(tmp_path):
     assert_same_workbook(got, expected)
     dashboard = openpyxl.load_workbook(got)["Dashboard"]
     titles = [c.value for row in dashboard.iter_rows() for c in row]
-    assert "=HYPERLINK(\"http://example.com\")" in titles
+    assert '=HYPERLINK("http://example.com")' in titles
 
 
 def _trimmed(grid) -> list[tuple]:
     rows = [tuple(row) for row in grid]
     while rows and all(v is None for v in rows[-1]):
         rows.pop()
-    width = max((max((i + 1 for i, v in enumerate(r) if v is not None), default=0) for r in rows), default=0)
+    width = max(
+        (max((i + 1 for i, v in enumerate(r) if v is not None), default=0) for r in rows), default=0
+    )
     return [tuple(r[:width]) + (None,) * (width - len(r[:width])) for r in rows]
 
 
@@ -429,12 +558,30 @@ def test_input_sheets_read_through_xlwings_as_the_headless_reader_reads_them(dem
     assert version == "1" and set(outputs) == set(OUTPUT_SHEETS)
 
 
-@pytest.mark.parametrize("text, quoted", [
-    ("Green", False), ("No data", False), ("Improvement board dashboard", False), ("\u25b2 improving", False),
-    ("=SUM(A1)", True), ("+44", True), ("-", True), ("- 5 pts", True), ("@home", True), ("'quoted'", True),
-    ("#N/A", True), ("Sep-25", True), ("63.9%", True), ("1/2", True), ("12:30", True), ("D14", True),
-    ("TRUE", True), (" false ", True), ("", False),
-])
+@pytest.mark.parametrize(
+    "text, quoted",
+    [
+        ("Green", False),
+        ("No data", False),
+        ("Improvement board dashboard", False),
+        ("\u25b2 improving", False),
+        ("=SUM(A1)", True),
+        ("+44", True),
+        ("-", True),
+        ("- 5 pts", True),
+        ("@home", True),
+        ("'quoted'", True),
+        ("#N/A", True),
+        ("Sep-25", True),
+        ("63.9%", True),
+        ("1/2", True),
+        ("12:30", True),
+        ("D14", True),
+        ("TRUE", True),
+        (" false ", True),
+        ("", False),
+    ],
+)
 def test_text_excel_would_read_as_something_else_is_quoted(text, quoted):
     assert addin_plan.needs_quote(text) is quoted
     assert addin_plan.excel_value(text) == ("'" + text if quoted else text)
@@ -465,8 +612,14 @@ def test_output_sheets_left_out_of_include_are_still_cleared(seed, client, tmp_p
     from workbook_templates.build import write_inputs
 
     sheets = seed_sheets()
-    write_inputs(book, {"Indicators": sheets["Indicators"][:3], "Data": sheets["Data"][:3],
-                        "Commentary": [["Ref", "Period"]]})
+    write_inputs(
+        book,
+        {
+            "Indicators": sheets["Indicators"][:3],
+            "Data": sheets["Data"][:3],
+            "Commentary": [["Ref", "Period"]],
+        },
+    )
     changed = tmp_path / "changed.xlsx"
     book.save(changed)
     inputs_only = tuple(n for n in addin_excel.INCLUDE_SHEETS if n not in OUTPUT_SHEETS)
@@ -479,12 +632,25 @@ def test_output_sheets_left_out_of_include_are_still_cleared(seed, client, tmp_p
     # sent). openpyxl shows a link's target as the value of an empty linked cell; Excel shows nothing.
     a, b = openpyxl.load_workbook(got), openpyxl.load_workbook(expected)
     for name in OUTPUT_SHEETS:
-        stale = {c.coordinate for row in a[name].iter_rows() for c in row
-                 if c.hyperlink is not None and b[name][c.coordinate].hyperlink is None}
+        stale = {
+            c.coordinate
+            for row in a[name].iter_rows()
+            for c in row
+            if c.hyperlink is not None and b[name][c.coordinate].hyperlink is None
+        }
         assert not stale or name == "Validation"
-        cells_a = {(c.coordinate, c.value) for row in a[name].iter_rows() for c in row
-                   if c.value is not None and c.coordinate not in stale}
-        cells_b = {(c.coordinate, c.value) for row in b[name].iter_rows() for c in row if c.value is not None}
+        cells_a = {
+            (c.coordinate, c.value)
+            for row in a[name].iter_rows()
+            for c in row
+            if c.value is not None and c.coordinate not in stale
+        }
+        cells_b = {
+            (c.coordinate, c.value)
+            for row in b[name].iter_rows()
+            for c in row
+            if c.value is not None
+        }
         assert cells_a == cells_b, name
 
 
@@ -524,7 +690,9 @@ def test_main_refreshes_the_calling_workbook_or_the_active_one_from_an_add_in(de
         monkeypatch.setattr(xw.Book, "caller", staticmethod(lambda caller=caller: caller))
         try:
             addin.main()
-            assert sum(a["func"] == "setValues" for a in book.json()["actions"]) == len(OUTPUT_SHEETS)
+            assert sum(a["func"] == "setValues" for a in book.json()["actions"]) == len(
+                OUTPUT_SHEETS
+            )
         finally:
             book.close()
 
@@ -534,8 +702,10 @@ def test_main_refreshes_the_calling_workbook_or_the_active_one_from_an_add_in(de
 
 
 def test_addin_imports_neither_xlwings_nor_the_server_extra():
-    loaded = modules_loaded_by("addin, addin.plan, addin.excel",
-                               ("xlwings", "xlwings.pro", "xlwings_server", "fastapi", "uvicorn", "starlette"))
+    loaded = modules_loaded_by(
+        "addin, addin.plan, addin.excel",
+        ("xlwings", "xlwings.pro", "xlwings_server", "fastapi", "uvicorn", "starlette"),
+    )
     assert loaded == []
 
 
@@ -572,7 +742,9 @@ def client_for():
 
 def _post(client, payload: Any, **headers: str):
     body = payload if isinstance(payload, (bytes, str)) else json.dumps(payload)
-    return client.post("/refresh", content=body, headers={"Content-Type": "application/json", **headers})
+    return client.post(
+        "/refresh", content=body, headers={"Content-Type": "application/json", **headers}
+    )
 
 
 def _no_trace(response) -> None:
@@ -602,9 +774,11 @@ def test_endpoint_refuses_a_payload_over_the_limit(client_for, demo):
 
     def chunks():  # no Content-Length: refused on the body actually received
         for i in range(0, len(payload), 65536):
-            yield payload[i:i + 65536]
+            yield payload[i : i + 65536]
 
-    response = client.post("/refresh", content=chunks(), headers={"Content-Type": "application/json"})
+    response = client.post(
+        "/refresh", content=chunks(), headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 413
     assert _post(client_for(max_bytes=len(payload)), payload).status_code == 200
 
@@ -628,14 +802,21 @@ def test_endpoint_limit_and_token_come_from_the_environment(demo, monkeypatch):
 def test_endpoint_checks_the_token(client_for, demo):
     client = client_for(token="correct horse battery staple")
     payload = make_payload(demo, VBA)
-    for headers in ({}, {"Authorization": ""}, {"Authorization": "wrong"},
-                    {"Authorization": "correct horse battery stapl"}):
+    for headers in (
+        {},
+        {"Authorization": ""},
+        {"Authorization": "wrong"},
+        {"Authorization": "correct horse battery stapl"},
+    ):
         response = _post(client, payload, **headers)
         assert response.status_code == 401, headers
         assert "AUTH" in response.json()["detail"]
         _no_trace(response)
     assert _post(client, payload, Authorization="correct horse battery staple").status_code == 200
-    assert _post(client, payload, Authorization="Bearer correct horse battery staple").status_code == 200
+    assert (
+        _post(client, payload, Authorization="Bearer correct horse battery staple").status_code
+        == 200
+    )
 
 
 def test_the_token_is_compared_in_constant_time(monkeypatch):
@@ -643,7 +824,9 @@ def test_the_token_is_compared_in_constant_time(monkeypatch):
 
     calls = []
     real = server.hmac.compare_digest
-    monkeypatch.setattr(server.hmac, "compare_digest", lambda a, b: calls.append((a, b)) or real(a, b))
+    monkeypatch.setattr(
+        server.hmac, "compare_digest", lambda a, b: calls.append((a, b)) or real(a, b)
+    )
     assert server.token_matches("Bearer abc", "abc") and not server.token_matches("abd", "abc")
     assert calls == [(b"abc", b"abc"), (b"abd", b"abc")]
     assert not server.token_matches(None, "abc")
@@ -654,7 +837,12 @@ def test_endpoint_refuses_a_mismatched_xlwings_version_with_what_to_do(client_fo
     response = _post(client, make_payload(demo, VBA, version="0.30.0"))
     assert response.status_code == 400
     detail = response.json()["detail"]
-    assert "0.30.0" in detail and xw.__version__ in detail and "xlwings VBA module" in detail and "IT" in detail
+    assert (
+        "0.30.0" in detail
+        and xw.__version__ in detail
+        and "xlwings VBA module" in detail
+        and "IT" in detail
+    )
     _no_trace(response)
     response = _post(client, make_payload(demo, OFFICE_SCRIPTS, version="0.30.0"))
     assert response.status_code == 400 and "Office Script" in response.json()["detail"]
@@ -666,8 +854,13 @@ def test_endpoint_errors_are_plain_json_messages(client_for, demo, monkeypatch):
     client = client_for()
     broken_sheets = make_payload(demo, VBA)
     broken_sheets["sheets"][0]["values"] = "not rows"
-    for body in (b"not json", b"\xff\xfe", b"[1, 2]", json.dumps({"client": VBA}).encode(),
-                 json.dumps(broken_sheets).encode()):
+    for body in (
+        b"not json",
+        b"\xff\xfe",
+        b"[1, 2]",
+        json.dumps({"client": VBA}).encode(),
+        json.dumps(broken_sheets).encode(),
+    ):
         response = _post(client, body)
         assert response.status_code == 400
         _no_trace(response)
@@ -750,15 +943,35 @@ def test_xlwings_server_runs_the_registered_refresh_script(demo, tmp_path):
     payload_file = tmp_path / "payload.json"
     payload_file.write_text(json.dumps(make_payload(demo, OFFICE_JS)))
     # A fresh process: xlwings Server reads its settings and project folder when first imported.
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "XLWINGS_PROJECT_DIR": str(addin.XLWINGS_SERVER_PROJECT),
-           "XLWINGS_LICENSE_KEY": "noncommercial"}
-    run = subprocess.run([sys.executable, "-c", XLWINGS_SERVER_CALL, str(payload_file)], check=False,
-                         capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
-    if run.returncode != 0 and "ModuleNotFoundError" in run.stderr and "xlwings_server" in run.stderr:
-        pytest.skip(f"xlwings-server cannot be imported here: {run.stderr.strip().splitlines()[-1]}")
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "XLWINGS_PROJECT_DIR": str(addin.XLWINGS_SERVER_PROJECT),
+        "XLWINGS_LICENSE_KEY": "noncommercial",
+    }
+    run = subprocess.run(
+        [sys.executable, "-c", XLWINGS_SERVER_CALL, str(payload_file)],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=300,
+    )
+    if (
+        run.returncode != 0
+        and "ModuleNotFoundError" in run.stderr
+        and "xlwings_server" in run.stderr
+    ):
+        pytest.skip(
+            f"xlwings-server cannot be imported here: {run.stderr.strip().splitlines()[-1]}"
+        )
     assert run.returncode == 0, run.stderr[-3000:]
     first, result = (json.loads(line) for line in run.stdout.strip().splitlines()[-2:])
-    assert Path(first["module"]).resolve().parent == (addin.XLWINGS_SERVER_PROJECT / "custom_scripts").resolve()
+    assert (
+        Path(first["module"]).resolve().parent
+        == (addin.XLWINGS_SERVER_PROJECT / "custom_scripts").resolve()
+    )
     (script,) = [m for m in result["meta"] if m["function_name"] == "refresh_dashboard"]
     assert set(script["include"].split(",")) == set(addin_excel.INCLUDE_SHEETS)
     assert result["taskpane_button"]  # the project's task pane has the Refresh button
@@ -772,8 +985,9 @@ def test_xlwings_server_runs_the_registered_refresh_script(demo, tmp_path):
     stamp = book["Dashboard"]["B2"].value
     # Everything but the time of the refresh (in the stamp, B2) is the fill's
     for name in OUTPUT_SHEETS:
-        assert re.sub(r"Refreshed [^|]*", "", book[name]["B2"].value) == \
-            re.sub(r"Refreshed [^|]*", "", reference[name]["B2"].value)
+        assert re.sub(r"Refreshed [^|]*", "", book[name]["B2"].value) == re.sub(
+            r"Refreshed [^|]*", "", reference[name]["B2"].value
+        )
         book[name]["B2"].value = reference[name]["B2"].value
     book.save(got)
     assert_same_workbook(got, expected)

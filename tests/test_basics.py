@@ -1,25 +1,38 @@
 """Months and rounding: the two small things every rule stands on."""
+
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
+from builders import modules_loaded_by
 
 from kpi_engine.periods import iso, label, parse_month, year_start
 from kpi_engine.rounding import displayed, format_number, round_half_away
-from builders import modules_loaded_by
 
 
-@pytest.mark.parametrize("value, expected", [
-    (dt.datetime(2017, 4, 1), "2017-04"), (dt.date(2017, 4, 30), "2017-04"), ("Apr-17", "2017-04"),
-    ("2017-04", "2017-04"), ("April 2017", "2017-04"), ("01/04/2017", "2017-04"), ("Sept 2017", "2017-09"),
-    (42826, "2017-04"), ("2017-04-01T00:00:00.000Z", "2017-04"), ("jan 16", "2016-01"),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (dt.datetime(2017, 4, 1), "2017-04"),
+        (dt.date(2017, 4, 30), "2017-04"),
+        ("Apr-17", "2017-04"),
+        ("2017-04", "2017-04"),
+        ("April 2017", "2017-04"),
+        ("01/04/2017", "2017-04"),
+        ("Sept 2017", "2017-09"),
+        (42826, "2017-04"),
+        ("2017-04-01T00:00:00.000Z", "2017-04"),
+        ("jan 16", "2016-01"),
+    ],
+)
 def test_months_in_the_forms_officers_type(value, expected):
     assert iso(parse_month(value)) == expected
 
 
-@pytest.mark.parametrize("value", ["Q3 2014-2015", "soon", "2017-13", "", None, 17, True, "Smarch-17"])
+@pytest.mark.parametrize(
+    "value", ["Q3 2014-2015", "soon", "2017-13", "", None, 17, True, "Smarch-17"]
+)
 def test_things_that_are_not_months(value):
     assert parse_month(value) is None
 
@@ -42,6 +55,8 @@ def test_rounding_is_half_away_from_zero_on_the_shortest_decimal():
 
 
 def test_engine_imports_no_excel_library():
-    loaded = modules_loaded_by("kpi_engine.evaluate, kpi_engine.results_json, kpi_engine.commands.cli",
-                               ("openpyxl", "xlwings", "pandas"))
+    loaded = modules_loaded_by(
+        "kpi_engine.evaluate, kpi_engine.results_json, kpi_engine.commands.cli",
+        ("openpyxl", "xlwings", "pandas"),
+    )
     assert loaded == []

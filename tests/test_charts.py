@@ -1,6 +1,7 @@
 """Charts and team breakdowns: the Charts sheet's native charts (headless), the same charts as one
 picture per page on the Excel routes, the Teams sheet against seed 002's hand-worked figures, and
 the colours' accessibility."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,19 +16,33 @@ from typing import Any
 
 import openpyxl
 import pytest
-from builders import data_rows, indicator_rows, modules_loaded_by, months, settings_rows
+from builders import data_rows, evaluate, indicator_rows, modules_loaded_by, months, settings_rows
 
 from kpi_engine.charts import (
-    CHART_COLUMNS, CHART_ROWS, CHARTS_PER_PAGE, FIRST_MONTH_COLUMN, NAME_COLUMN, PICTURE_PREFIX, REF_COLUMN, SLOT_ROWS,
-    charted, column_points, pages,
+    CHART_COLUMNS,
+    CHART_ROWS,
+    CHARTS_PER_PAGE,
+    FIRST_MONTH_COLUMN,
+    NAME_COLUMN,
+    PICTURE_PREFIX,
+    REF_COLUMN,
+    SLOT_ROWS,
+    charted,
+    column_points,
+    pages,
 )
-from builders import evaluate
 from kpi_engine.commands.fill import fill_workbook
-from kpi_engine.workbook_names import CHARTS, TEAMS
 from kpi_engine.render import render
 from kpi_engine.rounding import format_number
+from kpi_engine.workbook_names import CHARTS, TEAMS
 from workbook_templates.build import build_template, write_inputs
-from workbook_templates.look import CVD_MATRICES, contrast_ratio, delta_e, rag_styles, simulate_colour_vision
+from workbook_templates.look import (
+    CVD_MATRICES,
+    contrast_ratio,
+    delta_e,
+    rag_styles,
+    simulate_colour_vision,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 WHEN = dt.datetime(2025, 10, 6, 9, 30)
@@ -82,7 +97,9 @@ def test_one_chart_per_rated_indicator_of_the_type_its_row_asks(demo_filled, dem
     ws = openpyxl.load_workbook(demo_filled)[CHARTS]
     rated = charted(demo_report)
     assert len(ws._charts) == len(rated) == 33  # 36 indicators, 3 context measures
-    assert {r.ref for r in rated} == {r.ref for r in demo_report.indicators if r.rag_reason != "Context"}
+    assert {r.ref for r in rated} == {
+        r.ref for r in demo_report.indicators if r.rag_reason != "Context"
+    }
     by_ref = _chart_by_ref(ws)
     for r in rated:
         chart = by_ref[r.ref]
@@ -99,8 +116,14 @@ def test_series_reference_the_cells_that_hold_their_figures(demo_filled, demo_re
     chart = _chart_by_ref(ws)["FD 8"]
     series = [s for c in chart._charts for s in c.series]
     names = [ws[s.tx.strRef.f.split("!")[1].replace("$", "")].value for s in series]
-    assert names == ["Monthly figure", "Current target", "Statistical neighbours (2024-25)", "Region (2024-25)",
-                     "England (2024-25)", "Mar-26 Target"]
+    assert names == [
+        "Monthly figure",
+        "Current target",
+        "Statistical neighbours (2024-25)",
+        "Region (2024-25)",
+        "England (2024-25)",
+        "Mar-26 Target",
+    ]
     actual = series[0]
     row = rows[("FD 8", "Monthly figure")]
     # Oct-24 .. Mar-26: the 12 months shown, run on to the plan date for the plan target's diamond
@@ -112,8 +135,9 @@ def test_series_reference_the_cells_that_hold_their_figures(demo_filled, demo_re
     got = [ws.cell(row, c).value for c in range(FIRST_MONTH_COLUMN, FIRST_MONTH_COLUMN + 12)]
     assert got == pytest.approx([p.value for p in fd8.series])
     target_row = rows[("FD 8", "Current target")]
-    assert [ws.cell(target_row, c).value for c in range(FIRST_MONTH_COLUMN, FIRST_MONTH_COLUMN + 12)] == \
-        pytest.approx([fd8.current_target] * 12)
+    assert [
+        ws.cell(target_row, c).value for c in range(FIRST_MONTH_COLUMN, FIRST_MONTH_COLUMN + 12)
+    ] == pytest.approx([fd8.current_target] * 12)
     plan_row = rows[("FD 8", "Mar-26 Target")]
     plan = [ws.cell(plan_row, c).value for c in range(FIRST_MONTH_COLUMN, FIRST_MONTH_COLUMN + 18)]
     assert plan[:-1] == [None] * 17 and plan[-1] == pytest.approx(fd8.plan_target)
@@ -124,15 +148,19 @@ def test_series_reference_the_cells_that_hold_their_figures(demo_filled, demo_re
 
 def test_charts_sit_in_a_grid_of_two_with_their_captions_under_them(demo_filled, demo_report):
     ws = openpyxl.load_workbook(demo_filled)[CHARTS]
-    anchors = [(c.anchor._from.row + 1, c.anchor._from.col + 1, c.anchor.to.row + 1, c.anchor.to.col + 1)
-               for c in ws._charts]
+    anchors = [
+        (c.anchor._from.row + 1, c.anchor._from.col + 1, c.anchor.to.row + 1, c.anchor.to.col + 1)
+        for c in ws._charts
+    ]
     assert anchors[0] == (6, 3, 6 + CHART_ROWS, 3 + CHART_COLUMNS)
     assert anchors[1][0] == anchors[0][0] and anchors[1][1] == 3 + CHART_COLUMNS + 1
     assert anchors[2][0] > anchors[0][2]
     fd3 = demo_report.indicator("FD 3")
     assert ws.cell(6 + CHART_ROWS, 3).value == "Higher is better."
-    assert ws.cell(6 + CHART_ROWS + 1, 3).value == (f"Sep-25: {format_number(fd3.outturn, 0, True)} against a target "
-                                                    f"of {format_number(fd3.current_target, 0, True)}, {fd3.rag}.")
+    assert ws.cell(6 + CHART_ROWS + 1, 3).value == (
+        f"Sep-25: {format_number(fd3.outturn, 0, True)} against a target "
+        f"of {format_number(fd3.current_target, 0, True)}, {fd3.rag}."
+    )
     assert ws.cell(6 + CHART_ROWS, 12).value == "Lower is better."  # FD 8, beside it
 
 
@@ -144,16 +172,37 @@ def test_every_chart_has_alt_text_in_the_drawing(demo_filled, demo_report):
     titles = re.findall(r'<cNvPr [^>]*title="([^"]*)"', xml)
     assert len(descr) == len(titles) == len(charted(demo_report))
     fd8 = next(d for d in descr if " FD 8 " in d)
-    assert fd8.startswith("Line chart of FD 8 Percentage of re-referrals within 12 months, monthly from Oct-24 to Sep-25.")
-    assert "England (2024-25) 22.6%" in fd8 and "Plan target 20.0% by Mar-26" in fd8 and "Lower is better." in fd8
+    assert fd8.startswith(
+        "Line chart of FD 8 Percentage of re-referrals within 12 months, monthly from Oct-24 to Sep-25."
+    )
+    assert (
+        "England (2024-25) 22.6%" in fd8
+        and "Plan target 20.0% by Mar-26" in fd8
+        and "Lower is better." in fd8
+    )
 
 
 def test_a_column_chart_of_a_smaller_is_better_measure_says_below_the_line_is_good(tmp_path):
-    ind = dict(Ref="W 1", Title="Average caseload", Polarity="SIB", Unit="number", Decimals=1, Measure="value",
-               Aggregation="snapshot", Target=17, **{"RAG rule": "tolerance"})
-    sheets = {"Settings": settings_rows("2025-09"), "Indicators": indicator_rows(ind),
-              "Data": data_rows(*months("2024-10", [19, 18.5, 18, 17.5, 17, 16.5, 17, 17.2, 16.8, 16.9, 16, 15.8],
-                                        ref="W 1"))}
+    ind = dict(
+        Ref="W 1",
+        Title="Average caseload",
+        Polarity="SIB",
+        Unit="number",
+        Decimals=1,
+        Measure="value",
+        Aggregation="snapshot",
+        Target=17,
+        **{"RAG rule": "tolerance"},
+    )
+    sheets = {
+        "Settings": settings_rows("2025-09"),
+        "Indicators": indicator_rows(ind),
+        "Data": data_rows(
+            *months(
+                "2024-10", [19, 18.5, 18, 17.5, 17, 16.5, 17, 17.2, 16.8, 16.9, 16, 15.8], ref="W 1"
+            )
+        ),
+    }
     sheets["Indicators"][0].append("Chart")
     sheets["Indicators"][1].append("column")
     out = tmp_path / "out.xlsx"
@@ -175,7 +224,9 @@ def test_a_second_refresh_leaves_one_chart_per_indicator(demo_filled, demo_repor
     for path in (again, third):
         assert len(openpyxl.load_workbook(path)[CHARTS]._charts) == len(charted(demo_report))
         with zipfile.ZipFile(path) as z:
-            assert sum(1 for n in z.namelist() if re.match(r"xl/charts/chart\d+\.xml$", n)) == len(charted(demo_report))
+            assert sum(1 for n in z.namelist() if re.match(r"xl/charts/chart\d+\.xml$", n)) == len(
+                charted(demo_report)
+            )
 
 
 def test_fewer_indicators_after_a_refresh_leaves_fewer_charts(demo_filled, tmp_path):
@@ -193,9 +244,13 @@ def test_fewer_indicators_after_a_refresh_leaves_fewer_charts(demo_filled, tmp_p
 
 
 def test_a_report_with_nothing_rated_has_an_empty_charts_sheet():
-    sheets = {"Settings": settings_rows("2025-09"),
-              "Indicators": indicator_rows(dict(Ref="C1", Title="Contacts", Unit="number", Measure="value")),
-              "Data": data_rows(*months("2025-07", [10, 11, 12], ref="C1"))}
+    sheets = {
+        "Settings": settings_rows("2025-09"),
+        "Indicators": indicator_rows(
+            dict(Ref="C1", Title="Contacts", Unit="number", Measure="value")
+        ),
+        "Data": data_rows(*months("2025-07", [10, 11, 12], ref="C1")),
+    }
     model = render(evaluate(sheets, refreshed=WHEN))
     charts = model.sheet(CHARTS)
     assert charts.charts == [] and "nothing to chart" in str(charts.cell(6, 3))
@@ -205,20 +260,34 @@ def test_a_report_with_nothing_rated_has_an_empty_charts_sheet():
 # Teams: seed 002, hand-worked
 
 
-SEED_002_TEAMS = [("EAST", 163, 175, "93%"), ("NWC", 257, 367, "70%"), ("SOUTH", 240, 250, "96%"),
-                  ("MASH", 112, 117, "96%")]
+SEED_002_TEAMS = [
+    ("EAST", 163, 175, "93%"),
+    ("NWC", 257, 367, "70%"),
+    ("SOUTH", 240, 250, "96%"),
+    ("MASH", 112, 117, "96%"),
+]
 
 
-def seed_002_sheets(extra_points: list[tuple] = (), targets: list[list[Any]] | None = None) -> dict[str, Any]:
+def seed_002_sheets(
+    extra_points: list[tuple] = (), targets: list[list[Any]] | None = None
+) -> dict[str, Any]:
     """Seed 002's 'On-going single assessments in timescale': Sep-15, the authority 859 of 1,003 (it
     counts the DCSC, which is in no area) and its four areas."""
-    ind = dict(Ref="ASM", Title="On-going single assessments in timescale (45 working days)", Target=0.9,
-               **{"RAG rule": "tolerance"}, **PCT)
+    ind = dict(
+        Ref="ASM",
+        Title="On-going single assessments in timescale (45 working days)",
+        Target=0.9,
+        **{"RAG rule": "tolerance"},
+        **PCT,
+    )
     points = [("ASM", "2015-09", 859, 1003, None, None)]
     points += [("ASM", "2015-09", n, d, None, team) for team, n, d, _ in SEED_002_TEAMS]
     points += list(extra_points)
-    sheets = {"Settings": settings_rows("2015-09", Organisation="Seed 002 council"), "Indicators": indicator_rows(ind),
-              "Data": data_rows(*points)}
+    sheets = {
+        "Settings": settings_rows("2015-09", Organisation="Seed 002 council"),
+        "Indicators": indicator_rows(ind),
+        "Data": data_rows(*points),
+    }
     if targets:
         sheets["Targets"] = targets
     return sheets
@@ -241,15 +310,26 @@ def test_teams_sheet_gives_seed_002s_figures(tmp_path):
     assert list(rows) == ["Whole authority", "EAST", "MASH", "NWC", "SOUTH"]
     whole = rows["Whole authority"]
     assert (whole["Numerator"], whole["Denominator"]) == (859, 1003)
-    assert format_number(whole["Outturn"], 0, True) == "86%" and whole["Outturn"] == pytest.approx(859 / 1003)
+    assert format_number(whole["Outturn"], 0, True) == "86%" and whole["Outturn"] == pytest.approx(
+        859 / 1003
+    )
     for team, n, d, shown in SEED_002_TEAMS:
         r = rows[team]
         assert (r["Numerator"], r["Denominator"]) == (n, d), team
-        assert r["Outturn"] == pytest.approx(n / d) and format_number(r["Outturn"], 0, True) == shown, team
-        assert r["Period"] == "Sep-15" and r["Format"] == "%|0" and r["Target"] == pytest.approx(0.9)
+        assert (
+            r["Outturn"] == pytest.approx(n / d) and format_number(r["Outturn"], 0, True) == shown
+        ), team
+        assert (
+            r["Period"] == "Sep-15" and r["Format"] == "%|0" and r["Target"] == pytest.approx(0.9)
+        )
     # against the authority's 90% target, within 10% of it is Amber
-    assert {t: rows[t]["RAG"] for t in rows} == {"Whole authority": "Amber", "EAST": "Green", "MASH": "Green",
-                                                 "NWC": "Red", "SOUTH": "Green"}
+    assert {t: rows[t]["RAG"] for t in rows} == {
+        "Whole authority": "Amber",
+        "EAST": "Green",
+        "MASH": "Green",
+        "NWC": "Red",
+        "SOUTH": "Green",
+    }
     # seed 002's "DCSC not included in area": the areas add up to 772 of 909
     assert "the teams add up to 772 of 909" in whole["Notes"]
     assert ws["C5"].value.startswith("ASM") and ws["A5"].value == "section"
@@ -261,7 +341,9 @@ def test_a_team_is_rated_against_its_own_milestone_and_a_small_one_shows_its_n(t
     out = tmp_path / "out.xlsx"
     fill_workbook(template_with(tmp_path / "in.xlsx", sheets), out, refreshed=WHEN)
     rows = team_rows(openpyxl.load_workbook(out)[TEAMS])
-    assert rows["NWC"]["Target"] == pytest.approx(0.75) and rows["NWC"]["RAG"] == "Amber"  # 70% within 10% of 75%
+    assert (
+        rows["NWC"]["Target"] == pytest.approx(0.75) and rows["NWC"]["RAG"] == "Amber"
+    )  # 70% within 10% of 75%
     assert rows["DCSC"]["Notes"] == "small number: 2 of 3"
     assert rows["DCSC"]["Outturn"] == pytest.approx(2 / 3)
 
@@ -284,12 +366,24 @@ def many_indicators(count: int) -> dict[str, Any]:
     inds, points = [], []
     for i in range(count):
         ref = f"K{i + 1}"
-        inds.append(dict(Ref=ref, Title=f"Indicator {i + 1}", Target=0.8, **{"RAG rule": "tolerance"}, **PCT))
-        points += months("2025-01", [(70 + (i + k) % 7, 100) for k in range(9)], ref=ref, kind="ratio")
-    return {"Settings": settings_rows("2025-09"), "Indicators": indicator_rows(*inds), "Data": data_rows(*points)}
+        inds.append(
+            dict(
+                Ref=ref, Title=f"Indicator {i + 1}", Target=0.8, **{"RAG rule": "tolerance"}, **PCT
+            )
+        )
+        points += months(
+            "2025-01", [(70 + (i + k) % 7, 100) for k in range(9)], ref=ref, kind="ratio"
+        )
+    return {
+        "Settings": settings_rows("2025-09"),
+        "Indicators": indicator_rows(*inds),
+        "Data": data_rows(*points),
+    }
 
 
-def refresh_actions(path: Path, pictures: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+def refresh_actions(
+    path: Path, pictures: list[dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
     import xlwings as xw
 
     from addin import excel
@@ -299,7 +393,10 @@ def refresh_actions(path: Path, pictures: list[dict[str, Any]] | None = None) ->
     if pictures is not None:
         for sheet in payload["sheets"]:
             if sheet["name"] == CHARTS:
-                sheet["pictures"] = [{"name": p["name"], "width": p["width"], "height": p["height"]} for p in pictures]
+                sheet["pictures"] = [
+                    {"name": p["name"], "width": p["width"], "height": p["height"]}
+                    for p in pictures
+                ]
     book = xw.Book(json=payload)
     try:
         excel.refresh(book, refreshed=WHEN)
@@ -321,7 +418,9 @@ def test_the_excel_routes_add_one_picture_per_page_of_charts(tmp_path, count):
     model = render(evaluate(many_indicators(count), refreshed=WHEN))
     for picture, page in zip(got, pages(model.sheet(CHARTS).charts)):
         assert (picture["width"], picture["height"]) == (page.width, page.height)
-        assert picture["anchor"] == (page.row, page.col) == (6 + (page.number - 1) * 6 * SLOT_ROWS, 3)
+        assert (
+            picture["anchor"] == (page.row, page.col) == (6 + (page.number - 1) * 6 * SLOT_ROWS, 3)
+        )
         assert page.width == pytest.approx(17 * column_points())
     # the cells are the fill's, cell for cell (as test_addin checks for the demo)
     from test_addin import assert_same_workbook
@@ -336,31 +435,49 @@ def test_refreshing_again_replaces_the_pictures_in_place_and_removes_stale_pages
     its own page's image, and none may be left over."""
     import base64
 
-    from addin.pictures import page_png
     from test_addin import replay
+
+    from addin.pictures import page_png
 
     path = template_with(tmp_path / "in.xlsx", many_indicators(30))
     logo = {"name": "Council logo", "width": 50.0, "height": 20.0, "image": "logo"}
-    pictures = replay(refresh_actions(path, [logo]), path, tmp_path / "once.xlsx", {CHARTS: [logo]})[CHARTS]
-    assert [p["name"] for p in pictures] == ["Council logo", "KPI charts 1", "KPI charts 2", "KPI charts 3"]
+    pictures = replay(
+        refresh_actions(path, [logo]), path, tmp_path / "once.xlsx", {CHARTS: [logo]}
+    )[CHARTS]
+    assert [p["name"] for p in pictures] == [
+        "Council logo",
+        "KPI charts 1",
+        "KPI charts 2",
+        "KPI charts 3",
+    ]
     # the same figures again: each page replaced in place, one action each, nothing added
     actions = refresh_actions(tmp_path / "once.xlsx", pictures)
     funcs = [a["func"] for a in actions if a["func"].endswith("Picture") or "Picture" in a["func"]]
     assert funcs == ["updatePicture"] * 3
-    pictures = replay(actions, tmp_path / "once.xlsx", tmp_path / "twice.xlsx", {CHARTS: pictures})[CHARTS]
+    pictures = replay(actions, tmp_path / "once.xlsx", tmp_path / "twice.xlsx", {CHARTS: pictures})[
+        CHARTS
+    ]
     # now 15 indicators: two pages, the second a different size; the third page's picture goes
     book = openpyxl.load_workbook(tmp_path / "twice.xlsx")
-    write_inputs(book, {"Indicators": many_indicators(15)["Indicators"], "Data": many_indicators(15)["Data"]})
+    write_inputs(
+        book, {"Indicators": many_indicators(15)["Indicators"], "Data": many_indicators(15)["Data"]}
+    )
     book.save(tmp_path / "fewer.xlsx")
     actions = refresh_actions(tmp_path / "fewer.xlsx", pictures)
-    final = replay(actions, tmp_path / "fewer.xlsx", tmp_path / "final.xlsx", {CHARTS: pictures})[CHARTS]
+    final = replay(actions, tmp_path / "fewer.xlsx", tmp_path / "final.xlsx", {CHARTS: pictures})[
+        CHARTS
+    ]
     assert sorted(p["name"] for p in final) == ["Council logo", "KPI charts 1", "KPI charts 2"]
     model = render(evaluate(many_indicators(15), refreshed=WHEN))
     for page in pages(model.sheet(CHARTS).charts):
         (picture,) = [p for p in final if p["name"] == page.name]
-        assert base64.b64decode(picture["image"]) == page_png(tuple(page.charts), page.width, page.height)
+        assert base64.b64decode(picture["image"]) == page_png(
+            tuple(page.charts), page.width, page.height
+        )
         assert (picture["width"], picture["height"]) == (page.width, page.height)
-    assert next(p for p in final if p["name"] == "Council logo")["image"] == "logo"  # an officer's picture is kept
+    assert (
+        next(p for p in final if p["name"] == "Council logo")["image"] == "logo"
+    )  # an officer's picture is kept
 
 
 def test_a_page_picture_is_one_png_of_the_pages_size(demo_report):
@@ -375,16 +492,22 @@ def test_a_page_picture_is_one_png_of_the_pages_size(demo_report):
     png = page_png(tuple(page.charts), page.width, page.height)
     with Image.open(io.BytesIO(png)) as image:
         assert image.format == "PNG"
-        assert image.size == (round(page.width * SCALE * 96 / 72), round(page.height * SCALE * 96 / 72))
+        assert image.size == (
+            round(page.width * SCALE * 96 / 72),
+            round(page.height * SCALE * 96 / 72),
+        )
         colours = {c for _, c in image.convert("RGB").getcolors(1 << 16)}
-    assert (0x1F, 0x38, 0x64) in colours or any(abs(c[0] - 0x1F) + abs(c[1] - 0x38) + abs(c[2] - 0x64) < 24
-                                               for c in colours)  # the monthly figure's navy line
+    assert (0x1F, 0x38, 0x64) in colours or any(
+        abs(c[0] - 0x1F) + abs(c[1] - 0x38) + abs(c[2] - 0x64) < 24 for c in colours
+    )  # the monthly figure's navy line
     assert len(png) < 400_000  # sent inside the refresh's response
 
 
 def test_neither_the_engine_nor_addin_imports_matplotlib_until_a_picture_is_drawn():
-    imports = ("addin, addin.plan, addin.excel, kpi_engine.commands.fill, kpi_engine.render, kpi_engine.charts, "
-               "kpi_engine.xlsx.writer, kpi_engine.commands.pack")
+    imports = (
+        "addin, addin.plan, addin.excel, kpi_engine.commands.fill, kpi_engine.render, kpi_engine.charts, "
+        "kpi_engine.xlsx.writer, kpi_engine.commands.pack"
+    )
     assert modules_loaded_by(imports, ("matplotlib",)) == []
 
 
@@ -400,14 +523,22 @@ def test_rag_fills_stay_distinguishable_under_colour_vision_deficiency():
             # CIE76: 2.3 is just noticeable; 20 is plainly a different colour
             assert delta_e(seen[a], seen[b]) >= 20, (kind, a, b, seen)
     # the check can fail: red and green of equal lightness merge for a deuteranope
-    assert delta_e(simulate_colour_vision("CC3333", "deuteranopia"), simulate_colour_vision("339933", "deuteranopia")) < 20
+    assert (
+        delta_e(
+            simulate_colour_vision("CC3333", "deuteranopia"),
+            simulate_colour_vision("339933", "deuteranopia"),
+        )
+        < 20
+    )
 
 
 def test_the_simulation_follows_machado_2009():
     assert simulate_colour_vision("FFFFFF", "deuteranopia") == "FFFFFF"
     assert simulate_colour_vision("000000", "protanopia") == "000000"
     red = simulate_colour_vision("FF0000", "protanopia")
-    assert int(red[0:2], 16) < 0x80 and abs(int(red[0:2], 16) - int(red[2:4], 16)) < 0x30  # dark olive
+    assert (
+        int(red[0:2], 16) < 0x80 and abs(int(red[0:2], 16) - int(red[2:4], 16)) < 0x30
+    )  # dark olive
 
 
 def test_rag_text_and_chart_lines_have_enough_contrast():
@@ -415,9 +546,16 @@ def test_rag_text_and_chart_lines_have_enough_contrast():
 
     for fill, text in rag_styles().values():
         assert contrast_ratio(fill, text) >= 4.5
-    for colour in (xc.ACTUAL_COLOUR, xc.COLUMN_COLOUR, xc.TARGET_COLOUR, xc.PLAN_COLOUR,
-                   *[c for c, _ in xc.BENCHMARK_STYLES]):
-        assert contrast_ratio(colour, "FFFFFF") >= 3  # WCAG 1.4.11: graphics against the white chart
+    for colour in (
+        xc.ACTUAL_COLOUR,
+        xc.COLUMN_COLOUR,
+        xc.TARGET_COLOUR,
+        xc.PLAN_COLOUR,
+        *[c for c, _ in xc.BENCHMARK_STYLES],
+    ):
+        assert (
+            contrast_ratio(colour, "FFFFFF") >= 3
+        )  # WCAG 1.4.11: graphics against the white chart
     # benchmarks differ by dash pattern as well as colour
     assert len({dash for _, dash in xc.BENCHMARK_STYLES}) == len(xc.BENCHMARK_STYLES)
 
@@ -427,4 +565,7 @@ def test_rag_words_and_arrows_are_in_the_cells(demo_filled):
     values = {c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
     assert {"Green", "Amber", "Red"} <= values
     assert {"\u25b2 improving", "\u25bc declining"} & values and all(
-        v.split(" ", 1)[1] in ("improving", "declining", "no change") for v in values if v[:1] in "\u25b2\u25bc\u25ba")
+        v.split(" ", 1)[1] in ("improving", "declining", "no change")
+        for v in values
+        if v[:1] in "\u25b2\u25bc\u25ba"
+    )

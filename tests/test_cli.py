@@ -1,4 +1,5 @@
 """The command line, run in-process: exact exit statuses and the words an officer sees."""
+
 from __future__ import annotations
 
 import json
@@ -11,7 +12,6 @@ from click.testing import CliRunner
 
 from kpi_engine.commands.cli import main
 
-
 save = save_grids  # other test modules import it by this name
 
 
@@ -22,8 +22,16 @@ def invoke(*args):
 def clean_sheets():
     return {
         "Settings": settings_rows("2024-03"),
-        "Indicators": indicator_rows(dict(Ref="A1", Title="Assessments in time", Polarity="BIB", Unit="%",
-                                          Measure="percentage", **{"RAG methodology": "90% or above Green 85%-89% Amber 84% and below Red"})),
+        "Indicators": indicator_rows(
+            dict(
+                Ref="A1",
+                Title="Assessments in time",
+                Polarity="BIB",
+                Unit="%",
+                Measure="percentage",
+                **{"RAG methodology": "90% or above Green 85%-89% Amber 84% and below Red"},
+            )
+        ),
         "Data": data_rows(("A1", "2024-03", 90, 100)),
     }
 
@@ -49,8 +57,12 @@ def test_validate_json_lists_every_issue(tmp_path):
     assert doc["errors"] == 8 and doc["warnings"] == 14 and len(doc["issues"]) == 22
     first = doc["issues"][0]
     assert set(first) == {"severity", "sheet", "cell", "ref", "code", "message"}
-    assert {"sheet": "Indicators", "cell": "J10", "ref": "FD 8", "code": "methodology_overlap"}.items() <= next(
-        i for i in doc["issues"] if i["ref"] == "FD 8").items()
+    assert {
+        "sheet": "Indicators",
+        "cell": "J10",
+        "ref": "FD 8",
+        "code": "methodology_overlap",
+    }.items() <= next(i for i in doc["issues"] if i["ref"] == "FD 8").items()
 
 
 def test_warnings_alone_exit_0(tmp_path):
@@ -58,7 +70,9 @@ def test_warnings_alone_exit_0(tmp_path):
     sheets["Indicators"][1][3] = None  # polarity blank beside a methodology: a warning
     result = invoke("validate", save(tmp_path / "warn.xlsx", sheets))
     assert result.exit_code == 0
-    assert "polarity" in result.output.lower() and result.output.strip().endswith("0 errors, 1 warning.")
+    assert "polarity" in result.output.lower() and result.output.strip().endswith(
+        "0 errors, 1 warning."
+    )
 
 
 def test_missing_sheet_is_a_data_error(tmp_path):
@@ -69,10 +83,13 @@ def test_missing_sheet_is_a_data_error(tmp_path):
     assert "The workbook has no 'Data' sheet" in result.output
 
 
-@pytest.mark.parametrize("content, words", [
-    (b"this is not a workbook", "is not an .xlsx workbook"),
-    (b"", "is not an .xlsx workbook"),
-])
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        (b"this is not a workbook", "is not an .xlsx workbook"),
+        (b"", "is not an .xlsx workbook"),
+    ],
+)
 def test_unreadable_file_exits_2_with_one_line_and_no_traceback(tmp_path, content, words):
     path = tmp_path / "broken.xlsx"
     path.write_bytes(content)

@@ -6,6 +6,7 @@ and "Context"; a stale outturn, a lag, a small denominator, suppressed and unava
 teams; forecasts that will and will not meet the plan target; and one Red measure without
 commentary. A few outturns are worked out here by hand from the grid, not from the engine.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,17 +16,24 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
+from builders import evaluate, save_grids
 
-from builders import evaluate
 from kpi_engine.periods import iso
 from workbook_templates.demo import demo_sheets
-from builders import save_grids
 
 REFRESHED = dt.datetime(2025, 10, 7, 9, 0)
 SEP_25 = dt.datetime(2025, 9, 1)
 SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"
-SECTIONS = {"Front Door", "Assessment", "Child Protection", "Children in Need", "Looked After Children",
-            "Care Leavers", "Workforce", "Quality Assurance"}
+SECTIONS = {
+    "Front Door",
+    "Assessment",
+    "Child Protection",
+    "Children in Need",
+    "Looked After Children",
+    "Care Leavers",
+    "Workforce",
+    "Quality Assurance",
+}
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +80,10 @@ def test_settings_as_the_brief_gives_them(sheets):
     assert s["Organisation"] == "Northbrook Borough Council"
     assert s["Reporting period"] == SEP_25 and s["Data as at"] == dt.datetime(2025, 10, 7)
     assert s["Year start month"] == "April" and s["Plan target label"] == "Mar-26 Target"
-    assert s["Plan target period"] == dt.datetime(2026, 3, 1) and s["Baseline label"] == "Ofsted baseline"
+    assert (
+        s["Plan target period"] == dt.datetime(2026, 3, 1)
+        and s["Baseline label"] == "Ofsted baseline"
+    )
     assert (s["Default amber tolerance"], s["Months shown"], s["Forecast points"]) == (0.1, 12, 6)
 
 
@@ -80,7 +91,9 @@ def test_deterministic_and_24_months_ending_september_2025(sheets):
     assert demo_sheets() == sheets
     periods = {r["Period"] for r in records(sheets, "Data")}
     assert all(isinstance(p, dt.datetime) and p.day == 1 for p in periods)
-    assert min(periods) == dt.datetime(2023, 10, 1) and max(periods) == SEP_25 and len(periods) == 24
+    assert (
+        min(periods) == dt.datetime(2023, 10, 1) and max(periods) == SEP_25 and len(periods) == 24
+    )
 
 
 def test_indicator_rows_use_the_seeds_features(sheets):
@@ -90,17 +103,25 @@ def test_indicator_rows_use_the_seeds_features(sheets):
     assert all(re.fullmatch(r"[A-Z]{2,3}", r["Owner"]) for r in ind)
     bands = [r for r in ind if r["RAG rule"] == "bands"]
     assert any(r["Green threshold"] is not None for r in bands)
-    assert any(r["Green threshold"] is None and r["RAG methodology"] for r in bands)  # read from the words
+    assert any(
+        r["Green threshold"] is None and r["RAG methodology"] for r in bands
+    )  # read from the words
     tolerances = [r["Tolerance"] for r in ind if r["RAG rule"] == "tolerance"]
     assert None in tolerances and 0.1 in tolerances and "5 pts" in tolerances
     assert {r["Frequency"] for r in ind} == {"monthly", "quarterly", "annual"}
-    assert sum(r["Frequency"] == "quarterly" for r in ind) == 2 and sum(r["Frequency"] == "annual" for r in ind) == 2
+    assert (
+        sum(r["Frequency"] == "quarterly" for r in ind) == 2
+        and sum(r["Frequency"] == "annual" for r in ind) == 2
+    )
     assert all(r["Due month"] for r in ind if r["Frequency"] == "annual")
     assert [r["Ref"] for r in ind if r["Lag"]] == ["LAC 9"]
     assert any(r["Decimals"] == 1 for r in ind)
     planned = [r for r in ind if r["Plan target"] is not None]
     assert 6 <= len(planned) <= 10
-    assert all(r["Baseline"] is not None and r["Baseline period"] == dt.datetime(2024, 10, 1) for r in planned)
+    assert all(
+        r["Baseline"] is not None and r["Baseline period"] == dt.datetime(2024, 10, 1)
+        for r in planned
+    )
 
 
 # --- What the engine makes of it ---------------------------------------------------------------------
@@ -144,7 +165,9 @@ def test_stale_lagged_and_small_figures(report):
 
 def test_gaps_carry_their_reasons(report):
     def reason(ref, period):
-        return next(p.missing_reason for p in report.indicator(ref).series if iso(p.period) == period)
+        return next(
+            p.missing_reason for p in report.indicator(ref).series if iso(p.period) == period
+        )
 
     # A team's suppressed count leaves the authority's figure missing, with the reason and the team.
     cp5 = reason("CP 5", "2025-06")
@@ -157,8 +180,16 @@ def test_teams(report, sheets):
     assert any(len(r.teams) == 3 for r in report.indicators)
     assert sum(1 for r in report.indicators if r.teams) >= 5
     caseload = {t.team: t for t in report.indicator("W 1").teams}
-    assert {team: t.target for team, t in caseload.items()} == {"North": 25, "Central": 17, "South": 20}
-    assert {team: t.rag for team, t in caseload.items()} == {"North": "Green", "Central": "Amber", "South": "Green"}
+    assert {team: t.target for team, t in caseload.items()} == {
+        "North": 25,
+        "Central": 17,
+        "South": 20,
+    }
+    assert {team: t.rag for team, t in caseload.items()} == {
+        "North": "Green",
+        "Central": "Amber",
+        "South": "Green",
+    }
 
 
 def test_authority_row_wins_over_the_sum_of_its_areas(report, sheets):
@@ -239,6 +270,7 @@ def test_same_results_through_an_xlsx_file(sheets, report, tmp_path):
     path = save_grids(tmp_path / "demo.xlsx", sheets)
     again = evaluate(read_sheets(str(path)), refreshed=REFRESHED)
     assert again.summary == report.summary
+
     def key(rep):
         return [(r.ref, r.outturn, r.rag) for r in rep.indicators]
 

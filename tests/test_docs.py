@@ -1,4 +1,5 @@
 """The README's examples run, and every command is documented."""
+
 from __future__ import annotations
 
 import ast
@@ -15,7 +16,7 @@ README = (ROOT / "README.md").read_text("utf-8")
 
 def test_readme_python_example_gives_what_its_comments_say(monkeypatch):
     monkeypatch.chdir(ROOT)
-    block = re.search(r"```python\n(.*?)```", README, re.S).group(1)
+    block = re.search(r"```python\n(.*?)```", README, re.DOTALL).group(1)
     namespace: dict = {}
     checked = 0
     for line in block.splitlines():
@@ -37,7 +38,7 @@ def test_every_command_is_in_the_readme(name):
 
 
 def test_readme_starts_with_the_install_and_test_commands():
-    first = re.search(r"```bash\n(.*?)```", README, re.S).group(1).strip().splitlines()
+    first = re.search(r"```bash\n(.*?)```", README, re.DOTALL).group(1).strip().splitlines()
     assert first[0].startswith('pip install -e ".[test]"') and "kpi-dashboard fill" in first[0]
     assert first[1] == "python -m pytest"
     ci = (ROOT / ".ci" / "run").read_text("utf-8")

@@ -1,4 +1,5 @@
 """The headless fill: output sheets written, inputs untouched, written whole or not at all."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,8 +27,12 @@ def seed_book(tmp_path):
 
 
 def cells(ws):
-    return {(c.row, c.column): (c.value, c.number_format, c.data_type) for row in ws.iter_rows() for c in row
-            if c.value is not None}
+    return {
+        (c.row, c.column): (c.value, c.number_format, c.data_type)
+        for row in ws.iter_rows()
+        for c in row
+        if c.value is not None
+    }
 
 
 def dashboard_row(ws, ref):
@@ -44,15 +49,23 @@ def test_dashboard_cells_words_and_formats(seed_book, tmp_path):
     ws = openpyxl.load_workbook(out)["Dashboard"]
     fd3 = dashboard_row(ws, "FD 3")
     assert fd3["Current outturn"].value == pytest.approx(0.82)
-    assert fd3["RAG"].value == "Red" and fd3["Previous RAG"].value == "Amber"  # Oct-17 86% against 85%-89% Amber
+    assert (
+        fd3["RAG"].value == "Red" and fd3["Previous RAG"].value == "Amber"
+    )  # Oct-17 86% against 85%-89% Amber
     assert fd3["Direction"].value == "\u25bc declining"
     assert fd3["RAG methodology"].value == "90% or above Green, 85%-89% Amber, 84% and below Red"
     amt = dashboard_row(ws, "AMT 2")
     assert amt["Nov-17"].value == pytest.approx(0.639)
     w1 = dashboard_row(ws, "W 1")
     assert w1["RAG"].value == "Amber"
-    assert ws["A4"].value == "header" and ws["C5"].value == "Workforce" and ws["A5"].value == "section"
-    assert fd3["Format"].value == "%|0" and amt["Format"].value == "%|1" and w1["Format"].value == "number|0"
+    assert (
+        ws["A4"].value == "header" and ws["C5"].value == "Workforce" and ws["A5"].value == "section"
+    )
+    assert (
+        fd3["Format"].value == "%|0"
+        and amt["Format"].value == "%|1"
+        and w1["Format"].value == "number|0"
+    )
     assert "Seed 003 council" in ws["B2"].value and "2017-12-04 09:30" in ws["B2"].value
 
 
@@ -61,10 +74,17 @@ def test_summary_counts_and_exceptions(seed_book, tmp_path):
     fill_workbook(seed_book, out, refreshed=WHEN)
     ws = openpyxl.load_workbook(out)["Summary"]
     counts = {ws.cell(r, 4).value: ws.cell(r, 5).value for r in range(5, 13)}
-    assert counts["Green"] == 8 and counts["Amber"] == 3 and counts["Red"] == 15 and counts["Total measures"] == 33
+    assert (
+        counts["Green"] == 8
+        and counts["Amber"] == 3
+        and counts["Red"] == 15
+        and counts["Total measures"] == 33
+    )
     texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert "Areas of lower than expected performance (Red or Amber)" in texts
-    assert any(t.startswith("Improvement activity: Since our inspection in June") for t in texts)  # AMT 2's commentary
+    assert any(
+        t.startswith("Improvement activity: Since our inspection in June") for t in texts
+    )  # AMT 2's commentary
 
 
 def test_validation_rows_link_to_their_cells(seed_book, tmp_path):
@@ -104,7 +124,7 @@ def test_output_may_be_the_input_itself(seed_book):
 
 def test_formula_text_from_inputs_stays_text(tmp_path):
     sheets = {k: [list(r) for r in v] for k, v in seed_003.SHEETS.items()}
-    sheets["Indicators"][2][1] = "=HYPERLINK(\"http://example.invalid\",\"click\")"
+    sheets["Indicators"][2][1] = '=HYPERLINK("http://example.invalid","click")'
     src, out = save(tmp_path / "f.xlsx", sheets), tmp_path / "out.xlsx"
     # openpyxl itself stores an "=" string as a formula; make the input a text cell as Excel would.
     book = openpyxl.load_workbook(src)
@@ -116,7 +136,9 @@ def test_formula_text_from_inputs_stays_text(tmp_path):
     assert cell.value.startswith("=HYPERLINK") and cell.data_type == "s"
 
 
-def test_a_crash_while_saving_leaves_no_output_and_no_temporary_file(seed_book, tmp_path, monkeypatch):
+def test_a_crash_while_saving_leaves_no_output_and_no_temporary_file(
+    seed_book, tmp_path, monkeypatch
+):
     out = tmp_path / "out.xlsx"
     out.write_bytes(b"previous output")
 
@@ -151,7 +173,11 @@ def test_cli_fill_exit_statuses_and_strict(seed_book, tmp_path):
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(b"not a zip")
     result = runner.invoke(main, ["fill", str(bad), "-o", str(tmp_path / "x.xlsx")])
-    assert result.exit_code == 2 and "Traceback" not in result.output and not (tmp_path / "x.xlsx").exists()
+    assert (
+        result.exit_code == 2
+        and "Traceback" not in result.output
+        and not (tmp_path / "x.xlsx").exists()
+    )
 
 
 def test_batch_fills_the_good_ones_and_reports_the_bad(seed_book, tmp_path):
@@ -165,6 +191,8 @@ def test_batch_fills_the_good_ones_and_reports_the_bad(seed_book, tmp_path):
     assert [o.status for o in outcomes] == ["filled with errors", "failed", "filled with errors"]
     assert "corrupt.xlsx" in outcomes[1].message
     assert sorted(p.name for p in outdir.iterdir()) == ["second.xlsx", "seed.xlsx"]
-    result = CliRunner().invoke(main, ["batch", str(seed_book), str(corrupt), "-o", str(tmp_path / "o2"), "--jobs", "1"])
+    result = CliRunner().invoke(
+        main, ["batch", str(seed_book), str(corrupt), "-o", str(tmp_path / "o2"), "--jobs", "1"]
+    )
     assert result.exit_code == 1
     assert "2 workbooks: 1 filled (1 with errors), 1 failed." in result.output

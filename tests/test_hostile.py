@@ -8,6 +8,7 @@ bounded time and memory, measured in a subprocess. Failed writes (disk full, per
 a folder in the way) leave the previous output as it was. A hypothesis run fills workbooks of
 random shapes and cell values: nothing but :class:`WorkbookError` may escape.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,13 +35,13 @@ from hypothesis import strategies as st
 sys.path.insert(0, str(Path(__file__).parent / "corpus"))
 from make_corpus import Case, build_corpus, good_grids, rewrite_zip, save_grids
 
-from kpi_engine.xlsx import guard as safety
 from kpi_engine.commands.batch import run_batch
 from kpi_engine.commands.cli import main
 from kpi_engine.commands.fill import fill_workbook
-from kpi_engine.xlsx.losses import _sheet_names
-from kpi_engine.xlsx.guard import Limits, check_workbook_file
 from kpi_engine.errors import WorkbookError
+from kpi_engine.xlsx import guard as safety
+from kpi_engine.xlsx.guard import Limits, check_workbook_file
+from kpi_engine.xlsx.losses import _sheet_names
 from kpi_engine.xlsx.reader import read_sheets
 from kpi_engine.xlsx.writer import FORMULA_STARTS, set_text_safe
 
@@ -67,7 +68,9 @@ def digest(path: Path) -> str:
 
 
 def no_traceback(result) -> bool:
-    return "Traceback" not in result.output and (result.exception is None or isinstance(result.exception, SystemExit))
+    return "Traceback" not in result.output and (
+        result.exception is None or isinstance(result.exception, SystemExit)
+    )
 
 
 def test_the_corpus_has_at_least_30_kinds_of_bad_workbook(corpus):
@@ -76,6 +79,7 @@ def test_the_corpus_has_at_least_30_kinds_of_bad_workbook(corpus):
 
 
 # --- every case through every command ----------------------------------------------------------
+
 
 def test_validate_gives_each_case_its_exit_status_and_message(corpus):
     wrong = []
@@ -91,8 +95,10 @@ def test_validate_gives_each_case_its_exit_status_and_message(corpus):
             problems.append(f"no {c.phrase!r}")
         if c.cell and c.cell not in result.output:
             problems.append(f"does not name {c.cell}")
-        if c.unreadable and (len(result.output.strip().splitlines()) != 1 or not result.output.startswith(
-                f"Error: {c.path}")):
+        if c.unreadable and (
+            len(result.output.strip().splitlines()) != 1
+            or not result.output.startswith(f"Error: {c.path}")
+        ):
             problems.append("not one line 'Error: <file> ...'")
         if not c.unreadable and c.path.name not in result.output:
             problems.append("does not name the file")
@@ -112,7 +118,11 @@ def output_formula_or_link_problems(path: Path) -> list[str]:
             for cell in row:
                 if cell.data_type == "f":
                     problems.append(f"{name}!{cell.coordinate} is a formula: {cell.value!r}")
-                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS) and cell.data_type != "s":
+                if (
+                    isinstance(cell.value, str)
+                    and cell.value.startswith(FORMULA_STARTS)
+                    and cell.data_type != "s"
+                ):
                     problems.append(f"{name}!{cell.coordinate} is not text: {cell.value!r}")
                 link = cell.hyperlink
                 if link is not None and (link.target or not link.location):
@@ -140,7 +150,10 @@ def test_fill_gives_each_case_its_exit_status_and_writes_whole_or_nothing(corpus
         if c.fill == 2:
             if out.exists():
                 problems.append("an output was written for an unreadable file")
-            if not result.stderr.startswith(f"Error: {c.path}") or len(result.stderr.strip().splitlines()) != 1:
+            if (
+                not result.stderr.startswith(f"Error: {c.path}")
+                or len(result.stderr.strip().splitlines()) != 1
+            ):
                 problems.append(f"not one line 'Error: <file> ...': {result.stderr!r}")
         else:
             if str(out) not in result.stdout:
@@ -170,14 +183,18 @@ def test_batch_fills_the_readable_and_names_every_failure(corpus, tmp_path):
         if o.status == "failed" and c.path.name not in o.message:
             wrong.append(f"{c.name}: the message does not name the file: {o.message}")
     assert not wrong, "\n".join(wrong)
-    assert sorted(p.name for p in outdir.iterdir()) == sorted(c.path.name for c in corpus if c.fill != 2)
+    assert sorted(p.name for p in outdir.iterdir()) == sorted(
+        c.path.name for c in corpus if c.fill != 2
+    )
 
     result = invoke("batch", *[c.path for c in corpus], "-o", tmp_path / "cli", "--jobs", "2")
     assert result.exit_code == 1 and no_traceback(result)
     filled = sum(c.fill != 2 for c in corpus)
     with_errors = sum(c.fill == 1 for c in corpus)
-    assert (f"{len(corpus)} workbooks: {filled} filled ({with_errors} with errors), {len(corpus) - filled} failed."
-            in result.stdout)
+    assert (
+        f"{len(corpus)} workbooks: {filled} filled ({with_errors} with errors), {len(corpus) - filled} failed."
+        in result.stdout
+    )
     for c in corpus:
         if c.fill != 0:
             line = next((ln for ln in result.stderr.splitlines() if c.path.name in ln), None)
@@ -187,18 +204,26 @@ def test_batch_fills_the_readable_and_names_every_failure(corpus, tmp_path):
 
 def test_batch_of_one_good_file_exits_0(by_name, tmp_path):
     result = invoke("batch", by_name["hidden_data_sheet"].path, "-o", tmp_path / "o", "--jobs", "1")
-    assert result.exit_code == 0 and "1 workbooks: 1 filled (0 with errors), 0 failed." in result.stdout
+    assert (
+        result.exit_code == 0
+        and "1 workbooks: 1 filled (0 with errors), 0 failed." in result.stdout
+    )
 
 
 # --- the safety check itself ------------------------------------------------------------------
 
-def test_defusedxml_is_in_force_and_refuses_an_entity_bomb_even_without_the_check(by_name, monkeypatch):
+
+def test_defusedxml_is_in_force_and_refuses_an_entity_bomb_even_without_the_check(
+    by_name, monkeypatch
+):
     assert openpyxl.xml.DEFUSEDXML is True
     bomb = by_name["entity_bomb"].path
     for read_only in (True, False):
         with pytest.raises(ValueError) as raised, open(bomb, "rb") as stream:
             openpyxl.load_workbook(stream, read_only=read_only)
-        assert type(raised.value.__cause__).__name__ == "EntitiesForbidden", repr(raised.value.__cause__)
+        assert type(raised.value.__cause__).__name__ == "EntitiesForbidden", repr(
+            raised.value.__cause__
+        )
     # With the zip check switched off, openpyxl's own refusal still becomes one plain line.
     monkeypatch.setattr(safety, "check_workbook_file", lambda *a, **k: None)
     with pytest.raises(WorkbookError) as refused:
@@ -231,8 +256,20 @@ print(json.dumps({"rc": done.returncode, "wall": wall, "rss_kb": rss // 1024 if 
 
 def measure(*command) -> dict:
     """Run the CLI in a fresh process; its exit status, wall time and peak memory (KB)."""
-    out = subprocess.run([sys.executable, "-c", MEASURE, sys.executable, "-m", "kpi_engine.commands.cli",
-                          *[str(c) for c in command]], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            MEASURE,
+            sys.executable,
+            "-m",
+            "kpi_engine.commands.cli",
+            *[str(c) for c in command],
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(out.stdout)
 
 
@@ -240,7 +277,9 @@ def measure(*command) -> dict:
 def test_a_zip_bomb_is_refused_in_under_a_second_and_100_mb_by_every_command(by_name, tmp_path):
     good, bomb = by_name["hidden_data_sheet"].path, by_name["zip_bomb"].path
     with zipfile.ZipFile(bomb) as z:
-        assert sum(i.file_size for i in z.infolist()) > 250 * 1024 ** 2 and bomb.stat().st_size < 1024 ** 2
+        assert (
+            sum(i.file_size for i in z.infolist()) > 250 * 1024**2 and bomb.stat().st_size < 1024**2
+        )
     for command in (("validate",), ("fill", "-o", tmp_path / "out.xlsx")):
         args = [command[0], None, *command[1:]]
         baseline = measure(*[good if a is None else a for a in args])
@@ -248,8 +287,10 @@ def test_a_zip_bomb_is_refused_in_under_a_second_and_100_mb_by_every_command(by_
         assert baseline["rc"] == 0 and refused["rc"] == 2 and "zip bomb" in refused["stderr"]
         assert "Traceback" not in refused["stderr"]
         extra_mb = (refused["rss_kb"] - baseline["rss_kb"]) / 1024
-        print(f"\n{command[0]}: zip bomb refused in {refused['wall']:.3f}s, peak {refused['rss_kb'] / 1024:.1f} MB; "
-              f"tiny good file {baseline['wall']:.3f}s, peak {baseline['rss_kb'] / 1024:.1f} MB")
+        print(
+            f"\n{command[0]}: zip bomb refused in {refused['wall']:.3f}s, peak {refused['rss_kb'] / 1024:.1f} MB; "
+            f"tiny good file {baseline['wall']:.3f}s, peak {baseline['rss_kb'] / 1024:.1f} MB"
+        )
         assert extra_mb < 100
         assert refused["wall"] < baseline["wall"] + 1.0
 
@@ -285,13 +326,21 @@ def test_limits_are_configurable_per_call_and_by_environment(by_name, monkeypatc
         check_workbook_file(good)
     monkeypatch.delenv("KPI_DASHBOARD_MAX_FILE_BYTES")
     monkeypatch.setenv("KPI_DASHBOARD_MAX_RATIO", "2000")
-    check_workbook_file(by_name["zip_bomb"].path)  # a genuine, very repetitive sheet can be let through
+    check_workbook_file(
+        by_name["zip_bomb"].path
+    )  # a genuine, very repetitive sheet can be let through
 
 
 def test_the_ratio_limit_applies_only_to_big_parts(by_name, tmp_path):
     base = by_name["hidden_data_sheet"].path
-    small = rewrite_zip(base, tmp_path / "small.xlsx", add={"customXml/blank.xml": b"<a>" + b" " * 900_000 + b"</a>"})
-    check_workbook_file(small)  # 900 KB of blanks compress 1000:1, but under 1 MB nothing is at stake
+    small = rewrite_zip(
+        base,
+        tmp_path / "small.xlsx",
+        add={"customXml/blank.xml": b"<a>" + b" " * 900_000 + b"</a>"},
+    )
+    check_workbook_file(
+        small
+    )  # 900 KB of blanks compress 1000:1, but under 1 MB nothing is at stake
     with pytest.raises(WorkbookError, match="inflates"):
         check_workbook_file(small, Limits(ratio_min_bytes=100_000))
 
@@ -313,8 +362,20 @@ def test_missing_file_and_folder_are_named(tmp_path):
 
 # --- writing: text stays text, links stay inside ------------------------------------------------
 
-@pytest.mark.parametrize("text", ["=cmd|' /C calc'!A0", "+1+1", "-1+1", "@SUM(A1)", "\t=1+1", "\r=1+1", "=",
-                                  "=HYPERLINK(\"http://evil.invalid\",\"x\")"])
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "=cmd|' /C calc'!A0",
+        "+1+1",
+        "-1+1",
+        "@SUM(A1)",
+        "\t=1+1",
+        "\r=1+1",
+        "=",
+        '=HYPERLINK("http://evil.invalid","x")',
+    ],
+)
 def test_set_text_safe_keeps_every_formula_start_as_text_after_a_reload(tmp_path, text):
     book = openpyxl.Workbook()
     set_text_safe(book.active["A1"], text)
@@ -329,8 +390,13 @@ def test_formula_text_from_inputs_reaches_the_dashboard_as_text(by_name, tmp_pat
     out = tmp_path / "out.xlsx"
     fill_workbook(by_name["formula_prefixes_in_text"].path, out)
     book = openpyxl.load_workbook(out)
-    texts = {c.value: c.data_type for name in OUTPUT_SHEETS for row in book[name].iter_rows() for c in row
-             if isinstance(c.value, str)}
+    texts = {
+        c.value: c.data_type
+        for name in OUTPUT_SHEETS
+        for row in book[name].iter_rows()
+        for c in row
+        if isinstance(c.value, str)
+    }
     for text in ("+SUM(1,2)", "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", "=1+1"):
         assert texts.get(text) == "s", text
     assert output_formula_or_link_problems(out) == []
@@ -339,12 +405,18 @@ def test_formula_text_from_inputs_reaches_the_dashboard_as_text(by_name, tmp_pat
 def test_output_links_stay_inside_the_workbook(by_name, tmp_path):
     out = tmp_path / "out.xlsx"
     fill_workbook(by_name["nan_inf_text"].path, out)  # errors, so the Validation sheet has links
-    links = [c.hyperlink for row in openpyxl.load_workbook(out)["Validation"].iter_rows() for c in row if c.hyperlink]
+    links = [
+        c.hyperlink
+        for row in openpyxl.load_workbook(out)["Validation"].iter_rows()
+        for c in row
+        if c.hyperlink
+    ]
     assert links and all(link.location and not link.target for link in links)
     assert output_formula_or_link_problems(out) == []
 
 
 # --- nothing lost: failed writes leave the previous output --------------------------------------
+
 
 @pytest.fixture()
 def previous(by_name, tmp_path):
@@ -357,7 +429,9 @@ def previous(by_name, tmp_path):
 
 def assert_write_refused(result, out: Path, words: str) -> None:
     assert result.exit_code == 2 and no_traceback(result), result.output
-    assert result.stderr.startswith(f"Error: cannot write {out}") and words in result.stderr, result.stderr
+    assert result.stderr.startswith(f"Error: cannot write {out}") and words in result.stderr, (
+        result.stderr
+    )
     assert len(result.stderr.strip().splitlines()) == 1
 
 
@@ -418,7 +492,9 @@ def test_a_json_path_that_cannot_be_written_writes_nothing(previous):
 def test_a_folder_that_refuses_new_files_leaves_the_previous_output(previous, monkeypatch):
     src, out = previous
 
-    def refused(*args, **kwargs):  # what a read-only folder does to the temporary file, even for root's tests
+    def refused(
+        *args, **kwargs
+    ):  # what a read-only folder does to the temporary file, even for root's tests
         raise PermissionError(errno.EACCES, "Permission denied", str(out.parent / ".~kpi-x.xlsx"))
 
     monkeypatch.setattr("kpi_engine.xlsx.files.tempfile.mkstemp", refused)
@@ -427,7 +503,9 @@ def test_a_folder_that_refuses_new_files_leaves_the_previous_output(previous, mo
     assert out.read_bytes() == b"the previous output"
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root writes into read-only folders")
+@pytest.mark.skipif(
+    os.name != "posix" or os.geteuid() == 0, reason="root writes into read-only folders"
+)
 def test_a_read_only_folder(previous, tmp_path):
     src, out = previous
     out.parent.chmod(0o555)
@@ -443,7 +521,9 @@ def test_a_read_only_previous_output_is_replaced_and_keeps_its_permissions(previ
     src, out = previous
     out.chmod(0o444)
     result = invoke("fill", src, "-o", out)
-    assert result.exit_code == 0, result.output  # POSIX replaces by rename; Excel's lock is simulated above
+    assert result.exit_code == 0, (
+        result.output
+    )  # POSIX replaces by rename; Excel's lock is simulated above
     assert "Dashboard" in openpyxl.load_workbook(out).sheetnames
     assert out.stat().st_mode & 0o777 == 0o444
     out.chmod(0o644)
@@ -469,7 +549,9 @@ def test_batch_reports_a_write_failure_per_workbook(previous, tmp_path):
     (tmp_path / "outdir").mkdir()
     (tmp_path / "outdir" / src.name).mkdir()  # a folder where the output should go
     [outcome] = run_batch([src], tmp_path / "outdir", jobs=1)
-    assert outcome.status == "failed" and outcome.message.startswith(f"cannot write {tmp_path / 'outdir' / src.name}")
+    assert outcome.status == "failed" and outcome.message.startswith(
+        f"cannot write {tmp_path / 'outdir' / src.name}"
+    )
 
 
 def test_stale_temporary_files_are_removed_by_the_next_fill_and_fresh_ones_kept(by_name, tmp_path):
@@ -485,21 +567,78 @@ def test_stale_temporary_files_are_removed_by_the_next_fill_and_fresh_ones_kept(
 # --- fuzz: random shapes and values never crash the fill -----------------------------------------
 
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=30)
-WORDS = st.sampled_from([
-    "c", "x", "n/a", "-", "=1+1", "+1", "@A1", "\t=2", "\r=3", "92%", "Apr-17", "2024-06", "BIB", "SIB", "percentage",
-    "value", "average", "rate per 10,000", "%", "number", "bands", "tolerance", "none", "A1", "W 1", "CL 2",
-    "90% or above Green 85%-89% Amber 84% and below Red", "17 or below Green 18.1-20 Amber", "monthly", "quarterly",
-    "annual", "flow", "snapshot", "5 pts", "NaN", "inf", "1e309", "#DIV/0!", "Ref", "Period", "Title", "Value",
-    "Numerator", "Denominator", "Team", "Target", "Setting", "Reporting period", "Months shown",
-    "\u0645\u0624\u0634\u0631\u200f", "\u202eevil"])
+WORDS = st.sampled_from(
+    [
+        "c",
+        "x",
+        "n/a",
+        "-",
+        "=1+1",
+        "+1",
+        "@A1",
+        "\t=2",
+        "\r=3",
+        "92%",
+        "Apr-17",
+        "2024-06",
+        "BIB",
+        "SIB",
+        "percentage",
+        "value",
+        "average",
+        "rate per 10,000",
+        "%",
+        "number",
+        "bands",
+        "tolerance",
+        "none",
+        "A1",
+        "W 1",
+        "CL 2",
+        "90% or above Green 85%-89% Amber 84% and below Red",
+        "17 or below Green 18.1-20 Amber",
+        "monthly",
+        "quarterly",
+        "annual",
+        "flow",
+        "snapshot",
+        "5 pts",
+        "NaN",
+        "inf",
+        "1e309",
+        "#DIV/0!",
+        "Ref",
+        "Period",
+        "Title",
+        "Value",
+        "Numerator",
+        "Denominator",
+        "Team",
+        "Target",
+        "Setting",
+        "Reporting period",
+        "Months shown",
+        "\u0645\u0624\u0634\u0631\u200f",
+        "\u202eevil",
+    ]
+)
 # Numbers of 1e28 or more hit a known engine bug (decimal quantize; xfailed in tests/test_validation.py).
-VALUES = st.one_of(st.none(), st.integers(-10**6, 10**6),
-                   st.floats(min_value=-1e15, max_value=1e15, allow_nan=False, allow_infinity=False), st.booleans(),
-                   st.datetimes(min_value=dt.datetime(1900, 3, 1), max_value=dt.datetime(2100, 1, 1)), TEXT, WORDS)
+VALUES = st.one_of(
+    st.none(),
+    st.integers(-(10**6), 10**6),
+    st.floats(min_value=-1e15, max_value=1e15, allow_nan=False, allow_infinity=False),
+    st.booleans(),
+    st.datetimes(min_value=dt.datetime(1900, 3, 1), max_value=dt.datetime(2100, 1, 1)),
+    TEXT,
+    WORDS,
+)
 
 
-@hsettings(hsettings.default, max_examples=min(hsettings.default.max_examples, 40),
-           suppress_health_check=[HealthCheck.too_slow])
+@hsettings(
+    hsettings.default,
+    max_examples=min(hsettings.default.max_examples, 40),
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(st.data())
 def test_fill_never_crashes_on_random_sheet_shapes_and_cells(data):
     grids = good_grids()
@@ -519,7 +658,9 @@ def test_fill_never_crashes_on_random_sheet_shapes_and_cells(data):
         for _ in range(data.draw(st.integers(0, 3), label=f"rows added to {name}")):
             rows.append(data.draw(st.lists(VALUES, max_size=width + 2)))
         if data.draw(st.integers(0, 9)) == 0:
-            rows[:0] = [[None]] * data.draw(st.integers(1, 35))  # the header pushed down, past where it is sought
+            rows[:0] = [[None]] * data.draw(
+                st.integers(1, 35)
+            )  # the header pushed down, past where it is sought
     with tempfile.TemporaryDirectory() as folder:
         src = save_grids(Path(folder) / "fuzz.xlsx", grids)
         before = digest(src)

@@ -7,6 +7,7 @@ appeared), also when the output is the input itself. After each kill the output 
 byte-identical to what was there before, or open as a complete dashboard. A kill can leave a
 ``.~kpi-*`` temporary file; the next fill into the folder removes those more than an hour old.
 """
+
 from __future__ import annotations
 
 import os
@@ -31,8 +32,11 @@ KILLS_DURING_SAVE = 3
 
 
 def start_fill(src: Path, out: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "kpi_engine.commands.cli", "fill", str(src), "-o", str(out)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [sys.executable, "-m", "kpi_engine.commands.cli", "fill", str(src), "-o", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def is_complete(path: Path) -> bool:
@@ -43,7 +47,9 @@ def is_complete(path: Path) -> bool:
             try:
                 if "Dashboard" not in book.sheetnames:
                     return False
-                refs = {row[2] for row in book["Dashboard"].iter_rows(values_only=True) if len(row) > 2}
+                refs = {
+                    row[2] for row in book["Dashboard"].iter_rows(values_only=True) if len(row) > 2
+                }
             finally:
                 book.close()
     except Exception:  # noqa: BLE001 - any failure to open means not complete
@@ -86,21 +92,35 @@ def test_sigkill_at_any_moment_leaves_the_old_output_or_a_complete_new_one(bench
     out.write_bytes((src.parent / "first.xlsx").read_bytes())
     rng = random.Random(20240606)
     outcomes = []
-    for i in range(TIMED_KILLS):  # one kill in each eighth of a fill (stretched 10%), at a random point of it
+    for i in range(
+        TIMED_KILLS
+    ):  # one kill in each eighth of a fill (stretched 10%), at a random point of it
         delay = 1.1 * duration * (i + rng.random()) / TIMED_KILLS
-        outcomes.append((f"{delay:.2f}s", kill_and_check(src, out, lambda t0, d=delay: time.perf_counter() - t0 >= d)))
-    for _ in range(KILLS_DURING_SAVE):  # inside the save: once the temporary file exists, plus a little
+        outcomes.append(
+            (
+                f"{delay:.2f}s",
+                kill_and_check(src, out, lambda t0, d=delay: time.perf_counter() - t0 >= d),
+            )
+        )
+    for _ in range(
+        KILLS_DURING_SAVE
+    ):  # inside the save: once the temporary file exists, plus a little
         extra = rng.uniform(0, 0.3)
         seen: list[float] = []
 
         def saving(t0, extra=extra, seen=seen):
-            if not seen and any(p.name.startswith(".~kpi-") and p.stat().st_size > 0 for p in tmp_path.iterdir()):
+            if not seen and any(
+                p.name.startswith(".~kpi-") and p.stat().st_size > 0 for p in tmp_path.iterdir()
+            ):
                 seen.append(time.perf_counter())
             return bool(seen) and time.perf_counter() - seen[0] >= extra
+
         outcomes.append((f"save+{extra:.2f}s", kill_and_check(src, out, saving)))
     print("\nkills:", ", ".join(f"{when} -> {what}" for when, what in outcomes))
     assert all(what in ("old", "new", "new (finished first)") for _, what in outcomes), outcomes
-    assert sum(what == "old" for _, what in outcomes) >= 1  # some kills landed before the output was replaced
+    assert (
+        sum(what == "old" for _, what in outcomes) >= 1
+    )  # some kills landed before the output was replaced
     assert is_complete(out)
 
 
@@ -142,7 +162,9 @@ def test_temporary_files_left_by_kills_are_cleaned_by_the_next_fill(bench, tmp_p
     assert leftovers, "no kill landed inside the save"
     assert out.read_bytes() == (src.parent / "first.xlsx").read_bytes() or is_complete(out)
     assert start_fill(src, out).wait() == 0
-    assert all(p.exists() for p in leftovers)  # under an hour old: might belong to a fill still running
+    assert all(
+        p.exists() for p in leftovers
+    )  # under an hour old: might belong to a fill still running
     hour_ago = time.time() - 3700
     for p in leftovers:
         os.utime(p, (hour_ago, hour_ago))

@@ -1,4 +1,5 @@
 """The refresh endpoint under concurrent refreshes, and a refresh that takes too long."""
+
 from __future__ import annotations
 
 import sys
@@ -14,7 +15,7 @@ pytest.importorskip("fastapi")
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
-from endpoint_load import run_load  # noqa: E402
+from endpoint_load import run_load
 
 
 def test_twenty_concurrent_refreshes_all_answer_the_same_actions():
@@ -28,12 +29,16 @@ def test_a_refresh_slower_than_the_timeout_answers_504_and_changes_nothing(monke
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from fastapi.testclient import TestClient
-    import addin.server as server
+    from addin import server
 
     monkeypatch.setattr(server, "check_payload", lambda payload: None)
-    monkeypatch.setattr(server, "refresh_payload", lambda payload: time.sleep(2) or {"actions": ["late"]})
+    monkeypatch.setattr(
+        server, "refresh_payload", lambda payload: time.sleep(2) or {"actions": ["late"]}
+    )
     client = TestClient(server.create_app(token=None, timeout=0.2), raise_server_exceptions=False)
-    response = client.post("/refresh", json={"client": "VBA", "version": "x", "book": {"name": "d.xlsx"}, "sheets": []})
+    response = client.post(
+        "/refresh", json={"client": "VBA", "version": "x", "book": {"name": "d.xlsx"}, "sheets": []}
+    )
     assert response.status_code == 504
     assert "took longer than" in response.json()["detail"]
     assert "Nothing was changed" in response.json()["detail"] and "Traceback" not in response.text

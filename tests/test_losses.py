@@ -1,4 +1,5 @@
 """What openpyxl would drop is named before the fill drops it."""
+
 from __future__ import annotations
 
 import zipfile
@@ -32,8 +33,10 @@ def test_a_plain_workbook_loses_nothing(tmp_path):
 def test_shapes_sparklines_and_macros_are_named(tmp_path):
     path = _workbook_with(
         tmp_path,
-        {"xl/drawings/drawing1.xml": b'<xdr:wsDr xmlns:xdr="x"><xdr:twoCellAnchor><xdr:sp macro=""/></xdr:twoCellAnchor></xdr:wsDr>',
-         "xl/vbaProject.bin": b"\x00"},
+        {
+            "xl/drawings/drawing1.xml": b'<xdr:wsDr xmlns:xdr="x"><xdr:twoCellAnchor><xdr:sp macro=""/></xdr:twoCellAnchor></xdr:wsDr>',
+            "xl/vbaProject.bin": b"\x00",
+        },
         b"<extLst><ext><x14:sparklineGroups/></ext></extLst>",
     )
     notes = unsupported_features(path)

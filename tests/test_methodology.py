@@ -1,4 +1,5 @@
 """RAG methodology text: reading officers' words, gap and overlap checks, and the canonical text."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -16,9 +17,27 @@ REAL_FORMS = [
     ("95% or above Green 85%-94% Amber 84% and below Red", True, "BIB", 0.95, 0.85, "1", 0, 0),
     ("17 or below Green 18.1-20 Amber 20.1 and above Red", False, "SIB", 17.0, 20.0, "0.1", 1, 0),
     ("20 or below Green 20.1-22 Amber 22.1 and above Red", False, "SIB", 20.0, 22.0, "0.1", 0, 0),
-    ("558 or below Green 559 to 608 Amber 609 and above Red", False, "SIB", 558.0, 608.0, "1", 0, 0),
+    (
+        "558 or below Green 559 to 608 Amber 609 and above Red",
+        False,
+        "SIB",
+        558.0,
+        608.0,
+        "1",
+        0,
+        0,
+    ),
     ("22% or below Green 21% - 25% Amber 26% and above Red", True, "SIB", 0.22, 0.25, "1", 0, 1),
-    ("10% of cohort or below Green 10-15% Amber 16% and above Red", True, "SIB", 0.10, 0.15, "1", 0, 1),
+    (
+        "10% of cohort or below Green 10-15% Amber 16% and above Red",
+        True,
+        "SIB",
+        0.10,
+        0.15,
+        "1",
+        0,
+        1,
+    ),
     ("24% or below Green 25%-34% Amber 35% and above Red", True, "SIB", 0.24, 0.34, "1", 0, 0),
     ("60% or above Green 50%-59% Amber 49% and below Red", True, "BIB", 0.6, 0.5, "1", 0, 0),
 ]
@@ -55,9 +74,13 @@ def test_gap_sentence_names_the_numbers_and_bands():
 
 
 def test_overlap_sentences_name_the_numbers():
-    (overlap,) = parse_methodology("22% or below Green 21% - 25% Amber 26% and above Red", True).overlaps
+    (overlap,) = parse_methodology(
+        "22% or below Green 21% - 25% Amber 26% and above Red", True
+    ).overlaps
     assert "21%" in overlap and "22%" in overlap and "both Green and Amber" in overlap
-    (overlap,) = parse_methodology("10% of cohort or below Green 10-15% Amber 16% and above Red", True).overlaps
+    (overlap,) = parse_methodology(
+        "10% of cohort or below Green 10-15% Amber 16% and above Red", True
+    ).overlaps
     assert overlap.startswith("10% is both Green and Amber")
 
 
@@ -127,7 +150,13 @@ def test_exclusive_bounds_crossing_overlap_and_leaving_space_gap():
 
 def test_thousands_separators():
     m = parse_methodology("Green 2,000 or over; Amber 1,500 - 1,999; Red under 1,500", False)
-    assert (m.direction, m.green, m.amber, m.step, m.gaps) == ("BIB", 2000.0, 1500.0, Decimal(1), ())
+    assert (m.direction, m.green, m.amber, m.step, m.gaps) == (
+        "BIB",
+        2000.0,
+        1500.0,
+        Decimal(1),
+        (),
+    )
 
 
 def test_negative_numbers_and_dashes_between_them():
@@ -149,7 +178,9 @@ def _error(text: str, percent: bool = True) -> str:
     return str(info.value)
 
 
-@pytest.mark.parametrize("text", ["90% or above Green, 85-89% Yellow, below 85% Red", "Blue 90%", "Amber/Green 90%"])
+@pytest.mark.parametrize(
+    "text", ["90% or above Green, 85-89% Yellow, below 85% Red", "Blue 90%", "Amber/Green 90%"]
+)
 def test_unknown_colour(text):
     message = _error(text)
     assert "only Green, Amber and Red are used" in message
@@ -178,7 +209,10 @@ def test_percent_text_for_a_non_percent_indicator():
         ("90% or above Green, Amber, 84% and below Red", "Amber band has no number"),
         ("90% or above Green, 85% or above Green, below 85% Red", "Green appears more than once"),
         ("below 80% Red, 80%-90% Green, above 90% Amber", "Green is in the middle"),
-        ("90% or above Green, 85%-89% Red, below 85% Amber", "Amber must lie between Green and Red"),
+        (
+            "90% or above Green, 85%-89% Red, below 85% Amber",
+            "Amber must lie between Green and Red",
+        ),
         ("below 90% Green, below 80% Red", "cannot tell whether"),
         ("80%-95% Green, 85%-90% Amber, below 80% Red", "cannot tell whether"),
         ("90% or above Green, 84% and below", "after the last colour"),
@@ -199,13 +233,30 @@ def test_example_in_the_message_uses_the_indicator_unit():
 
 _WORDS = st.sampled_from(
     list("0123456789.,;:-–—%<>=≤≥+/ \n")
-    + ["Green", "Amber", "Red", "green", "or above", "and below", "below", "above", "to", "at least", "up to", "of"]
+    + [
+        "Green",
+        "Amber",
+        "Red",
+        "green",
+        "or above",
+        "and below",
+        "below",
+        "above",
+        "to",
+        "at least",
+        "up to",
+        "of",
+    ]
 )
 
 
 @settings(max_examples=300, deadline=None)
 @given(
-    st.one_of(st.text(), st.lists(_WORDS, max_size=16).map(" ".join), st.lists(_WORDS, max_size=16).map("".join)),
+    st.one_of(
+        st.text(),
+        st.lists(_WORDS, max_size=16).map(" ".join),
+        st.lists(_WORDS, max_size=16).map("".join),
+    ),
     st.booleans(),
 )
 def test_any_text_either_reads_or_raises_methodology_error(text, percent):

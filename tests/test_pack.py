@@ -1,4 +1,5 @@
 """The board pack: the demo printed to PDF by LibreOffice, and what happens without LibreOffice."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,8 +11,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from kpi_engine.commands import pack
 from kpi_engine.charts import FIRST_CHART_ROW, SLOT_ROWS, charted
+from kpi_engine.commands import pack
 from kpi_engine.commands.fill import fill_workbook
 from kpi_engine.commands.pack import INSTALL_HINT, PACK_SHEETS, make_pack, prepare_for_print
 from kpi_engine.errors import PackError
@@ -26,13 +27,19 @@ def digest(path: Path) -> str:
 
 def need_libreoffice() -> None:
     if pack.find_libreoffice() is None:
-        pytest.skip(f"LibreOffice is not installed, so the board pack cannot be printed here. {INSTALL_HINT}")
+        pytest.skip(
+            f"LibreOffice is not installed, so the board pack cannot be printed here. {INSTALL_HINT}"
+        )
     if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext is not installed (Debian or Ubuntu: sudo apt-get install poppler-utils)")
+        pytest.skip(
+            "pdftotext is not installed (Debian or Ubuntu: sudo apt-get install poppler-utils)"
+        )
 
 
 def pdf_pages(pdf: Path) -> list[str]:
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     pages = text.split("\f")
     return pages[:-1] if pages and not pages[-1].strip() else pages
 
@@ -54,24 +61,46 @@ def test_the_demo_pack_has_the_pages_in_pack_order(demo_pack):
     pages = pdf_pages(out)
     assert result.pages == len(pages) and result.sheets == PACK_SHEETS
     text = "\n".join(pages)
-    for phrase in (ORGANISATION, "Performance summary", "Improvement board dashboard", "Team and area breakdowns",
-                   "Percentage of re-referrals within 12 months", "Page 1 of", "Reporting period September 2025"):
+    for phrase in (
+        ORGANISATION,
+        "Performance summary",
+        "Improvement board dashboard",
+        "Team and area breakdowns",
+        "Percentage of re-referrals within 12 months",
+        "Page 1 of",
+        "Reporting period September 2025",
+    ):
         assert phrase in text, phrase
-    assert f"Page 1 of {len(pages)}" in pages[0] and f"Page {len(pages)} of {len(pages)}" in pages[-1]
+    assert (
+        f"Page 1 of {len(pages)}" in pages[0] and f"Page {len(pages)} of {len(pages)}" in pages[-1]
+    )
     # Summary first (counts, then good performance), the exceptions from a page of their own, then the
     # Dashboard, Teams and Charts; nothing from Validation or the input sheets
-    first = {name: next(i for i, p in enumerate(pages) if marker in p) for name, marker in (
-        ("Summary", "Performance summary"), ("Exceptions", "Areas of lower than expected performance"),
-        ("Dashboard", "Improvement board dashboard"), ("Teams", "Team and area breakdowns"),
-        ("Charts", "Key: monthly figure"))}
+    first = {
+        name: next(i for i, p in enumerate(pages) if marker in p)
+        for name, marker in (
+            ("Summary", "Performance summary"),
+            ("Exceptions", "Areas of lower than expected performance"),
+            ("Dashboard", "Improvement board dashboard"),
+            ("Teams", "Team and area breakdowns"),
+            ("Charts", "Key: monthly figure"),
+        )
+    }
     assert first["Summary"] == 0 and first["Exceptions"] == 1
     assert first["Exceptions"] < first["Dashboard"] < first["Teams"] < first["Charts"]
     assert "Validation: problems found" not in text and "What it means" not in text
-    assert "Higher is better." in text and "Columns BELOW the target line are good performance." in text
-    assert "the teams add up to" in text  # AMT 2's authority row counts the disabled children's team
+    assert (
+        "Higher is better." in text
+        and "Columns BELOW the target line are good performance." in text
+    )
+    assert (
+        "the teams add up to" in text
+    )  # AMT 2's authority row counts the disabled children's team
     # every chart page's header names the organisation and the period
-    for page in pages[first["Charts"]:]:
-        assert ORGANISATION in page and "Reporting period September 2025" in page and "Charts" in page
+    for page in pages[first["Charts"] :]:
+        assert (
+            ORGANISATION in page and "Reporting period September 2025" in page and "Charts" in page
+        )
 
 
 def test_the_pack_prints_all_the_charts_and_not_their_data(demo_pack):
@@ -92,23 +121,40 @@ def test_prepare_for_print_orders_hides_and_heads_the_pages(tmp_path):
     assert prepare_for_print(copy, filled.report) == PACK_SHEETS
     book = openpyxl.load_workbook(copy)
     assert book.sheetnames[:4] == list(PACK_SHEETS)
-    assert [ws.sheet_state for ws in book.worksheets] == ["visible"] * 4 + ["hidden"] * (len(book.sheetnames) - 4)
+    assert [ws.sheet_state for ws in book.worksheets] == ["visible"] * 4 + ["hidden"] * (
+        len(book.sheetnames) - 4
+    )
     for name in PACK_SHEETS:
         ws = book[name]
-        assert ws.oddHeader.left.text == ORGANISATION and ws.oddHeader.right.text == "Reporting period September 2025"
+        assert (
+            ws.oddHeader.left.text == ORGANISATION
+            and ws.oddHeader.right.text == "Reporting period September 2025"
+        )
         assert ws.oddFooter.center.text == "Page &P of &N"
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
     charts = book["Charts"]
     # a fixed scale and row heights, so the page breaks fall between rows of charts whatever the fonts
-    assert not charts.sheet_properties.pageSetUpPr.fitToPage and charts.page_setup.scale == pack.chart_page_scale()
+    assert (
+        not charts.sheet_properties.pageSetUpPr.fitToPage
+        and charts.page_setup.scale == pack.chart_page_scale()
+    )
     assert 50 <= pack.chart_page_scale() <= 80
-    assert {charts.row_dimensions[r].height for r in range(FIRST_CHART_ROW, FIRST_CHART_ROW + 3 * SLOT_ROWS)} == {15}
+    assert {
+        charts.row_dimensions[r].height
+        for r in range(FIRST_CHART_ROW, FIRST_CHART_ROW + 3 * SLOT_ROWS)
+    } == {15}
     rows = -(-len(charted(filled.report)) // 2)
     assert charts.print_area == f"'Charts'!$A$1:$S${FIRST_CHART_ROW + rows * SLOT_ROWS - 1}"
-    assert [b.id for b in charts.row_breaks.brk] == [FIRST_CHART_ROW + k * SLOT_ROWS - 2 for k in range(2, rows, 2)]
+    assert [b.id for b in charts.row_breaks.brk] == [
+        FIRST_CHART_ROW + k * SLOT_ROWS - 2 for k in range(2, rows, 2)
+    ]
     assert len(charts._charts) == len(charted(filled.report))  # the charts survive the reload
     summary = book["Summary"]
-    exceptions = next(c.row for c in summary["C"] if c.value == "Areas of lower than expected performance (Red or Amber)")
+    exceptions = next(
+        c.row
+        for c in summary["C"]
+        if c.value == "Areas of lower than expected performance (Red or Amber)"
+    )
     assert [b.id for b in summary.row_breaks.brk] == [exceptions - 1]
     assert summary.print_title_rows == f"${exceptions + 1}:${exceptions + 1}"
 
@@ -117,7 +163,10 @@ def test_an_ampersand_in_the_organisation_is_printed_as_one(tmp_path):
     from kpi_engine.results import Report, Stamp
 
     report = Report(Stamp("Bath & North East Somerset", 24309, None, "", "", None), [], [])
-    assert pack.header_texts(report) == ("Bath && North East Somerset", "Reporting period October 2025")
+    assert pack.header_texts(report) == (
+        "Bath && North East Somerset",
+        "Reporting period October 2025",
+    )
 
 
 def test_without_libreoffice_the_error_says_how_to_install_it(tmp_path, monkeypatch):
@@ -136,7 +185,9 @@ def test_a_libreoffice_that_fails_or_hangs_writes_nothing(tmp_path, monkeypatch)
     failing.write_text("#!/bin/sh\necho 'Error: source file could not be loaded' >&2\nexit 1\n")
     failing.chmod(0o755)
     out = tmp_path / "pack.pdf"
-    with pytest.raises(PackError, match="could not print the pack .exit status 1.: Error: source file could not"):
+    with pytest.raises(
+        PackError, match="could not print the pack .exit status 1.: Error: source file could not"
+    ):
         make_pack(DEMO_FILE, out, soffice=str(failing))
     assert not out.exists()
 

@@ -1,4 +1,5 @@
 """The JSON Schemas are the source of truth: well formed, documented, and applied exactly."""
+
 from __future__ import annotations
 
 import json
@@ -7,14 +8,13 @@ from pathlib import Path
 import jsonschema
 import pytest
 import seed_003
-from builders import REFRESHED
+from builders import REFRESHED, evaluate
 from hypothesis import given
 from hypothesis import strategies as st
 
-from builders import evaluate
 from kpi_engine.results_json import report_json
-from kpi_engine.workbook_names import INPUT_SHEETS
 from kpi_engine.schema import load, sheet_schema
+from kpi_engine.workbook_names import INPUT_SHEETS
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 ALL = [*INPUT_SHEETS, "results"]
@@ -39,20 +39,46 @@ def _properties(node, path=""):
 
 @pytest.mark.parametrize("name", ALL)
 def test_every_property_has_a_title_and_a_description(name):
-    missing = [p for p, node in _properties(load(name)) if not node.get("title") or not node.get("description")]
+    missing = [
+        p
+        for p, node in _properties(load(name))
+        if not node.get("title") or not node.get("description")
+    ]
     assert missing == []
 
 
 def test_installed_schemas_are_the_files_in_the_repository():
     for name in ALL:
-        assert load(name) == json.loads((SCHEMA_DIR / f"{name.lower()}.schema.json").read_text("utf-8"))
+        assert load(name) == json.loads(
+            (SCHEMA_DIR / f"{name.lower()}.schema.json").read_text("utf-8")
+        )
 
 
 # The compiled checks must agree with jsonschema itself on every value a cell can be read as.
 json_values = st.one_of(
-    st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=False, allow_infinity=False),
-    st.text(max_size=40), st.sampled_from(["c", "x", "low", "n/a", "in progress", "BIB", "sib", "2024-04", "2024-13",
-                                           "percentage", "5 pts", "2023-24", "#00B050", "April"]),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=40),
+    st.sampled_from(
+        [
+            "c",
+            "x",
+            "low",
+            "n/a",
+            "in progress",
+            "BIB",
+            "sib",
+            "2024-04",
+            "2024-13",
+            "percentage",
+            "5 pts",
+            "2023-24",
+            "#00B050",
+            "April",
+        ]
+    ),
 )
 PROPERTIES = [(sheet, prop) for sheet in INPUT_SHEETS for prop in load(sheet)["properties"]]
 
@@ -81,7 +107,13 @@ def test_results_of_seed_003_match_the_results_schema():
 def test_results_hold_fractions_and_unrounded_numbers():
     document = report_json(evaluate(seed_003.SHEETS, refreshed=REFRESHED))
     amt = next(i for i in document["indicators"] if i["ref"] == "AMT 2")
-    assert amt["outturn"] == pytest.approx(0.639) and amt["rag"] == "Red" and amt["rag_reason"] is None
-    assert amt["series"][-1] == {"period": "2017-11", "value": pytest.approx(0.639), "missing_reason": None}
+    assert (
+        amt["outturn"] == pytest.approx(0.639) and amt["rag"] == "Red" and amt["rag_reason"] is None
+    )
+    assert amt["series"][-1] == {
+        "period": "2017-11",
+        "value": pytest.approx(0.639),
+        "missing_reason": None,
+    }
     qa3 = next(i for i in document["indicators"] if i["ref"] == "QA 3")
     assert qa3["rag"] is None and qa3["rag_reason"] == "No data"

@@ -1,4 +1,5 @@
 """The template: built from the schemas, committed as built, and able to take an officer's rows."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,32 +10,62 @@ from typing import Any
 
 import openpyxl
 import pytest
-from builders import REFRESHED, workbook
+from builders import REFRESHED, evaluate, workbook
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-from builders import evaluate
-from kpi_engine.workbook_names import DASHBOARD, OUTPUT_SHEETS, SUMMARY, VALIDATION
-from kpi_engine.render_model import format_keys, number_format
-from kpi_engine.workbook_names import INPUT_SHEETS
-from kpi_engine.schema import sheet_schema
-from kpi_engine.xlsx.reader import read_sheets
-from kpi_engine.errors import TemplateError
-from kpi_engine.workbook_names import TEMPLATE_INFO_SHEET, TEMPLATE_VERSION_PROPERTY as VERSION_PROPERTY
 from kpi_engine import TEMPLATE_VERSION
+from kpi_engine.errors import TemplateError
+from kpi_engine.render_model import format_keys, number_format
+from kpi_engine.schema import sheet_schema
+from kpi_engine.workbook_names import (
+    DASHBOARD,
+    INPUT_SHEETS,
+    OUTPUT_SHEETS,
+    SUMMARY,
+    TEMPLATE_INFO_SHEET,
+    VALIDATION,
+)
+from kpi_engine.workbook_names import (
+    TEMPLATE_VERSION_PROPERTY as VERSION_PROPERTY,
+)
+from kpi_engine.xlsx.reader import read_sheets, template_version
 from workbook_templates.build import (
-    LAST_INPUT_ROW, SHEET_ORDER, TABLE_SHEETS, TEMPLATE_FILE, build_template, save_template,
-    table_name, write_inputs,
+    LAST_INPUT_ROW,
+    SHEET_ORDER,
+    TABLE_SHEETS,
+    TEMPLATE_FILE,
+    build_template,
+    save_template,
+    table_name,
+    write_inputs,
 )
 from workbook_templates.look import (
-    DECLINING_TEXT, HEADER_FILL, HEADER_TEXT, IMPROVING_TEXT, SECTION_FILL, STAMP_TEXT, STYLED_ROWS, WHITE,
-    column_names, contrast_ratio, rag_styles, styled_width,
+    DECLINING_TEXT,
+    HEADER_FILL,
+    HEADER_TEXT,
+    IMPROVING_TEXT,
+    SECTION_FILL,
+    STAMP_TEXT,
+    STYLED_ROWS,
+    WHITE,
+    column_names,
+    contrast_ratio,
+    rag_styles,
+    styled_width,
 )
 from workbook_templates.upgrade import upgrade
-from kpi_engine.xlsx.reader import template_version
 
-ENUMS = [(sheet, c.name, list(c.enum)) for sheet in INPUT_SHEETS for c in sheet_schema(sheet).columns.values()
-         if c.enum and all(isinstance(v, str) for v in c.enum)]
-COLUMNS = [(sheet, i, c) for sheet in TABLE_SHEETS for i, c in enumerate(sheet_schema(sheet).columns.values(), 1)]
+ENUMS = [
+    (sheet, c.name, list(c.enum))
+    for sheet in INPUT_SHEETS
+    for c in sheet_schema(sheet).columns.values()
+    if c.enum and all(isinstance(v, str) for v in c.enum)
+]
+COLUMNS = [
+    (sheet, i, c)
+    for sheet in TABLE_SHEETS
+    for i, c in enumerate(sheet_schema(sheet).columns.values(), 1)
+]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -43,19 +74,41 @@ COLUMNS = [(sheet, i, c) for sheet in TABLE_SHEETS for i, c in enumerate(sheet_s
 
 def snapshot(book: openpyxl.Workbook) -> dict[str, Any]:
     """Everything the template is made of that an officer sees or Excel checks, as plain data."""
-    out: dict[str, Any] = {"sheets": [(ws.title, ws.sheet_state) for ws in book.worksheets],
-                           "properties": sorted((p.name, p.value) for p in book.custom_doc_props.props)}
+    out: dict[str, Any] = {
+        "sheets": [(ws.title, ws.sheet_state) for ws in book.worksheets],
+        "properties": sorted((p.name, p.value) for p in book.custom_doc_props.props),
+    }
     for ws in book.worksheets:
-        out[f"{ws.title}: cells"] = {c.coordinate: (c.value, c.data_type, c.number_format)
-                                     for row in ws.iter_rows() for c in row if c.value is not None}
+        out[f"{ws.title}: cells"] = {
+            c.coordinate: (c.value, c.data_type, c.number_format)
+            for row in ws.iter_rows()
+            for c in row
+            if c.value is not None
+        }
         out[f"{ws.title}: validations"] = sorted(
-            (str(dv.sqref), dv.type, dv.formula1, dv.promptTitle, dv.prompt, dv.errorStyle, dv.error)
-            for dv in ws.data_validations.dataValidation)
-        out[f"{ws.title}: tables"] = sorted((t.displayName, t.ref, t.tableStyleInfo.name) for t in ws.tables.values())
+            (
+                str(dv.sqref),
+                dv.type,
+                dv.formula1,
+                dv.promptTitle,
+                dv.prompt,
+                dv.errorStyle,
+                dv.error,
+            )
+            for dv in ws.data_validations.dataValidation
+        )
+        out[f"{ws.title}: tables"] = sorted(
+            (t.displayName, t.ref, t.tableStyleInfo.name) for t in ws.tables.values()
+        )
         out[f"{ws.title}: conditional formats"] = sorted(
-            (str(cf.sqref), rule.type, rule.operator, tuple(rule.formula)) for cf in ws.conditional_formatting
-            for rule in cf.rules)
-        out[f"{ws.title}: layout"] = (ws.freeze_panes, sorted((k, d.width, d.hidden) for k, d in ws.column_dimensions.items()))
+            (str(cf.sqref), rule.type, rule.operator, tuple(rule.formula))
+            for cf in ws.conditional_formatting
+            for rule in cf.rules
+        )
+        out[f"{ws.title}: layout"] = (
+            ws.freeze_panes,
+            sorted((k, d.width, d.hidden) for k, d in ws.column_dimensions.items()),
+        )
     return out
 
 
@@ -78,7 +131,9 @@ def template(template_path) -> openpyxl.Workbook:
 def test_the_committed_template_is_the_one_the_code_builds(template):
     committed = openpyxl.load_workbook(TEMPLATE_FILE)
     diff = differences(snapshot(committed), snapshot(template))
-    assert diff == [], f"{TEMPLATE_FILE.name} is out of date in {diff}: run python -m workbook_templates.build"
+    assert diff == [], (
+        f"{TEMPLATE_FILE.name} is out of date in {diff}: run python -m workbook_templates.build"
+    )
 
 
 def test_the_comparison_sees_a_changed_drop_down_message(template_path):
@@ -94,7 +149,14 @@ def test_the_comparison_sees_a_changed_drop_down_message(template_path):
 
 def test_sheets_in_order_with_template_info_hidden(template):
     assert template.sheetnames == list(SHEET_ORDER)
-    assert SHEET_ORDER[:6] == ("Instructions", "Summary", "Dashboard", "Validation", "Teams", "Charts")
+    assert SHEET_ORDER[:6] == (
+        "Instructions",
+        "Summary",
+        "Dashboard",
+        "Validation",
+        "Teams",
+        "Charts",
+    )
     assert SHEET_ORDER[-1] == TEMPLATE_INFO_SHEET
     assert [ws.sheet_state for ws in template.worksheets] == ["visible"] * 12 + ["hidden"]
     assert template.active.title == "Instructions"
@@ -115,7 +177,11 @@ def test_each_input_sheet_is_a_table_headed_by_the_schema(template, sheet):
 
 def _validations_on(ws, letter: str, first: int = 2, last: int = LAST_INPUT_ROW):
     wanted = f"{letter}{first}:{letter}{last}" if first != last else f"{letter}{first}"
-    return [dv for dv in ws.data_validations.dataValidation if wanted in {str(r) for r in dv.sqref.ranges}]
+    return [
+        dv
+        for dv in ws.data_validations.dataValidation
+        if wanted in {str(r) for r in dv.sqref.ranges}
+    ]
 
 
 def list_values(book: openpyxl.Workbook, formula: str) -> list[Any]:
@@ -138,16 +204,22 @@ def test_every_enum_has_a_drop_down_of_exactly_its_values(template, sheet, name,
         lists = [dv for dv in _validations_on(ws, letter) if dv.type == "list"]
     assert len(lists) == 1
     assert list_values(template, lists[0].formula1) == enum
-    assert lists[0].errorStyle == "warning" and lists[0].showErrorMessage  # a synonym can still be pasted
+    assert (
+        lists[0].errorStyle == "warning" and lists[0].showErrorMessage
+    )  # a synonym can still be pasted
     assert lists[0].showDropDown is False  # (True would hide the arrow in Excel)
 
 
 def test_the_schemas_have_the_enums_the_brief_names():
-    assert {(s, n) for s, n, _ in ENUMS} >= {("Indicators", n) for n in (
-        "Polarity", "Unit", "Measure", "Frequency", "Aggregation", "RAG rule", "Chart")}
+    assert {(s, n) for s, n, _ in ENUMS} >= {
+        ("Indicators", n)
+        for n in ("Polarity", "Unit", "Measure", "Frequency", "Aggregation", "RAG rule", "Chart")
+    }
 
 
-@pytest.mark.parametrize("sheet, index, column", COLUMNS, ids=[f"{s}-{c.name}" for s, _, c in COLUMNS])
+@pytest.mark.parametrize(
+    "sheet, index, column", COLUMNS, ids=[f"{s}-{c.name}" for s, _, c in COLUMNS]
+)
 def test_every_column_documents_itself(template, sheet, index, column):
     messages = _validations_on(template[sheet], get_column_letter(index))
     assert len(messages) == 1
@@ -179,12 +251,16 @@ def test_settings_rows_defaults_and_descriptions(template):
     assert all(rows[name][2].value == column.description for name, column in schema.columns.items())
     for name, column in schema.columns.items():
         row = rows[name][1].row
-        assert [dv.prompt for dv in _validations_on(ws, "B", row, row)] == [column.description[:255]]
+        assert [dv.prompt for dv in _validations_on(ws, "B", row, row)] == [
+            column.description[:255]
+        ]
 
 
 def test_the_engine_reads_the_settings_defaults(template_path):
     report = evaluate(read_sheets(template_path), refreshed=REFRESHED)
-    assert [i.message for i in report.issues if i.sheet == "Settings" and i.cell] == []  # no default is refused
+    assert [
+        i.message for i in report.issues if i.sheet == "Settings" and i.cell
+    ] == []  # no default is refused
 
 
 def test_instructions_cover_what_an_officer_needs(template):
@@ -194,9 +270,23 @@ def test_instructions_cover_what_an_officer_needs(template):
     assert ws.column_dimensions["A"].width < 5 <= 80 < ws.column_dimensions["B"].width
     for sheet in INPUT_SHEETS:
         assert f"{sheet}: {sheet_schema(sheet).raw['description']}" in text
-    for phrase in ("Required columns: Ref, Title.", "type 19%", "c (suppressed)", "x (not available)", "low",
-                   "n/a", "Refresh button", "kpi-dashboard fill dashboard.xlsx -o out.xlsx", "No data", "No target",
-                   "Not due", "Context", "value as shown", "Cell column", "rewritten on every refresh"):
+    for phrase in (
+        "Required columns: Ref, Title.",
+        "type 19%",
+        "c (suppressed)",
+        "x (not available)",
+        "low",
+        "n/a",
+        "Refresh button",
+        "kpi-dashboard fill dashboard.xlsx -o out.xlsx",
+        "No data",
+        "No target",
+        "Not due",
+        "Context",
+        "value as shown",
+        "Cell column",
+        "rewritten on every refresh",
+    ):
         assert phrase in text, phrase
 
 
@@ -214,7 +304,9 @@ def test_template_info_holds_the_version(template):
 
 def test_version_from_the_document_property_when_the_sheet_is_gone(template_path):
     book = openpyxl.load_workbook(template_path)
-    assert [(p.name, p.value) for p in book.custom_doc_props.props] == [(VERSION_PROPERTY, TEMPLATE_VERSION)]
+    assert [(p.name, p.value) for p in book.custom_doc_props.props] == [
+        (VERSION_PROPERTY, TEMPLATE_VERSION)
+    ]
     book[TEMPLATE_INFO_SHEET]["B1"] = None
     book.remove(book[TEMPLATE_INFO_SHEET])
     assert template_version(book) == str(TEMPLATE_VERSION)
@@ -262,7 +354,9 @@ def test_output_sheets_rules_cover_the_sheet(template, sheet):
     area = f"A1:{get_column_letter(styled_width(sheet))}{STYLED_ROWS}"
     rules = {(rule.type, tuple(rule.formula)): rule for sqref, rule in _rules(ws) if sqref == area}
     header = rules[("expression", ('$A1="header"',))]
-    assert header.dxf.fill.bgColor.rgb.endswith(HEADER_FILL) and header.dxf.font.color.rgb.endswith(HEADER_TEXT)
+    assert header.dxf.fill.bgColor.rgb.endswith(HEADER_FILL) and header.dxf.font.color.rgb.endswith(
+        HEADER_TEXT
+    )
     assert header.dxf.font.b
     section = rules[("expression", ('$A1="section"',))]
     assert section.dxf.fill.bgColor.rgb.endswith(SECTION_FILL) and section.dxf.font.b
@@ -280,7 +374,11 @@ def test_output_sheets_rules_cover_the_sheet(template, sheet):
 
 def test_rag_text_is_readable_on_its_fill():
     styles = rag_styles()
-    assert styles == {"Green": ("00B050", "000000"), "Amber": ("FFC000", "000000"), "Red": ("C00000", "FFFFFF")}
+    assert styles == {
+        "Green": ("00B050", "000000"),
+        "Amber": ("FFC000", "000000"),
+        "Red": ("C00000", "FFFFFF"),
+    }
     for fill, text in styles.values():
         assert contrast_ratio(fill, text) >= 4.5
     for text in (IMPROVING_TEXT, DECLINING_TEXT, STAMP_TEXT):
@@ -304,9 +402,15 @@ def test_numbers_take_their_rows_format_key(template, sheet):
         assert rule.dxf.numFmt.formatCode == number_format(unit, decimals)
     assert by_formula['$B1="%|1"'].dxf.numFmt.formatCode == "0.0%"
     if sheet == DASHBOARD:
-        signed = next(r for f, r in by_formula.items() if f.startswith('AND($B1="%|1"') and "Change since" in f)
+        signed = next(
+            r
+            for f, r in by_formula.items()
+            if f.startswith('AND($B1="%|1"') and "Change since" in f
+        )
         assert signed.dxf.numFmt.formatCode == "+0.0%;-0.0%;0.0%"
-    hide = next(r for sqref, r in _rules(ws) if sqref == f"B1:B{STYLED_ROWS}" and r.dxf.numFmt is not None)
+    hide = next(
+        r for sqref, r in _rules(ws) if sqref == f"B1:B{STYLED_ROWS}" and r.dxf.numFmt is not None
+    )
     assert hide.dxf.numFmt.formatCode == ";;;"
 
 
@@ -333,13 +437,35 @@ def test_dashboard_layout_and_print_setup(template):
 
 def test_summary_and_validation_widths(template):
     # Summary's tables of measures start lower down, so its columns are found from the render model.
-    summary = {name: template[SUMMARY].column_dimensions[get_column_letter(col)].width
-               for col, name in column_names(SUMMARY).items()}
-    assert summary == {"Format": 2, "Ref": 10, "Measure": 45, "Target": 14, "Current position": 17, "RAG": 14,
-                       "Benchmarking": 40, "Comments": 60}
-    validation = {c.value: c.column_letter for c in template[VALIDATION][4] if c.value and c.column > 1}
-    widths = {name: template[VALIDATION].column_dimensions[letter].width for name, letter in validation.items()}
-    assert widths == {"Severity": 10, "Sheet": 14, "Cell": 8, "Ref": 10, "Reason": 26, "What to do": 90}
+    summary = {
+        name: template[SUMMARY].column_dimensions[get_column_letter(col)].width
+        for col, name in column_names(SUMMARY).items()
+    }
+    assert summary == {
+        "Format": 2,
+        "Ref": 10,
+        "Measure": 45,
+        "Target": 14,
+        "Current position": 17,
+        "RAG": 14,
+        "Benchmarking": 40,
+        "Comments": 60,
+    }
+    validation = {
+        c.value: c.column_letter for c in template[VALIDATION][4] if c.value and c.column > 1
+    }
+    widths = {
+        name: template[VALIDATION].column_dimensions[letter].width
+        for name, letter in validation.items()
+    }
+    assert widths == {
+        "Severity": 10,
+        "Sheet": 14,
+        "Cell": 8,
+        "Ref": 10,
+        "Reason": 26,
+        "What to do": 90,
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -347,19 +473,41 @@ def test_summary_and_validation_widths(template):
 
 
 INDICATORS = [
-    {"Ref": "FD 3", "Title": "Contacts to decision in 1 day", "Polarity": "BIB", "Measure": "percentage",
-     "Target": 0.9, "RAG rule": "bands", "Green threshold": 0.9, "Amber threshold": 0.85, "Owner": "JB"},
-    {"Ref": "W 1", "Title": "Average caseload", "Polarity": "SIB", "Measure": "average", "Unit": "number",
-     "Decimals": 1, "Target": 17, "Baseline": 19.5, "Baseline period": dt.datetime(2024, 4, 1)},
+    {
+        "Ref": "FD 3",
+        "Title": "Contacts to decision in 1 day",
+        "Polarity": "BIB",
+        "Measure": "percentage",
+        "Target": 0.9,
+        "RAG rule": "bands",
+        "Green threshold": 0.9,
+        "Amber threshold": 0.85,
+        "Owner": "JB",
+    },
+    {
+        "Ref": "W 1",
+        "Title": "Average caseload",
+        "Polarity": "SIB",
+        "Measure": "average",
+        "Unit": "number",
+        "Decimals": 1,
+        "Target": 17,
+        "Baseline": 19.5,
+        "Baseline period": dt.datetime(2024, 4, 1),
+    },
 ]
 POINTS = [("FD 3", dt.datetime(2024, m, 1), 80 + m, 100) for m in range(4, 10)] + [
-    ("W 1", "2024-09", 200, 11.5, None, "East"), ("W 1", "Sep-24", None, None, "c", "West")]
+    ("W 1", "2024-09", 200, 11.5, None, "East"),
+    ("W 1", "Sep-24", None, None, "c", "West"),
+]
 
 
 def _book_grids() -> dict[str, list[list[Any]]]:
     grids = workbook("2024-09", INDICATORS, POINTS)
-    grids["Commentary"] = [["Ref", "Period", "Comment", "Next steps"],
-                           ["FD 3", dt.datetime(2024, 9, 1), "=1+1", "Review in October."]]
+    grids["Commentary"] = [
+        ["Ref", "Period", "Comment", "Next steps"],
+        ["FD 3", dt.datetime(2024, 9, 1), "=1+1", "Review in October."],
+    ]
     return grids
 
 
@@ -388,9 +536,14 @@ def test_the_engine_gives_the_same_report_from_the_filled_template(tmp_path):
     write_inputs(book, grids)
     path = tmp_path / "filled.xlsx"
     book.save(path)
-    direct, via_file = evaluate(grids, refreshed=REFRESHED), evaluate(read_sheets(path), refreshed=REFRESHED)
+    direct, via_file = (
+        evaluate(grids, refreshed=REFRESHED),
+        evaluate(read_sheets(path), refreshed=REFRESHED),
+    )
     assert via_file.summary == direct.summary
-    assert [(r.ref, r.outturn, r.rag) for r in via_file.indicators] == [(r.ref, r.outturn, r.rag) for r in direct.indicators]
+    assert [(r.ref, r.outturn, r.rag) for r in via_file.indicators] == [
+        (r.ref, r.outturn, r.rag) for r in direct.indicators
+    ]
     assert [i.message for i in via_file.issues] == [i.message for i in direct.issues]
 
 
@@ -406,9 +559,16 @@ def test_text_beginning_with_equals_stays_text(tmp_path):
 
 def test_columns_go_under_their_headers_and_unknown_ones_at_the_right(tmp_path):
     book = build_template()
-    write_inputs(book, {"data": [["team", "  PERIOD ", "Ref", "Source", None, "Value"],
-                                 ["East", "2024-09", "FD 3", "CIN census", None, 0.5],
-                                 *[["West", "2024-08", "FD 3", None, None, 0.4]] * 5999]})
+    write_inputs(
+        book,
+        {
+            "data": [
+                ["team", "  PERIOD ", "Ref", "Source", None, "Value"],
+                ["East", "2024-09", "FD 3", "CIN census", None, 0.5],
+                *[["West", "2024-08", "FD 3", None, None, 0.4]] * 5999,
+            ]
+        },
+    )
     path = tmp_path / "filled.xlsx"
     book.save(path)
     ws = openpyxl.load_workbook(path)["Data"]
@@ -424,8 +584,18 @@ def test_columns_go_under_their_headers_and_unknown_ones_at_the_right(tmp_path):
 
 def test_settings_values_set_by_name_and_unknown_ones_added(tmp_path):
     book = build_template()
-    write_inputs(book, {"Settings": [["Local note"], ["VALUE", "setting"], [12, "months shown"],
-                                     ["Northshire", "Organisation"], ["x", "Colour of the sky"]]})
+    write_inputs(
+        book,
+        {
+            "Settings": [
+                ["Local note"],
+                ["VALUE", "setting"],
+                [12, "months shown"],
+                ["Northshire", "Organisation"],
+                ["x", "Colour of the sky"],
+            ]
+        },
+    )
     ws = book["Settings"]
     values = {r[0].value: r[1].value for r in ws.iter_rows(min_row=2)}
     assert values["Months shown"] == 12 and values["Organisation"] == "Northshire"
@@ -441,14 +611,21 @@ def test_seed_headers_and_a_wide_paste_go_where_the_engine_reads_them(tmp_path):
     write_inputs(book, seed_003.SHEETS)
     path = tmp_path / "seed.xlsx"
     book.save(path)
-    direct, via_file = evaluate(seed_003.SHEETS, refreshed=REFRESHED), evaluate(read_sheets(path), refreshed=REFRESHED)
+    direct, via_file = (
+        evaluate(seed_003.SHEETS, refreshed=REFRESHED),
+        evaluate(read_sheets(path), refreshed=REFRESHED),
+    )
     assert via_file.summary == direct.summary
     assert [(r.ref, r.title, r.owner, r.target, r.outturn, r.rag) for r in via_file.indicators] == [
-        (r.ref, r.title, r.owner, r.target, r.outturn, r.rag) for r in direct.indicators]
+        (r.ref, r.title, r.owner, r.target, r.outturn, r.rag) for r in direct.indicators
+    ]
     assert sorted((i.code.value, i.ref or "") for i in via_file.issues) == sorted(
-        (i.code.value, i.ref or "") for i in direct.issues)
+        (i.code.value, i.ref or "") for i in direct.issues
+    )
     saved = openpyxl.load_workbook(path)
-    assert [c.value for c in saved["Indicators"][1]] == list(sheet_schema("Indicators").raw["properties"])
+    assert [c.value for c in saved["Indicators"][1]] == list(
+        sheet_schema("Indicators").raw["properties"]
+    )
     assert saved["Indicators"]["A2"].value == seed_003.SHEETS["Indicators"][1][0]
     data = saved["Data"]
     assert [c.value for c in data[1]] == list(sheet_schema("Data").raw["properties"])
@@ -475,7 +652,16 @@ def old_workbook(tmp_path) -> Path:
     ws.title = "indicators"
     ws.append(["Our dashboard, 2017"])
     ws.append([])
-    ws.append(["Polarity", "Lead member", "Indicator Title", "Indicator Number", "Jan-16 Target", "Target"])
+    ws.append(
+        [
+            "Polarity",
+            "Lead member",
+            "Indicator Title",
+            "Indicator Number",
+            "Jan-16 Target",
+            "Target",
+        ]
+    )
     ws.append(["BIB", "Cllr Smith", "Contacts to decision in 1 day", "FD 3", 0.95, 0.9])
     ws.append(["SIB", None, "Re-referrals", "FD 4", 0.2, 0.22])
     ws["F4"].number_format = "0%"
@@ -505,35 +691,66 @@ def test_upgrade_moves_every_row_under_the_current_headers(old_workbook, tmp_pat
     assert template_version(book) == str(TEMPLATE_VERSION)
     rows = _by_header([[c.value for c in r] for r in book["Indicators"].iter_rows()])
     assert rows == [
-        {"Ref": "FD 3", "Title": "Contacts to decision in 1 day", "Polarity": "BIB", "Target": 0.9, "Plan target": 0.95,
-         "Lead member": "Cllr Smith"},
-        {"Ref": "FD 4", "Title": "Re-referrals", "Polarity": "SIB", "Target": 0.22, "Plan target": 0.2},
+        {
+            "Ref": "FD 3",
+            "Title": "Contacts to decision in 1 day",
+            "Polarity": "BIB",
+            "Target": 0.9,
+            "Plan target": 0.95,
+            "Lead member": "Cllr Smith",
+        },
+        {
+            "Ref": "FD 4",
+            "Title": "Re-referrals",
+            "Polarity": "SIB",
+            "Target": 0.22,
+            "Plan target": 0.2,
+        },
     ]
     indicators = book["Indicators"]
     assert [c.value for c in indicators[1]][-1] == "Lead member"
-    assert indicators.tables["IndicatorsTable"].ref == f"A1:{get_column_letter(indicators.max_column)}3"
+    assert (
+        indicators.tables["IndicatorsTable"].ref
+        == f"A1:{get_column_letter(indicators.max_column)}3"
+    )
     target = [c for c in indicators[1] if c.value == "Target"][0].column
     assert indicators.cell(2, target).number_format == "0%"  # 90% still shows as 90%
     data = _by_header([[c.value for c in r] for r in book["Data"].iter_rows()])
     # A formula Excel never calculated keeps its text, so the Validation sheet points at it.
-    assert data == [{"Ref": "FD 3", "Period": dt.datetime(2017, 10, 1), "Numerator": 86, "Denominator": 100},
-                    {"Ref": "FD 3", "Period": dt.datetime(2017, 11, 1), "Numerator": "=40+42", "Denominator": 100},
-                    {"Ref": "FD 4", "Period": "Nov-17", "Numerator": 22, "Denominator": 100, "Team": "East"}]
+    assert data == [
+        {"Ref": "FD 3", "Period": dt.datetime(2017, 10, 1), "Numerator": 86, "Denominator": 100},
+        {
+            "Ref": "FD 3",
+            "Period": dt.datetime(2017, 11, 1),
+            "Numerator": "=40+42",
+            "Denominator": 100,
+        },
+        {"Ref": "FD 4", "Period": "Nov-17", "Numerator": 22, "Denominator": 100, "Team": "East"},
+    ]
     assert book["Data"]["C3"].data_type == "s"
     settings = {r[0].value: (r[1].value, r[2].value) for r in book["Settings"].iter_rows(min_row=2)}
     assert settings["Reporting period"][0] == dt.datetime(2017, 11, 1)
-    assert settings["Reporting period"][1] == sheet_schema("Settings").columns["Reporting period"].description
+    assert (
+        settings["Reporting period"][1]
+        == sheet_schema("Settings").columns["Reporting period"].description
+    )
     assert book["Action log"]["C1"].value == "=1+1" and book["Action log"]["C1"].data_type == "f"
     assert book.sheetnames[-2:] == ["Action log", TEMPLATE_INFO_SHEET]
-    assert book["Dashboard"]["B1"].value == "Improvement board dashboard"  # the template's, not the old output
+    assert (
+        book["Dashboard"]["B1"].value == "Improvement board dashboard"
+    )  # the template's, not the old output
 
 
 def test_the_engine_reads_the_upgraded_workbook_like_the_old_one(old_workbook, tmp_path):
     out = tmp_path / "new.xlsx"
     upgrade(old_workbook, out)
-    old, new = evaluate(read_sheets(old_workbook), refreshed=REFRESHED), evaluate(read_sheets(out), refreshed=REFRESHED)
+    old, new = (
+        evaluate(read_sheets(old_workbook), refreshed=REFRESHED),
+        evaluate(read_sheets(out), refreshed=REFRESHED),
+    )
     assert [(r.ref, r.outturn, r.plan_target, r.target) for r in new.indicators] == [
-        (r.ref, r.outturn, r.plan_target, r.target) for r in old.indicators]
+        (r.ref, r.outturn, r.plan_target, r.target) for r in old.indicators
+    ]
     assert new.indicator("FD 3").plan_target == 0.95
 
 
@@ -541,15 +758,31 @@ def test_upgrade_turns_a_wide_paste_into_rows(tmp_path):
     src = tmp_path / "wide.xlsx"
     book = openpyxl.Workbook()
     book.active.title = "Data"
-    for row in (["Ref", "Title", "Apr-17", "May-17", "Jun-17"], ["FD 3", "Contacts", 0.8, None, "c"],
-                ["FD 4", "Re-referrals", 0.2, 0.21, 0.19], [None, "Total", 1, 2, 3]):
+    for row in (
+        ["Ref", "Title", "Apr-17", "May-17", "Jun-17"],
+        ["FD 3", "Contacts", 0.8, None, "c"],
+        ["FD 4", "Re-referrals", 0.2, 0.21, 0.19],
+        [None, "Total", 1, 2, 3],
+    ):
         book.active.append(row)
     book.save(src)
     out = tmp_path / "long.xlsx"
     assert upgrade(src, out) == {"Data": 5}
-    rows = _by_header([[c.value for c in r] for r in openpyxl.load_workbook(out)["Data"].iter_rows()])
-    assert rows[0] == {"Ref": "FD 3", "Period": dt.datetime(2017, 4, 1), "Value": 0.8, "Title": "Contacts"}
-    assert rows[1] == {"Ref": "FD 3", "Period": dt.datetime(2017, 6, 1), "Value": "c", "Title": "Contacts"}
+    rows = _by_header(
+        [[c.value for c in r] for r in openpyxl.load_workbook(out)["Data"].iter_rows()]
+    )
+    assert rows[0] == {
+        "Ref": "FD 3",
+        "Period": dt.datetime(2017, 4, 1),
+        "Value": 0.8,
+        "Title": "Contacts",
+    }
+    assert rows[1] == {
+        "Ref": "FD 3",
+        "Period": dt.datetime(2017, 6, 1),
+        "Value": "c",
+        "Title": "Contacts",
+    }
     assert [r["Ref"] for r in rows] == ["FD 3", "FD 3", "FD 4", "FD 4", "FD 4"]
 
 
@@ -597,6 +830,10 @@ def test_the_look_survives_a_refresh(tmp_path):
     refreshed = openpyxl.load_workbook(out)
     dashboard = refreshed[DASHBOARD]
     assert dashboard["A4"].value == "header" and dashboard["B1"].font.sz == 14
-    formats = {r.formula[0]: r.dxf.numFmt.formatCode for _, r in _rules(dashboard) if r.dxf and r.dxf.numFmt}
+    formats = {
+        r.formula[0]: r.dxf.numFmt.formatCode
+        for _, r in _rules(dashboard)
+        if r.dxf and r.dxf.numFmt
+    }
     assert formats['$B1="%|0"'] == "0%"
     assert template_version(refreshed) == str(TEMPLATE_VERSION)

@@ -11,13 +11,15 @@ unknown columns are kept at the right, and a wide Data paste becomes one row per
 
     python -m workbook_templates.build [OUT.xlsx]   # default: the committed copy beside this file
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import os
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Mapping, Sequence, Union
+from typing import Any, Union
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
@@ -30,24 +32,37 @@ from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kpi_engine.xlsx.files import atomic_save
+from kpi_engine import TEMPLATE_VERSION
+from kpi_engine.charts import render_charts
 from kpi_engine.model import DEFAULT_COLOURS
 from kpi_engine.periods import label, month
-from kpi_engine.charts import render_charts
-from kpi_engine.workbook_names import CHARTS, DASHBOARD, OUTPUT_SHEETS, SUMMARY, TEAMS, VALIDATION
-from kpi_engine.render_model import HEADER, HEADER_ROW, STAMP, TITLE
 from kpi_engine.render import (
-    default_dashboard_headers, render_summary, render_teams, render_validation,
+    default_dashboard_headers,
+    render_summary,
+    render_teams,
+    render_validation,
 )
+from kpi_engine.render_model import HEADER, HEADER_ROW, STAMP, TITLE
 from kpi_engine.results import Report, Stamp
-from kpi_engine.workbook_names import INPUT_SHEETS
 from kpi_engine.schema import Column, sheet_schema
 from kpi_engine.sheets import HEADER_SEARCH_ROWS, find_header, find_wide_header, normalise
-
 from kpi_engine.workbook_names import (
-    INSTRUCTIONS_SHEET as INSTRUCTIONS, TEMPLATE_INFO_SHEET, TEMPLATE_VERSION_PROPERTY as VERSION_PROPERTY,
+    CHARTS,
+    DASHBOARD,
+    INPUT_SHEETS,
+    OUTPUT_SHEETS,
+    SUMMARY,
+    TEAMS,
+    TEMPLATE_INFO_SHEET,
+    VALIDATION,
 )
-from kpi_engine import TEMPLATE_VERSION
+from kpi_engine.workbook_names import (
+    INSTRUCTIONS_SHEET as INSTRUCTIONS,
+)
+from kpi_engine.workbook_names import (
+    TEMPLATE_VERSION_PROPERTY as VERSION_PROPERTY,
+)
+from kpi_engine.xlsx.files import atomic_save
 from workbook_templates.look import FONT, dashboard_month_columns, style_output_sheets
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -56,7 +71,9 @@ Grid = Sequence[Sequence[Any]]
 TABLE_SHEETS = tuple(s for s in INPUT_SHEETS if sheet_schema(s).layout == "table")
 SHEET_ORDER = (INSTRUCTIONS, *OUTPUT_SHEETS, *INPUT_SHEETS, TEMPLATE_INFO_SHEET)
 TEMPLATE_FILE = Path(__file__).with_name("kpi_dashboard_template.xlsx")
-LAST_INPUT_ROW = 5000  # drop-downs and input messages cover rows 2..LAST_INPUT_ROW (further when filled)
+LAST_INPUT_ROW = (
+    5000  # drop-downs and input messages cover rows 2..LAST_INPUT_ROW (further when filled)
+)
 TABLE_STYLE = "TableStyleMedium2"
 MONTH_FORMAT, DATE_FORMAT = "mmm-yy", "dd/mm/yyyy"
 SETTINGS_HEADERS = ("Setting", "Value", "What it means")
@@ -64,16 +81,49 @@ SETTINGS_WIDTHS = (26, 24, 90)
 INSTRUCTIONS_WIDTH = 100
 LISTS_FIRST_COLUMN = 4  # drop-down lists live on the hidden Template info sheet, from column D
 PROMPT_TITLE_MAX, PROMPT_MAX, ERROR_MAX = 32, 255, 225  # Excel's limits for validation texts
-MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-               "October", "November", "December")
-NOT_REFRESHED = ("Not refreshed yet: fill in the input sheets, then click Refresh "
-                 "(or run kpi-dashboard fill). This sheet is rewritten on every refresh.")
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+NOT_REFRESHED = (
+    "Not refreshed yet: fill in the input sheets, then click Refresh "
+    "(or run kpi-dashboard fill). This sheet is rewritten on every refresh."
+)
 
 # Widths (characters) of input columns: by name where it matters, else by the kind of cell.
-COLUMN_WIDTHS = {"Title": 45, "RAG methodology": 45, "Comment": 60, "Improvement activity": 45, "Next steps": 45,
-                 "Comparator": 24, "Section": 20, "Owner": 16, "Team": 14, "Measure": 16, "Unit": 16}
-KIND_WIDTHS = {"text": 14, "code": 12, "number": 12, "integer": 10, "month": 11, "month-of-year": 12, "date": 12,
-               "number-or-text": 12}
+COLUMN_WIDTHS = {
+    "Title": 45,
+    "RAG methodology": 45,
+    "Comment": 60,
+    "Improvement activity": 45,
+    "Next steps": 45,
+    "Comparator": 24,
+    "Section": 20,
+    "Owner": 16,
+    "Team": 14,
+    "Measure": 16,
+    "Unit": 16,
+}
+KIND_WIDTHS = {
+    "text": 14,
+    "code": 12,
+    "number": 12,
+    "integer": 10,
+    "month": 11,
+    "month-of-year": 12,
+    "date": 12,
+    "number-or-text": 12,
+}
 CELL_FORMATS = {"month": MONTH_FORMAT, "date": DATE_FORMAT}
 
 
@@ -87,7 +137,7 @@ def _cut(text: str, limit: int) -> str:
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
-    return text[:limit - 3].rsplit(" ", 1)[0].rstrip(",;:") + "..."
+    return text[: limit - 3].rsplit(" ", 1)[0].rstrip(",;:") + "..."
 
 
 def put(cell: Cell, value: Any) -> None:
@@ -151,13 +201,23 @@ def _validation(column: Column, lists: _Lists, sheet: str) -> DataValidation:
     values = _string_enum(column)
     if not values:
         return _input_message(column, DataValidation(allow_blank=True))
-    dv = DataValidation(type="list", formula1=lists.add(f"{sheet}: {column.name}", values), allow_blank=True,
-                        showErrorMessage=True, errorStyle="warning")
+    dv = DataValidation(
+        type="list",
+        formula1=lists.add(f"{sheet}: {column.name}", values),
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="warning",
+    )
     also = ""
     if column.aliases:
-        also = " Also understood: " + ", ".join(f"{k} ({v})" for k, v in column.aliases.items()) + "."
+        also = (
+            " Also understood: " + ", ".join(f"{k} ({v})" for k, v in column.aliases.items()) + "."
+        )
     dv.errorTitle = _cut(f"{column.title}: not in the list", PROMPT_TITLE_MAX)
-    dv.error = _cut(f"The usual values are: {', '.join(values)}. Click Yes to keep what you typed.{also}", ERROR_MAX)
+    dv.error = _cut(
+        f"The usual values are: {', '.join(values)}. Click Yes to keep what you typed.{also}",
+        ERROR_MAX,
+    )
     return _input_message(column, dv)
 
 
@@ -182,8 +242,13 @@ def _table_sheet(ws: Worksheet, sheet: str, lists: _Lists) -> None:
         ws.add_data_validation(dv)
     ws.freeze_panes = "A2"
     table = Table(displayName=table_name(sheet), ref=f"A1:{get_column_letter(len(columns))}2")
-    table.tableStyleInfo = TableStyleInfo(name=TABLE_STYLE, showRowStripes=True, showColumnStripes=False,
-                                          showFirstColumn=False, showLastColumn=False)
+    table.tableStyleInfo = TableStyleInfo(
+        name=TABLE_STYLE,
+        showRowStripes=True,
+        showColumnStripes=False,
+        showFirstColumn=False,
+        showLastColumn=False,
+    )
     _set_table_columns(table, [c.name for c in columns])
     ws.add_table(table)
 
@@ -236,7 +301,9 @@ def _settings_sheet(ws: Worksheet, lists: _Lists) -> None:
 def _required_text(sheet: str) -> str:
     schema = sheet_schema(sheet)
     if schema.layout == "settings":
-        return "Nothing here is required: a blank value uses the default that 'What it means' gives."
+        return (
+            "Nothing here is required: a blank value uses the default that 'What it means' gives."
+        )
     optional = [c for c in schema.columns if c not in schema.required]
     return f"Required columns: {', '.join(schema.required)}. Optional: {', '.join(optional)}."
 
@@ -247,66 +314,110 @@ def instructions_lines() -> list[tuple[str, str]]:
         ("title", "KPI dashboard: how to use this workbook"),
         ("", ""),
         ("heading", "What this workbook is"),
-        ("text", "This workbook makes the monthly improvement board dashboard. You type or paste the figures into "
-                 "the input sheets. The kpi-dashboard engine checks them, works out each indicator's outturn, RAG "
-                 "rating, direction of travel, forecast and benchmarks, and writes the results on the Summary, "
-                 "Dashboard, Validation, Teams and Charts sheets."),
+        (
+            "text",
+            "This workbook makes the monthly improvement board dashboard. You type or paste the figures into "
+            "the input sheets. The kpi-dashboard engine checks them, works out each indicator's outturn, RAG "
+            "rating, direction of travel, forecast and benchmarks, and writes the results on the Summary, "
+            "Dashboard, Validation, Teams and Charts sheets.",
+        ),
         ("", ""),
         ("heading", "The input sheets: what goes in each"),
-        ("text", "Columns are found by their heading, so you can put them in any order, and you can add your own "
-                 "columns at the right: they are kept and left alone. Click any cell to see what goes in it. "
-                 "Where a column has a drop-down list, pick from it; other spellings the engine understands "
-                 "(such as 'bigger is better' for BIB) are allowed after a warning."),
+        (
+            "text",
+            "Columns are found by their heading, so you can put them in any order, and you can add your own "
+            "columns at the right: they are kept and left alone. Click any cell to see what goes in it. "
+            "Where a column has a drop-down list, pick from it; other spellings the engine understands "
+            "(such as 'bigger is better' for BIB) are allowed after a warning.",
+        ),
     ]
     for sheet in INPUT_SHEETS:
-        lines.append(("text", f"{sheet}: {sheet_schema(sheet).raw['description']} {_required_text(sheet)}"))
+        lines.append(
+            ("text", f"{sheet}: {sheet_schema(sheet).raw['description']} {_required_text(sheet)}")
+        )
     lines += [
         ("", ""),
         ("heading", "Typing figures"),
-        ("text", "Type percentages with the % sign: for 19%, type 19%. Excel keeps it as 0.19, which is what the "
-                 "engine expects. A figure above 150% in a percentage column almost always means the % was "
-                 "forgotten, and the Validation sheet will say so."),
+        (
+            "text",
+            "Type percentages with the % sign: for 19%, type 19%. Excel keeps it as 0.19, which is what the "
+            "engine expects. A figure above 150% in a percentage column almost always means the % was "
+            "forgotten, and the Validation sheet will say so.",
+        ),
         ("text", "Type a month as Apr-17, or as any date in that month (01/04/2017)."),
-        ("text", "When a number is missing, type why instead, with the government statistical symbols: c "
-                 "(suppressed), x (not available), z (not applicable), k (rounds to zero), u (low reliability) "
-                 "or low; n/a, - and 'Data - In progress' are understood too. These mean 'missing, for this "
-                 "reason': they are never an error, and the reason is shown on the dashboard."),
+        (
+            "text",
+            "When a number is missing, type why instead, with the government statistical symbols: c "
+            "(suppressed), x (not available), z (not applicable), k (rounds to zero), u (low reliability) "
+            "or low; n/a, - and 'Data - In progress' are understood too. These mean 'missing, for this "
+            "reason': they are never an error, and the reason is shown on the dashboard.",
+        ),
         ("", ""),
         ("heading", "Refreshing the dashboard"),
-        ("text", "In Excel: click the Refresh button. Without Excel, run: "
-                 "kpi-dashboard fill dashboard.xlsx -o out.xlsx (this writes a filled copy to out.xlsx)."),
-        ("text", "Summary, Dashboard, Validation, Teams and Charts are cleared and rewritten on every refresh, so "
-                 "anything typed on them is lost. Put your notes on the input sheets: commentary on each indicator "
-                 "goes on the Commentary sheet."),
-        ("text", "Teams shows each team's or area's figure, numerator and denominator beside the whole "
-                 "authority's, rated against the team's own target where the Targets sheet gives one. Charts "
-                 "shows each rated indicator's months against its target, benchmarks and plan target, with a "
-                 "line saying which way is good; the figures they are drawn from are below them. In Excel the "
-                 "charts are pictures, one per page of charts, redrawn on every refresh."),
+        (
+            "text",
+            "In Excel: click the Refresh button. Without Excel, run: "
+            "kpi-dashboard fill dashboard.xlsx -o out.xlsx (this writes a filled copy to out.xlsx).",
+        ),
+        (
+            "text",
+            "Summary, Dashboard, Validation, Teams and Charts are cleared and rewritten on every refresh, so "
+            "anything typed on them is lost. Put your notes on the input sheets: commentary on each indicator "
+            "goes on the Commentary sheet.",
+        ),
+        (
+            "text",
+            "Teams shows each team's or area's figure, numerator and denominator beside the whole "
+            "authority's, rated against the team's own target where the Targets sheet gives one. Charts "
+            "shows each rated indicator's months against its target, benchmarks and plan target, with a "
+            "line saying which way is good; the figures they are drawn from are below them. In Excel the "
+            "charts are pictures, one per page of charts, redrawn on every refresh.",
+        ),
         ("", ""),
         ("heading", "What the colours mean"),
-        ("text", "Green, Amber and Red are the RAG ratings. The word is always in the cell, so a rating reads the "
-                 "same when printed in black and white."),
-        ("text", "A blank rating comes with its reason: No data (no figure for the period), No target (nothing to "
-                 "rate it against), Not due (an annual figure not yet published) or Context (a measure with no "
-                 "polarity, shown for information and never rated)."),
-        ("text", "RAG is decided on the value as shown, rounded to the indicator's Decimals: a figure shown as "
-                 "90% is Green when Green starts at 90%. The dashboard's RAG methodology text is written from "
-                 "the thresholds, so the words and the colour always agree."),
-        ("text", "Direction of travel compares the figure with the previous period: improving (green text), "
-                 "declining (red text) or no change. It is judged by polarity, so a figure that falls can be "
-                 "improving."),
+        (
+            "text",
+            "Green, Amber and Red are the RAG ratings. The word is always in the cell, so a rating reads the "
+            "same when printed in black and white.",
+        ),
+        (
+            "text",
+            "A blank rating comes with its reason: No data (no figure for the period), No target (nothing to "
+            "rate it against), Not due (an annual figure not yet published) or Context (a measure with no "
+            "polarity, shown for information and never rated).",
+        ),
+        (
+            "text",
+            "RAG is decided on the value as shown, rounded to the indicator's Decimals: a figure shown as "
+            "90% is Green when Green starts at 90%. The dashboard's RAG methodology text is written from "
+            "the thresholds, so the words and the colour always agree.",
+        ),
+        (
+            "text",
+            "Direction of travel compares the figure with the previous period: improving (green text), "
+            "declining (red text) or no change. It is judged by polarity, so a figure that falls can be "
+            "improving.",
+        ),
         ("", ""),
         ("heading", "When the Validation sheet lists a problem"),
-        ("text", "Each row names the sheet and the cell, says what is wrong and what to type instead. Click the "
-                 "link in the Cell column to go straight to the cell, correct it, then refresh."),
-        ("text", "An error means the value was not used: a bad figure counts as missing, and a bad indicator "
-                 "definition leaves that indicator off the dashboard. A warning is worth checking, but the "
-                 "figures were used."),
+        (
+            "text",
+            "Each row names the sheet and the cell, says what is wrong and what to type instead. Click the "
+            "link in the Cell column to go straight to the cell, correct it, then refresh.",
+        ),
+        (
+            "text",
+            "An error means the value was not used: a bad figure counts as missing, and a bad indicator "
+            "definition leaves that indicator off the dashboard. A warning is worth checking, but the "
+            "figures were used.",
+        ),
         ("", ""),
         ("heading", "Sharing this workbook"),
-        ("text", "The workbook has no macros, so it can be sent by email. When a newer template comes out, "
-                 "kpi-dashboard upgrade old.xlsx -o new.xlsx moves your inputs into it."),
+        (
+            "text",
+            "The workbook has no macros, so it can be sent by email. When a newer template comes out, "
+            "kpi-dashboard upgrade old.xlsx -o new.xlsx moves your inputs into it.",
+        ),
     ]
     return lines
 
@@ -328,7 +439,10 @@ def wrapped_height(text: str, width: float) -> float:
 
 
 def _instructions_sheet(ws: Worksheet) -> None:
-    fonts = {"title": Font(name=FONT, bold=True, size=16), "heading": Font(name=FONT, bold=True, size=12)}
+    fonts = {
+        "title": Font(name=FONT, bold=True, size=16),
+        "heading": Font(name=FONT, bold=True, size=12),
+    }
     wrap = Alignment(wrap_text=True, vertical="top")
     for r, (style, text) in enumerate(instructions_lines(), start=1):
         if not text:
@@ -356,16 +470,27 @@ def _output_placeholders(book: Workbook) -> None:
     empty = Report(Stamp(None, None, None, "", "", None), [], [])
     dashboard = default_dashboard_headers()
     months = dashboard_month_columns()
-    dashboard = [f"Month {months.index(i) + 1}" if i in months else h for i, h in enumerate(dashboard)]
+    dashboard = [
+        f"Month {months.index(i) + 1}" if i in months else h for i, h in enumerate(dashboard)
+    ]
     summary, validation = render_summary(empty), render_validation(empty)
     rows = {
-        SUMMARY: (summary.cell(1, 2), [summary.cell(HEADER_ROW, c) for c in range(2, summary.cols + 1)]),
+        SUMMARY: (
+            summary.cell(1, 2),
+            [summary.cell(HEADER_ROW, c) for c in range(2, summary.cols + 1)],
+        ),
         DASHBOARD: ("Improvement board dashboard", dashboard[1:]),
-        VALIDATION: (validation.cell(1, 2), [validation.cell(HEADER_ROW, c) for c in range(2, validation.cols + 1)]),
+        VALIDATION: (
+            validation.cell(1, 2),
+            [validation.cell(HEADER_ROW, c) for c in range(2, validation.cols + 1)],
+        ),
     }
     teams, charts = render_teams(empty), render_charts(empty)
     rows[TEAMS] = (teams.cell(1, 2), [teams.cell(HEADER_ROW, c) for c in range(2, teams.cols + 1)])
-    rows[CHARTS] = (charts.cell(1, 2), [charts.cell(HEADER_ROW, c) for c in range(2, charts.cols + 1)])
+    rows[CHARTS] = (
+        charts.cell(1, 2),
+        [charts.cell(HEADER_ROW, c) for c in range(2, charts.cols + 1)],
+    )
     for name, (title, headers) in rows.items():
         ws = book[name]
         for r, kind, text in ((1, TITLE, title), (2, STAMP, NOT_REFRESHED)):
@@ -382,7 +507,10 @@ def _template_info_sheet(ws: Worksheet) -> None:
     ws["B1"] = TEMPLATE_VERSION
     put(ws["A2"], "Built by")
     put(ws["B2"], "kpi-dashboard")
-    put(ws["A4"], "The input sheets' drop-down lists read the columns from D on. Do not edit this sheet.")
+    put(
+        ws["A4"],
+        "The input sheets' drop-down lists read the columns from D on. Do not edit this sheet.",
+    )
     ws.column_dimensions["A"].width = 18
     ws.column_dimensions["B"].width = 14
     ws.sheet_state = "hidden"
@@ -427,7 +555,9 @@ def _sheet_for(book: Workbook, name: str) -> tuple[str, Worksheet]:
     """The canonical input sheet name and the book's sheet for a given name (case and spaces ignored)."""
     canonical = {normalise(s): s for s in INPUT_SHEETS}.get(normalise(name))
     if canonical is None:
-        raise ValueError(f"'{name}' is not an input sheet; the input sheets are {', '.join(INPUT_SHEETS)}.")
+        raise ValueError(
+            f"'{name}' is not an input sheet; the input sheets are {', '.join(INPUT_SHEETS)}."
+        )
     for title in book.sheetnames:
         if normalise(title) == normalise(canonical):
             return canonical, book[title]
@@ -457,7 +587,9 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _map_columns(ws: Worksheet, header: Sequence[Any], rows: Grid, first_new: int) -> dict[int, int]:
+def _map_columns(
+    ws: Worksheet, header: Sequence[Any], rows: Grid, first_new: int
+) -> dict[int, int]:
     """Grid column -> sheet column (1-based): by normalised header, unknown ones appended at the right."""
     existing: dict[str, int] = {}
     taken: set[str] = set()
@@ -508,8 +640,15 @@ def _formats_by_column(ws: Worksheet, sheet: str) -> dict[int, str]:
     return out
 
 
-def _write_cells(ws: Worksheet, r: int, row: Sequence[Any], fmt_row: Sequence[Any] | None,
-                 mapping: dict[int, int], column_formats: dict[int, str], write_blanks: bool) -> None:
+def _write_cells(
+    ws: Worksheet,
+    r: int,
+    row: Sequence[Any],
+    fmt_row: Sequence[Any] | None,
+    mapping: dict[int, int],
+    column_formats: dict[int, str],
+    write_blanks: bool,
+) -> None:
     for j, value in enumerate(row):
         col = mapping.get(j)
         if col is None or (value is None and not write_blanks):
@@ -519,7 +658,11 @@ def _write_cells(ws: Worksheet, r: int, row: Sequence[Any], fmt_row: Sequence[An
         fmt = fmt_row[j] if fmt_row is not None and j < len(fmt_row) else None
         if fmt and fmt != "General":
             cell.number_format = fmt
-        elif col in column_formats and isinstance(value, (dt.date, int, float)) and not isinstance(value, bool):
+        elif (
+            col in column_formats
+            and isinstance(value, (dt.date, int, float))
+            and not isinstance(value, bool)
+        ):
             cell.number_format = column_formats[col]
 
 
@@ -530,7 +673,9 @@ def _extend_validations(ws: Worksheet, last_row: int) -> None:
         ranges = []
         for rng in dv.sqref.ranges:
             if rng.min_row == 2 and LAST_INPUT_ROW <= rng.max_row < last_row:
-                rng = CellRange(min_col=rng.min_col, min_row=2, max_col=rng.max_col, max_row=last_row)
+                rng = CellRange(
+                    min_col=rng.min_col, min_row=2, max_col=rng.max_col, max_row=last_row
+                )
             ranges.append(rng)
         dv.sqref = MultiCellRange(ranges)
 
@@ -551,14 +696,23 @@ def _write_table(ws: Worksheet, sheet: str, rows: Grid, formats: Grid | None) ->
     column_formats = _formats_by_column(ws, sheet)
     for i, row in enumerate(body):
         # The rows were cleared, so a blank needs no cell: creating none keeps the file small.
-        _write_cells(ws, i + 2, row, fmt_body[i] if fmt_body is not None and i < len(fmt_body) else None,
-                     mapping, column_formats, write_blanks=False)
+        _write_cells(
+            ws,
+            i + 2,
+            row,
+            fmt_body[i] if fmt_body is not None and i < len(fmt_body) else None,
+            mapping,
+            column_formats,
+            write_blanks=False,
+        )
     last_col = max(c.column for c in ws[1] if not _blank(c.value))
     last_row = max(2, len(body) + 1)
     table = ws.tables.get(table_name(sheet)) or next(iter(ws.tables.values()), None)
     if table is not None:
         table.ref = f"A1:{get_column_letter(last_col)}{last_row}"
-        _set_table_columns(table, [header_text(ws.cell(1, c).value) for c in range(1, last_col + 1)])
+        _set_table_columns(
+            table, [header_text(ws.cell(1, c).value) for c in range(1, last_col + 1)]
+        )
     _extend_validations(ws, last_row)
     return sum(1 for row in body if not all(_blank(v) for v in row))
 
@@ -578,7 +732,11 @@ def _write_settings(ws: Worksheet, rows: Grid, formats: Grid | None) -> int:
     key_col = list(header).index(SETTINGS_HEADERS[0])
     mapping = _map_columns(ws, header, body, len(SETTINGS_HEADERS) + 1)
     mapping.pop(key_col, None)
-    where = {normalise(ws.cell(r, 1).value): r for r in range(2, ws.max_row + 1) if not _blank(ws.cell(r, 1).value)}
+    where = {
+        normalise(ws.cell(r, 1).value): r
+        for r in range(2, ws.max_row + 1)
+        if not _blank(ws.cell(r, 1).value)
+    }
     next_row = ws.max_row + 1
     written = 0
     for i, row in enumerate(body, start=1):
@@ -621,8 +779,9 @@ def _conform_settings(rows: Grid, formats: Grid | None) -> tuple[Grid, Grid | No
     return [header, *body], fmts
 
 
-def _conform_table(sheet: str, rows: Grid, formats: Grid | None,
-                   extra: dict[str, str] | None) -> tuple[Grid, Grid | None]:
+def _conform_table(
+    sheet: str, rows: Grid, formats: Grid | None, extra: dict[str, str] | None
+) -> tuple[Grid, Grid | None]:
     """The grid from its header row down, the headers the engine knows (names, synonyms, the
     Settings' labels) renamed to the schema's names; a wide Data paste as one row per month."""
     schema = sheet_schema(sheet)
@@ -637,16 +796,21 @@ def _conform_table(sheet: str, rows: Grid, formats: Grid | None,
     header = list(rows[header_row])
     for name, col in found.items():
         header[col] = name
-    fmts = None if formats is None else [[None] * len(header), *formats[header_row + 1:]]
-    return [header, *rows[header_row + 1:]], fmts
+    fmts = None if formats is None else [[None] * len(header), *formats[header_row + 1 :]]
+    return [header, *rows[header_row + 1 :]], fmts
 
 
-def _unpivot(rows: Grid, formats: Grid | None, header_row: int, found: dict[str, int],
-             months: dict[int, str]) -> tuple[Grid, Grid | None]:
+def _unpivot(
+    rows: Grid, formats: Grid | None, header_row: int, found: dict[str, int], months: dict[int, str]
+) -> tuple[Grid, Grid | None]:
     """A wide paste (Ref, then one column per month) as one row per Ref and month, as the engine
     reads it: blank cells and rows without a Ref are left out; other columns repeat on each row."""
     header = rows[header_row]
-    others = [i for i in range(len(header)) if i not in months and i not in found.values() and not _blank(header[i])]
+    others = [
+        i
+        for i in range(len(header))
+        if i not in months and i not in found.values() and not _blank(header[i])
+    ]
     out: list[list[Any]] = [["Ref", "Period", "Value", "Team", *[header[i] for i in others]]]
     out_formats: list[list[Any]] = [[None] * len(out[0])]
     team = found.get("Team")
@@ -663,8 +827,15 @@ def _unpivot(rows: Grid, formats: Grid | None, header_row: int, found: dict[str,
             if _blank(at(row, c)):
                 continue
             year, month_number = (int(p) for p in period.split("-"))
-            out.append([at(row, found["Ref"]), dt.datetime(year, month_number, 1), at(row, c), at(row, team),
-                        *[at(row, i) for i in others]])
+            out.append(
+                [
+                    at(row, found["Ref"]),
+                    dt.datetime(year, month_number, 1),
+                    at(row, c),
+                    at(row, team),
+                    *[at(row, i) for i in others],
+                ]
+            )
             out_formats.append([None, None, at(fmt, c), None, *[at(fmt, i) for i in others]])
     return out, (out_formats if formats is not None else None)
 
@@ -675,20 +846,28 @@ def _label_headers(book: Workbook, sheets: Mapping[str, Grid]) -> dict[str, str]
     if grid:
         rows, _ = _conform_settings(_trim(grid), None)
         k, v = list(rows[0]).index(SETTINGS_HEADERS[0]), list(rows[0]).index(SETTINGS_HEADERS[1])
-        pairs = [(row[k] if k < len(row) else None, row[v] if v < len(row) else None) for row in rows[1:]]
+        pairs = [
+            (row[k] if k < len(row) else None, row[v] if v < len(row) else None) for row in rows[1:]
+        ]
     else:
         _, ws = _sheet_for(book, "Settings")
-        pairs = [(r[0], r[1] if len(r) > 1 else None) for r in ws.iter_rows(min_row=2, max_col=2, values_only=True)]
+        pairs = [
+            (r[0], r[1] if len(r) > 1 else None)
+            for r in ws.iter_rows(min_row=2, max_col=2, values_only=True)
+        ]
     extra = {}
     for key, value in pairs:
-        column = {"plan target label": "Plan target", "baseline label": "Baseline"}.get(normalise(key))
+        column = {"plan target label": "Plan target", "baseline label": "Baseline"}.get(
+            normalise(key)
+        )
         if column is not None and isinstance(value, str) and value.strip():
             extra[value] = column
     return extra
 
 
-def write_all(book: Workbook, sheets: Mapping[str, Grid],
-               number_formats: Mapping[str, Grid] | None = None) -> dict[str, int]:
+def write_all(
+    book: Workbook, sheets: Mapping[str, Grid], number_formats: Mapping[str, Grid] | None = None
+) -> dict[str, int]:
     """:func:`write_inputs`, returning the rows written per input sheet."""
     extra = _label_headers(book, sheets)
     written: dict[str, int] = {}
@@ -702,13 +881,16 @@ def write_all(book: Workbook, sheets: Mapping[str, Grid],
             rows, formats = _conform_settings(rows, formats)
             written[canonical] = _write_settings(ws, rows, formats)
         else:
-            rows, formats = _conform_table(canonical, rows, formats, extra if canonical == "Indicators" else None)
+            rows, formats = _conform_table(
+                canonical, rows, formats, extra if canonical == "Indicators" else None
+            )
             written[canonical] = _write_table(ws, canonical, rows, formats)
     return written
 
 
-def write_inputs(book: Workbook, sheets: Mapping[str, Grid],
-                 number_formats: Mapping[str, Grid] | None = None) -> None:
+def write_inputs(
+    book: Workbook, sheets: Mapping[str, Grid], number_formats: Mapping[str, Grid] | None = None
+) -> None:
     """Put grids (header row first) into the template's input sheets, each column under its header.
 
     Headers are matched as the engine matches them: by name (case and spaces ignored), by the

@@ -19,6 +19,7 @@ touch it: column widths, print setup, and conditional formats keyed on what the 
 Everything positional is worked out from :mod:`kpi_engine.render` (header names, widths keyed by
 header), so the template follows the render model when columns move.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -31,17 +32,24 @@ from openpyxl.styles.numbers import NumberFormat
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kpi_engine import charts
-from kpi_engine import render_model
-from kpi_engine.render import dashboard_number_columns
+from kpi_engine import charts, render_model
 from kpi_engine.model import DEFAULT_COLOURS
 from kpi_engine.periods import month
 from kpi_engine.render import (
-    ARROWS, SUMMARY_WIDTH, TEAMS_COUNT_COLUMNS, TEAMS_WIDTH, VALIDATION_WIDTH, default_dashboard_headers, render_summary, render_teams, render_validation,
+    ARROWS,
+    SUMMARY_WIDTH,
+    TEAMS_COUNT_COLUMNS,
+    TEAMS_WIDTH,
+    VALIDATION_WIDTH,
+    dashboard_number_columns,
+    default_dashboard_headers,
+    render_summary,
+    render_teams,
+    render_validation,
 )
-from kpi_engine.workbook_names import CHARTS, DASHBOARD, OUTPUT_SHEETS, SUMMARY, TEAMS, VALIDATION
 from kpi_engine.render_model import HEADER, HEADER_ROW, ROW, SECTION, STAMP, TITLE
 from kpi_engine.results import Report, Stamp
+from kpi_engine.workbook_names import CHARTS, DASHBOARD, OUTPUT_SHEETS, SUMMARY, TEAMS, VALIDATION
 
 STYLED_ROWS = 2000  # conditional formats cover rows 1..STYLED_ROWS
 HEADER_FILL, HEADER_TEXT = "1F3864", "FFFFFF"
@@ -53,21 +61,51 @@ MAX_MONTHS_SHOWN = 36  # the Settings schema's maximum for "Months shown"
 EXTRA_COMPARATORS = 5  # room for comparators beyond the usual three
 FORMAT_COLUMN = render_model.FORMAT_COLUMN_HEADER  # the header of the format-key column
 HIDDEN_TEXT = ";;;"  # a number format that shows nothing, text included
-DXF_NUMFMT_FIRST_ID = 300  # ids for the conditional formats' number formats, clear of the cells' (164 on)
+DXF_NUMFMT_FIRST_ID = (
+    300  # ids for the conditional formats' number formats, clear of the cells' (164 on)
+)
 DIRECTION_TEXTS = {
     "improving": (f"{ARROWS['up']} improving", f"{ARROWS['down']} improving"),
     "declining": (f"{ARROWS['up']} declining", f"{ARROWS['down']} declining"),
 }
 
 # Column widths (characters) by header. The Dashboard's month columns are MONTH_WIDTH wide.
-SUMMARY_WIDTHS = {"Ref": 10, "Measure": 45, "Target": 14, "Current position": 17, "RAG": 14, "Benchmarking": 40,
-                  "Comments": 60}
-VALIDATION_WIDTHS = {"Severity": 10, "Sheet": 14, "Cell": 8, "Ref": 10, "Reason": 26, "What to do": 90}
+SUMMARY_WIDTHS = {
+    "Ref": 10,
+    "Measure": 45,
+    "Target": 14,
+    "Current position": 17,
+    "RAG": 14,
+    "Benchmarking": 40,
+    "Comments": 60,
+}
+VALIDATION_WIDTHS = {
+    "Severity": 10,
+    "Sheet": 14,
+    "Cell": 8,
+    "Ref": 10,
+    "Reason": 26,
+    "What to do": 90,
+}
 DASHBOARD_WIDTHS = {"Ref": 9, "Indicator": 45, "RAG methodology": 40, "Notes": 30}
-TEAMS_WIDTHS = {"Ref": 9, "Team": 24, "Period": 10, "Outturn": 12, "Numerator": 12, "Denominator": 13, "Target": 12,
-                "RAG": 12, "Notes": 50}
-CHART_COLUMN_WIDTH = charts.CHART_COLUMN_WIDTH  # every column under the charts: each chart as wide as the others
-COUNT_FORMATS = ("#,##0", "#,##0.0#")  # Teams' numerators and denominators: whole counts, else FTE and the like
+TEAMS_WIDTHS = {
+    "Ref": 9,
+    "Team": 24,
+    "Period": 10,
+    "Outturn": 12,
+    "Numerator": 12,
+    "Denominator": 13,
+    "Target": 12,
+    "RAG": 12,
+    "Notes": 50,
+}
+CHART_COLUMN_WIDTH = (
+    charts.CHART_COLUMN_WIDTH
+)  # every column under the charts: each chart as wide as the others
+COUNT_FORMATS = (
+    "#,##0",
+    "#,##0.0#",
+)  # Teams' numerators and denominators: whole counts, else FTE and the like
 DASHBOARD_OTHER_WIDTH, MONTH_WIDTH, FORMAT_WIDTH, OTHER_WIDTH = 11, 8, 2, 12
 HEADER_HEIGHT = 30  # points: two lines of the Dashboard's header row
 FONT = "Calibri"  # the workbook's body font, named so every client draws the title in it
@@ -83,7 +121,7 @@ def relative_luminance(hex_colour: str) -> float:
     """WCAG 2 relative luminance of an ``RRGGBB`` colour."""
     channels = []
     for i in (0, 2, 4):
-        c = int(hex_colour[i:i + 2], 16) / 255
+        c = int(hex_colour[i : i + 2], 16) / 255
         channels.append(c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4)
     r, g, b = channels
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
@@ -98,16 +136,28 @@ def contrast_ratio(a: str, b: str) -> float:
 # Machado, Oliveira and Fernandes (2009), "A physiologically-based model for simulation of color vision
 # deficiency", severity 1.0: each matrix maps linear RGB to what a dichromat sees.
 CVD_MATRICES = {
-    "protanopia": ((0.152286, 1.052583, -0.204868), (0.114503, 0.786281, 0.099216), (-0.003882, -0.048116, 1.051998)),
-    "deuteranopia": ((0.367322, 0.860646, -0.227968), (0.280085, 0.672501, 0.047413), (-0.011820, 0.042940, 0.968881)),
-    "tritanopia": ((1.255528, -0.076749, -0.178779), (-0.078411, 0.930809, 0.147602), (0.004733, 0.691367, 0.303900)),
+    "protanopia": (
+        (0.152286, 1.052583, -0.204868),
+        (0.114503, 0.786281, 0.099216),
+        (-0.003882, -0.048116, 1.051998),
+    ),
+    "deuteranopia": (
+        (0.367322, 0.860646, -0.227968),
+        (0.280085, 0.672501, 0.047413),
+        (-0.011820, 0.042940, 0.968881),
+    ),
+    "tritanopia": (
+        (1.255528, -0.076749, -0.178779),
+        (-0.078411, 0.930809, 0.147602),
+        (0.004733, 0.691367, 0.303900),
+    ),
 }
 
 
 def _linear(hex_colour: str) -> tuple[float, float, float]:
     out = []
     for i in (0, 2, 4):
-        c = int(hex_colour[i:i + 2], 16) / 255
+        c = int(hex_colour[i : i + 2], 16) / 255
         out.append(c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4)
     return out[0], out[1], out[2]
 
@@ -155,7 +205,10 @@ def text_colour_on(fill: str) -> str:
 def rag_styles(colours: dict[str, str] | None = None) -> dict[str, tuple[str, str]]:
     """RAG word -> (fill, text colour); with the defaults, black on Green and Amber, white on Red."""
     fills = {**DEFAULT_COLOURS, **(colours or {})}
-    return {word: (fill.lstrip("#").upper(), text_colour_on(fill.lstrip("#").upper())) for word, fill in fills.items()}
+    return {
+        word: (fill.lstrip("#").upper(), text_colour_on(fill.lstrip("#").upper()))
+        for word, fill in fills.items()
+    }
 
 
 def _solid(colour: str) -> PatternFill:
@@ -179,7 +232,9 @@ def header_rows(sheet: str) -> list[list[Any]]:
         return [[HEADER, FORMAT_COLUMN, "Ref", "Series"]]
     renderers = {SUMMARY: render_summary, VALIDATION: render_validation, TEAMS: render_teams}
     rendered = renderers[sheet](_empty_report())
-    return [list(row) for block in rendered.blocks for row in block.values if row and row[0] == HEADER]
+    return [
+        list(row) for block in rendered.blocks for row in block.values if row and row[0] == HEADER
+    ]
 
 
 def column_names(sheet: str) -> dict[int, str]:
@@ -217,8 +272,13 @@ def dashboard_last_column() -> int:
 
 def styled_width(sheet: str) -> int:
     """How many columns, from A, the output sheet's conditional formats cover."""
-    return {SUMMARY: SUMMARY_WIDTH, DASHBOARD: dashboard_last_column(), VALIDATION: VALIDATION_WIDTH,
-            TEAMS: TEAMS_WIDTH, CHARTS: charts.SHEET_WIDTH}[sheet]
+    return {
+        SUMMARY: SUMMARY_WIDTH,
+        DASHBOARD: dashboard_last_column(),
+        VALIDATION: VALIDATION_WIDTH,
+        TEAMS: TEAMS_WIDTH,
+        CHARTS: charts.SHEET_WIDTH,
+    }[sheet]
 
 
 def chart_column_widths() -> dict[str, float]:
@@ -236,8 +296,12 @@ def column_widths(sheet: str) -> dict[str, float]:
     widths: dict[str, float] = {}
     fmt = format_column(sheet)
     months = {i + 1 for i in dashboard_month_columns()} if sheet == DASHBOARD else set()
-    table = {SUMMARY: SUMMARY_WIDTHS, VALIDATION: VALIDATION_WIDTHS, DASHBOARD: DASHBOARD_WIDTHS,
-             TEAMS: TEAMS_WIDTHS}[sheet]
+    table = {
+        SUMMARY: SUMMARY_WIDTHS,
+        VALIDATION: VALIDATION_WIDTHS,
+        DASHBOARD: DASHBOARD_WIDTHS,
+        TEAMS: TEAMS_WIDTHS,
+    }[sheet]
     other = DASHBOARD_OTHER_WIDTH if sheet == DASHBOARD else OTHER_WIDTH
     for col, name in column_names(sheet).items():
         if col == fmt:
@@ -257,8 +321,11 @@ def column_widths(sheet: str) -> dict[str, float]:
 def _number_rule(formula: str, code: str, ids: dict[str, int]) -> Rule:
     if code not in ids:
         ids[code] = DXF_NUMFMT_FIRST_ID + len(ids)
-    return Rule(type="expression", formula=[formula],
-                dxf=DifferentialStyle(numFmt=NumberFormat(numFmtId=ids[code], formatCode=code)))
+    return Rule(
+        type="expression",
+        formula=[formula],
+        dxf=DifferentialStyle(numFmt=NumberFormat(numFmtId=ids[code], formatCode=code)),
+    )
 
 
 def _number_format_rules(ws: Worksheet, sheet: str, area: str, ids: dict[str, int]) -> None:
@@ -280,7 +347,10 @@ def _number_format_rules(ws: Worksheet, sheet: str, area: str, ids: dict[str, in
                 test = ",".join(f'A${HEADER_ROW}="{name}"' for name in signed[group])
                 code = render_model.number_format(unit, decimals + extra, signed=True)
                 cf.add(area, _number_rule(f'AND({key}="{code_key}",OR({test}))', code, ids))
-        cf.add(area, _number_rule(f'{key}="{code_key}"', render_model.number_format(unit, decimals), ids))
+        cf.add(
+            area,
+            _number_rule(f'{key}="{code_key}"', render_model.number_format(unit, decimals), ids),
+        )
 
 
 def _hide_format_keys(ws: Worksheet, sheet: str, ids: dict[str, int]) -> None:
@@ -295,8 +365,18 @@ def _hide_format_keys(ws: Worksheet, sheet: str, ids: dict[str, int]) -> None:
     cf = ws.conditional_formatting
     shown = f'$A1<>"{TITLE}",$A1<>"{STAMP}"'
     # LibreOffice applies only the first rule that matches a cell, so these carry the row's fill too.
-    cf.add(column, FormulaRule(formula=[f'$A1="{HEADER}"'], font=Font(color=HEADER_FILL), fill=_solid(HEADER_FILL)))
-    cf.add(column, FormulaRule(formula=[f'$A1="{SECTION}"'], font=Font(color=SECTION_FILL), fill=_solid(SECTION_FILL)))
+    cf.add(
+        column,
+        FormulaRule(
+            formula=[f'$A1="{HEADER}"'], font=Font(color=HEADER_FILL), fill=_solid(HEADER_FILL)
+        ),
+    )
+    cf.add(
+        column,
+        FormulaRule(
+            formula=[f'$A1="{SECTION}"'], font=Font(color=SECTION_FILL), fill=_solid(SECTION_FILL)
+        ),
+    )
     rule = _number_rule(f"AND({shown})", HIDDEN_TEXT, ids)
     rule.dxf.font = Font(color=WHITE)
     cf.add(column, rule)
@@ -315,12 +395,18 @@ def _count_rules(ws: Worksheet, sheet: str, ids: dict[str, int]) -> None:
     area = f"{first}1:{get_column_letter(cols[-1])}{STYLED_ROWS}"
     row = f'$A1="{ROW}",ISNUMBER({first}1)'
     whole, fraction = COUNT_FORMATS
-    ws.conditional_formatting.add(area, _number_rule(f"AND({row},{first}1=INT({first}1))", whole, ids))
+    ws.conditional_formatting.add(
+        area, _number_rule(f"AND({row},{first}1=INT({first}1))", whole, ids)
+    )
     ws.conditional_formatting.add(area, _number_rule(f"AND({row})", fraction, ids))
 
 
-def add_row_rules(ws: Worksheet, sheet: str, colours: dict[str, str] | None = None,
-                  ids: dict[str, int] | None = None) -> str:
+def add_row_rules(
+    ws: Worksheet,
+    sheet: str,
+    colours: dict[str, str] | None = None,
+    ids: dict[str, int] | None = None,
+) -> str:
     """The conditional formats of an output sheet; returns the range they cover."""
     ids = {} if ids is None else ids
     area = f"A1:{get_column_letter(styled_width(sheet))}{STYLED_ROWS}"
@@ -328,13 +414,31 @@ def add_row_rules(ws: Worksheet, sheet: str, colours: dict[str, str] | None = No
     _hide_format_keys(ws, sheet, ids)
     _count_rules(ws, sheet, ids)
     for word, (fill, text) in rag_styles(colours).items():
-        cf.add(area, CellIsRule(operator="equal", formula=[f'"{word}"'], font=Font(color=text), fill=_solid(fill)))
+        cf.add(
+            area,
+            CellIsRule(
+                operator="equal", formula=[f'"{word}"'], font=Font(color=text), fill=_solid(fill)
+            ),
+        )
     for word, colour in (("improving", IMPROVING_TEXT), ("declining", DECLINING_TEXT)):
         test = ",".join(f'A1="{text}"' for text in DIRECTION_TEXTS[word])
         cf.add(area, FormulaRule(formula=[f"OR({test})"], font=Font(color=colour, bold=True)))
-    cf.add(area, FormulaRule(formula=[f'$A1="{HEADER}"'], font=Font(bold=True, color=HEADER_TEXT),
-                             fill=_solid(HEADER_FILL)))
-    cf.add(area, FormulaRule(formula=[f'$A1="{SECTION}"'], font=Font(bold=True, color=BLACK), fill=_solid(SECTION_FILL)))
+    cf.add(
+        area,
+        FormulaRule(
+            formula=[f'$A1="{HEADER}"'],
+            font=Font(bold=True, color=HEADER_TEXT),
+            fill=_solid(HEADER_FILL),
+        ),
+    )
+    cf.add(
+        area,
+        FormulaRule(
+            formula=[f'$A1="{SECTION}"'],
+            font=Font(bold=True, color=BLACK),
+            fill=_solid(SECTION_FILL),
+        ),
+    )
     cf.add(area, FormulaRule(formula=[f'$A1="{TITLE}"'], font=Font(bold=True)))
     cf.add(area, FormulaRule(formula=[f'$A1="{STAMP}"'], font=Font(italic=True, color=STAMP_TEXT)))
     _number_format_rules(ws, sheet, area, ids)
@@ -382,9 +486,13 @@ def _align_cells(ws: Worksheet, sheet: str) -> None:
 
 
 def _freeze(sheet: str) -> str | None:
-    if sheet == DASHBOARD:  # rows to the header, columns to Polarity: Ref and Indicator stay in view
+    if (
+        sheet == DASHBOARD
+    ):  # rows to the header, columns to Polarity: Ref and Indicator stay in view
         names = column_names(sheet)
-        last = max((c for c, n in names.items() if n in ("Ref", "Indicator", "Polarity")), default=1)
+        last = max(
+            (c for c, n in names.items() if n in ("Ref", "Indicator", "Polarity")), default=1
+        )
         return f"{get_column_letter(last + 1)}{HEADER_ROW + 1}"
     if sheet in (VALIDATION, TEAMS):
         return f"A{HEADER_ROW + 1}"

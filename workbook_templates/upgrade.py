@@ -7,6 +7,7 @@ know are kept, at the right; so are other sheets an officer added (an action log
 with their values and number formats. The output sheets are not carried over: a refresh rewrites
 them. ``src`` is only read, and ``dst`` is written whole or not at all.
 """
+
 from __future__ import annotations
 
 import os
@@ -58,11 +59,15 @@ def _grid(ws: Any) -> tuple[Rows, Rows]:
     return grid, formats
 
 
-def _fill_in_calculated_values(source: Path, names: dict[str, str], grids: dict[str, tuple[Rows, Rows]]) -> None:
+def _fill_in_calculated_values(
+    source: Path, names: dict[str, str], grids: dict[str, tuple[Rows, Rows]]
+) -> None:
     """A formula gives its last calculated value, as the engine reads it. A formula never calculated
     (no cached value) keeps its text, so the Validation sheet points at it instead of it vanishing.
     The second read happens only for sheets that hold formulas."""
-    with_formulas = [c for c, (grid, _) in grids.items() if any(isinstance(v, _Formula) for r in grid for v in r)]
+    with_formulas = [
+        c for c, (grid, _) in grids.items() if any(isinstance(v, _Formula) for r in grid for v in r)
+    ]
     if not with_formulas:
         return
     with opened(source) as values:
@@ -134,8 +139,10 @@ def upgrade(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> dict[st
     """
     source, target = Path(src), Path(dst)
     if _same_file(source, target):
-        raise TemplateError(f"Choose a different name for the upgraded workbook: {target.name} is the workbook "
-                         "being upgraded, which is left as it is.")
+        raise TemplateError(
+            f"Choose a different name for the upgraded workbook: {target.name} is the workbook "
+            "being upgraded, which is left as it is."
+        )
     with opened(source, data_only=False) as formulas:
         titles = [ws.title for ws in formulas.worksheets]
         names = find_sheets({title: [] for title in titles})
@@ -145,14 +152,17 @@ def upgrade(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> dict[st
     extras = [t for t in titles if t not in carried and normalise(t) not in NOT_CARRIED]
     whole = open_workbook(source) if extras and names else None
     if not names:
-        raise TemplateError(f"{source.name} has none of the input sheets (Settings, Indicators, Data, Targets, "
-                         "Benchmarks, Commentary), so there is nothing to move. Check that this is a dashboard "
-                         "workbook, or rename its sheets to these names.")
+        raise TemplateError(
+            f"{source.name} has none of the input sheets (Settings, Indicators, Data, Targets, "
+            "Benchmarks, Commentary), so there is nothing to move. Check that this is a dashboard "
+            "workbook, or rename its sheets to these names."
+        )
     book = build_template()
-    moved = write_all(book, {c: grid for c, (grid, _) in grids.items()}, {c: f for c, (_, f) in grids.items()})
+    moved = write_all(
+        book, {c: grid for c, (grid, _) in grids.items()}, {c: f for c, (_, f) in grids.items()}
+    )
     for title in extras:
         assert whole is not None
         moved[title] = _copy_sheet(whole[title], book, book.sheetnames.index(TEMPLATE_INFO_SHEET))
     save_atomically(book, target)
     return moved
-

@@ -4,6 +4,7 @@ Each command reads the workbook, makes one engine call and reports. Exit statuse
 for every command: 0 no errors (warnings allowed), 1 errors in the data, 2 a file that cannot be
 read as a workbook or a command misused. A user's mistake never shows a traceback.
 """
+
 from __future__ import annotations
 
 import json
@@ -40,7 +41,9 @@ def main() -> None:
 
 @main.command()
 @click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print the issues as JSON instead of lines of text.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the issues as JSON instead of lines of text."
+)
 def validate(workbook: Path, as_json: bool) -> None:
     """Check WORKBOOK's input sheets and list every problem, with its sheet and cell.
 
@@ -59,22 +62,45 @@ def validate(workbook: Path, as_json: bool) -> None:
     errors = sum(1 for i in issues if i.severity.value == "error")
     warnings = len(issues) - errors
     if as_json:
-        click.echo(json.dumps({"file": str(workbook), "errors": errors, "warnings": warnings,
-                               "issues": [i.as_dict() for i in issues]}, indent=2, ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                {
+                    "file": str(workbook),
+                    "errors": errors,
+                    "warnings": warnings,
+                    "issues": [i.as_dict() for i in issues],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
     else:
         for issue in issues:
             click.echo(_issue_line(issue))
-        verdict = "no problems found" if not issues else f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+        verdict = (
+            "no problems found"
+            if not issues
+            else f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+        )
         click.echo(f"{workbook.name}: {verdict}.")
     sys.exit(EXIT_DATA_ERRORS if errors else EXIT_OK)
 
 
 @main.command()
 @click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
-              help="Where to write the filled workbook (may be WORKBOOK itself).")
-@click.option("--json", "json_path", type=click.Path(path_type=Path),
-              help="Also write the results as JSON to this file.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Where to write the filled workbook (may be WORKBOOK itself).",
+)
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(path_type=Path),
+    help="Also write the results as JSON to this file.",
+)
 @click.option("--strict", is_flag=True, help="Write nothing when there is any error.")
 def fill(workbook: Path, output: Path, json_path: Path | None, strict: bool) -> None:
     """Compute WORKBOOK's dashboard and write its output sheets (Summary, Dashboard, Validation,
@@ -100,19 +126,35 @@ def fill(workbook: Path, output: Path, json_path: Path | None, strict: bool) -> 
     counts = ", ".join(f"{n} {k}" for k, n in report.summary.items() if n)
     counts = f" ({counts})" if counts else ""
     if result.written:
-        click.echo(f"{output}: {len(report.indicators)} indicators{counts}; {errors} error{'s' * (errors != 1)}, "
-                   f"{warnings} warning{'s' * (warnings != 1)} (see the Validation sheet).")
+        click.echo(
+            f"{output}: {len(report.indicators)} indicators{counts}; {errors} error{'s' * (errors != 1)}, "
+            f"{warnings} warning{'s' * (warnings != 1)} (see the Validation sheet)."
+        )
     else:
-        click.echo(f"Nothing written: {errors} error{'s' * (errors != 1)} with --strict. "
-                   f"Run 'kpi-dashboard validate {workbook}' to list them.")
+        click.echo(
+            f"Nothing written: {errors} error{'s' * (errors != 1)} with --strict. "
+            f"Run 'kpi-dashboard validate {workbook}' to list them."
+        )
     sys.exit(EXIT_DATA_ERRORS if errors else EXIT_OK)
 
 
 @main.command()
-@click.argument("workbooks", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--outdir", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Folder for the filled workbooks (same file names as the inputs).")
-@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Workbooks filled at once (default: one per core).")
+@click.argument(
+    "workbooks", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path)
+)
+@click.option(
+    "-o",
+    "--outdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for the filled workbooks (same file names as the inputs).",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Workbooks filled at once (default: one per core).",
+)
 @click.option("--strict", is_flag=True, help="Write nothing for a workbook that has any error.")
 def batch(workbooks: tuple[Path, ...], outdir: Path, jobs: int | None, strict: bool) -> None:
     """Fill many WORKBOOKS (one per authority or per month) into OUTDIR, in parallel.
@@ -126,11 +168,16 @@ def batch(workbooks: tuple[Path, ...], outdir: Path, jobs: int | None, strict: b
     from kpi_engine.commands.batch import run_batch
 
     problems = []
-    with tqdm(total=len(workbooks), unit="workbook", file=sys.stderr, disable=None, leave=False) as bar:
+    with tqdm(
+        total=len(workbooks), unit="workbook", file=sys.stderr, disable=None, leave=False
+    ) as bar:
+
         def done(outcome):
             bar.update(1)
             if not outcome.ok:
-                where = "" if outcome.message.startswith(str(outcome.source)) else f"{outcome.source}: "
+                where = (
+                    "" if outcome.message.startswith(str(outcome.source)) else f"{outcome.source}: "
+                )
                 line = f"{outcome.status.upper()}: {where}{outcome.message}"
                 problems.append(line)
                 bar.write(line, file=sys.stderr)
@@ -143,8 +190,10 @@ def batch(workbooks: tuple[Path, ...], outdir: Path, jobs: int | None, strict: b
     filled = sum(1 for o in outcomes if o.output is not None)
     with_errors = sum(1 for o in outcomes if o.status == "filled with errors")
     failed = sum(1 for o in outcomes if o.status == "failed")
-    click.echo(f"{len(outcomes)} workbooks: {filled} filled ({with_errors} with errors), {failed} failed. "
-               f"Output in {outdir}.")
+    click.echo(
+        f"{len(outcomes)} workbooks: {filled} filled ({with_errors} with errors), {failed} failed. "
+        f"Output in {outdir}."
+    )
     sys.exit(EXIT_DATA_ERRORS if with_errors or failed else EXIT_OK)
 
 
@@ -153,7 +202,9 @@ LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 @main.command()
 @click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="Where to write the PDF.")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), required=True, help="Where to write the PDF."
+)
 def pack(workbook: Path, output: Path) -> None:
     """Make the board pack: a PDF of the Summary (with the exceptions and their commentary), the
     Dashboard, the team breakdowns and the charts, through LibreOffice.
@@ -174,8 +225,10 @@ def pack(workbook: Path, output: Path) -> None:
         click.echo(f"Note: {note}", err=True)
     errors = result.errors
     warnings = len(result.report.issues) - errors
-    click.echo(f"{output}: board pack, {result.pages} pages ({', '.join(result.sheets)}); {errors} error"
-               f"{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}.")
+    click.echo(
+        f"{output}: board pack, {result.pages} pages ({', '.join(result.sheets)}); {errors} error"
+        f"{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}."
+    )
     sys.exit(EXIT_DATA_ERRORS if errors else EXIT_OK)
 
 
@@ -187,19 +240,25 @@ def new_template(output: Path) -> None:
     safe to email)."""
     from workbook_templates.build import save_template
 
-
     try:
         save_template(output)
     except OSError as err:
         fail(describe_write_failure(output, err))
-    click.echo(f"{output}: a new template (version {TEMPLATE_VERSION}). Fill in its input sheets, then run "
-               f"'kpi-dashboard fill {output.name} -o dashboard.xlsx' or click Refresh in Excel.")
+    click.echo(
+        f"{output}: a new template (version {TEMPLATE_VERSION}). Fill in its input sheets, then run "
+        f"'kpi-dashboard fill {output.name} -o dashboard.xlsx' or click Refresh in Excel."
+    )
 
 
 @main.command()
 @click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
-              help="Where to write the upgraded workbook (not WORKBOOK itself: it is left as it is).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Where to write the upgraded workbook (not WORKBOOK itself: it is left as it is).",
+)
 def upgrade(workbook: Path, output: Path) -> None:
     """Move an older (or home-made) dashboard workbook's data into the current template layout.
 
@@ -207,7 +266,6 @@ def upgrade(workbook: Path, output: Path) -> None:
     WORKBOOK is never changed.
     """
     from workbook_templates.upgrade import upgrade as run_upgrade
-
 
     try:
         moved = run_upgrade(workbook, output)
@@ -220,13 +278,27 @@ def upgrade(workbook: Path, output: Path) -> None:
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on. Keep 127.0.0.1 unless an HTTPS reverse proxy on another machine "
-                   "forwards to it.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
-@click.option("--xlwings-server", "xlwings_server", is_flag=True,
-              help="Run xlwings Server (the Office.js add-in's back end, with the Refresh script) instead of the "
-                   "POST /refresh endpoint for VBA and Office Scripts.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. Keep 127.0.0.1 unless an HTTPS reverse proxy on another machine "
+    "forwards to it.",
+)
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help="Port to listen on.",
+)
+@click.option(
+    "--xlwings-server",
+    "xlwings_server",
+    is_flag=True,
+    help="Run xlwings Server (the Office.js add-in's back end, with the Refresh script) instead of the "
+    "POST /refresh endpoint for VBA and Office Scripts.",
+)
 def serve(host: str, port: int, xlwings_server: bool) -> None:
     """Run the refresh server that Excel's Refresh button calls.
 
@@ -244,18 +316,26 @@ def serve(host: str, port: int, xlwings_server: bool) -> None:
         from addin.server import create_app, licence_problem
     except ImportError as err:
         if err.name in ("uvicorn", "fastapi", "starlette", "xlwings_server"):
-            click.echo(f"Error: the refresh server needs the server extra ({err.name} is missing): "
-                       "pip install 'kpi-dashboard[server]'", err=True)
+            click.echo(
+                f"Error: the refresh server needs the server extra ({err.name} is missing): "
+                "pip install 'kpi-dashboard[server]'",
+                err=True,
+            )
         else:
-            click.echo(f"Error: cannot load the refresh server ({err}). Reinstall kpi-dashboard.", err=True)
+            click.echo(
+                f"Error: cannot load the refresh server ({err}). Reinstall kpi-dashboard.", err=True
+            )
         sys.exit(EXIT_UNREADABLE)
     problem = licence_problem()
     if problem:
         fail(problem)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s: %(message)s")
     if host not in LOCAL_HOSTS:
-        click.echo(f"Warning: listening on {host}, not only on this machine. Put the server behind HTTPS "
-                   "and set KPI_DASHBOARD_TOKEN.", err=True)
+        click.echo(
+            f"Warning: listening on {host}, not only on this machine. Put the server behind HTTPS "
+            "and set KPI_DASHBOARD_TOKEN.",
+            err=True,
+        )
     if xlwings_server:
         from addin import XLWINGS_SERVER_PROJECT
 
@@ -267,8 +347,10 @@ def serve(host: str, port: int, xlwings_server: bool) -> None:
     except ValueError as err:
         fail(err)
     if not os.environ.get("KPI_DASHBOARD_TOKEN"):
-        click.echo("Warning: KPI_DASHBOARD_TOKEN is not set, so any caller that can reach the server can use it.",
-                   err=True)
+        click.echo(
+            "Warning: KPI_DASHBOARD_TOKEN is not set, so any caller that can reach the server can use it.",
+            err=True,
+        )
     uvicorn.run(app, host=host, port=port)
 
 

@@ -27,15 +27,22 @@ from kpi_engine.xlsx.writer import place
 class FillResult:
     report: Report
     written: bool
-    notes: list[str] = field(default_factory=list)  # what the officer should know (sheets added, losses)
+    notes: list[str] = field(
+        default_factory=list
+    )  # what the officer should know (sheets added, losses)
 
     @property
     def errors(self) -> int:
         return len(self.report.errors)
 
 
-def fill_workbook(src: Path, out: Path | None, strict: bool = False,
-                  refreshed: _dt.datetime | None = None, json_out: Path | None = None) -> FillResult:
+def fill_workbook(
+    src: Path,
+    out: Path | None,
+    strict: bool = False,
+    refreshed: _dt.datetime | None = None,
+    json_out: Path | None = None,
+) -> FillResult:
     """Fill ``src`` into ``out`` (``None``: compute only). Raises :class:`WorkbookError` when
     ``src`` is not a readable workbook, ``OSError`` when an output cannot be written."""
     src = Path(src)
@@ -43,18 +50,24 @@ def fill_workbook(src: Path, out: Path | None, strict: bool = False,
     book = open_workbook(src, keep_warnings=caught)
     for name in OUTPUT_SHEETS if out is not None else ():
         if name in book.sheetnames and not is_worksheet(book[name]):
-            raise WorkbookError(f"{src}: its sheet '{name}' is a chart sheet, but the dashboard writes "
-                                f"its {name} table there. Rename or delete that chart sheet, then fill "
-                                "again.")
+            raise WorkbookError(
+                f"{src}: its sheet '{name}' is a chart sheet, but the dashboard writes "
+                f"its {name} table there. Rename or delete that chart sheet, then fill "
+                "again."
+            )
     notes = [f"{src.name}: {message}" for message in caught if "extension" in message.lower()]
     notes += [f"{src.name}: {note}" for note in unsupported_features(src)]
     report, model = run(input_grids(book, src), template_version(book), refreshed)
     if json_out is not None and not (strict and report.errors):
-        atomic_save(lambda tmp: Path(tmp).write_text(dumps(report), encoding="utf-8"), Path(json_out))
+        atomic_save(
+            lambda tmp: Path(tmp).write_text(dumps(report), encoding="utf-8"), Path(json_out)
+        )
     if out is None or (strict and report.errors):
         return FillResult(report, False, notes)
     created = place(book, model)
-    notes += [f"{name} sheet was missing, so it was added without the template's formatting"
-              for name in created]
+    notes += [
+        f"{name} sheet was missing, so it was added without the template's formatting"
+        for name in created
+    ]
     atomic_save(book.save, Path(out))
     return FillResult(report, True, notes)

@@ -10,6 +10,7 @@ PDF to ``out`` whole or not at all. The source workbook is never touched.
 Pages, in order: Summary (counts, good performance, and the exceptions with their commentary),
 Dashboard, Teams, Charts.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -25,18 +26,20 @@ from typing import Any
 
 from kpi_engine.commands.fill import FillResult, fill_workbook
 from kpi_engine.errors import PackError
-from kpi_engine.xlsx.files import atomic_save
-from kpi_engine.xlsx.reader import open_workbook
 from kpi_engine.periods import long_label
-from kpi_engine.workbook_names import CHARTS, DASHBOARD, SUMMARY, TEAMS
 from kpi_engine.render_model import HEADER_ROW
 from kpi_engine.results import Report
+from kpi_engine.workbook_names import CHARTS, DASHBOARD, SUMMARY, TEAMS
+from kpi_engine.xlsx.files import atomic_save
+from kpi_engine.xlsx.reader import open_workbook
 
 PACK_SHEETS = (SUMMARY, DASHBOARD, TEAMS, CHARTS)
 DEFAULT_TIMEOUT = 180.0  # seconds for LibreOffice: a cold start with a fresh profile takes a few
-INSTALL_HINT = ("LibreOffice is needed to print the board pack, and it was not found. Install it "
-                "(Debian or Ubuntu: sudo apt-get install libreoffice-calc; Windows or macOS: LibreOffice from "
-                "libreoffice.org, and make sure soffice is on the PATH), then run the command again.")
+INSTALL_HINT = (
+    "LibreOffice is needed to print the board pack, and it was not found. Install it "
+    "(Debian or Ubuntu: sudo apt-get install libreoffice-calc; Windows or macOS: LibreOffice from "
+    "libreoffice.org, and make sure soffice is on the PATH), then run the command again."
+)
 CHART_ROWS_PER_PAGE = 2  # rows of small multiples on one printed page of the Charts sheet
 # The template's page: A4 landscape, margins 0.4" left and right, 0.6" top and bottom (points)
 A4_LONG_SIDE, A4_SHORT_SIDE = 841.9, 595.3
@@ -75,7 +78,11 @@ def _header_text(text: str) -> str:
 def header_texts(report: Report) -> tuple[str, str]:
     """(left, right) page header: the organisation, and the reporting period."""
     s = report.stamp
-    period = f"Reporting period {long_label(s.reporting_period)}" if s.reporting_period is not None else ""
+    period = (
+        f"Reporting period {long_label(s.reporting_period)}"
+        if s.reporting_period is not None
+        else ""
+    )
     return _header_text(s.organisation or ""), _header_text(period)
 
 
@@ -102,7 +109,13 @@ def _chart_print_area(ws: Any, model_charts: list[Any]) -> None:
     from openpyxl.worksheet.pagebreak import Break, RowBreak
 
     from kpi_engine.charts import (
-        CHARTS_PER_ROW, FIRST_CHART_COLUMN, FIRST_CHART_ROW, GRID_COLUMNS, ROW_HEIGHT, SLOT_ROWS, grid_rows,
+        CHARTS_PER_ROW,
+        FIRST_CHART_COLUMN,
+        FIRST_CHART_ROW,
+        GRID_COLUMNS,
+        ROW_HEIGHT,
+        SLOT_ROWS,
+        grid_rows,
     )
 
     if not model_charts:
@@ -126,7 +139,11 @@ def chart_page_scale() -> int:
     """Percent that fits CHART_ROWS_PER_PAGE rows of charts and the rows above them on an A4
     landscape page, and the grid across it."""
     from kpi_engine.charts import (
-        FIRST_CHART_ROW, GRID_COLUMNS, ROW_HEIGHT, SLOT_ROWS, column_points,
+        FIRST_CHART_ROW,
+        GRID_COLUMNS,
+        ROW_HEIGHT,
+        SLOT_ROWS,
+        column_points,
     )
 
     body_height = A4_SHORT_SIDE - 2 * PRINT_MARGIN_TOP_BOTTOM - HEADER_FOOTER_ALLOWANCE
@@ -188,27 +205,57 @@ def _file_url(folder: Path) -> str:
     return folder.resolve().as_uri()
 
 
-def convert_to_pdf(soffice: str, xlsx: Path, folder: Path, timeout: float = DEFAULT_TIMEOUT) -> Path:
+def convert_to_pdf(
+    soffice: str, xlsx: Path, folder: Path, timeout: float = DEFAULT_TIMEOUT
+) -> Path:
     """``xlsx`` printed to a PDF in ``folder`` by LibreOffice headless, with a fresh profile."""
     profile = folder / "lo-profile"
     outdir = folder / "pdf"
     outdir.mkdir()
-    cmd = [soffice, f"-env:UserInstallation={_file_url(profile)}", "--headless", "--norestore", "--nologo",
-           "--nodefault", "--nolockcheck", "--convert-to", "pdf", "--outdir", str(outdir), str(xlsx)]
-    env = {**os.environ, "HOME": str(folder)}  # LibreOffice writes to HOME; keep it in the temporary folder
+    cmd = [
+        soffice,
+        f"-env:UserInstallation={_file_url(profile)}",
+        "--headless",
+        "--norestore",
+        "--nologo",
+        "--nodefault",
+        "--nolockcheck",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(outdir),
+        str(xlsx),
+    ]
+    env = {
+        **os.environ,
+        "HOME": str(folder),
+    }  # LibreOffice writes to HOME; keep it in the temporary folder
     try:
-        run = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env,
-                             stdin=subprocess.DEVNULL, check=False)
+        run = subprocess.run(
+            cmd,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
     except subprocess.TimeoutExpired as err:
-        raise PackError(f"LibreOffice did not finish printing the pack within {timeout:.0f} seconds; "
-                        "nothing was written. Close any LibreOffice dialogs and run the command again.") from err
+        raise PackError(
+            f"LibreOffice did not finish printing the pack within {timeout:.0f} seconds; "
+            "nothing was written. Close any LibreOffice dialogs and run the command again."
+        ) from err
     except OSError as err:
-        raise PackError(f"LibreOffice ({soffice}) could not be started: {err.strerror or err}. {INSTALL_HINT}") from err
+        raise PackError(
+            f"LibreOffice ({soffice}) could not be started: {err.strerror or err}. {INSTALL_HINT}"
+        ) from err
     pdf = outdir / (xlsx.stem + ".pdf")
     if run.returncode != 0 or not pdf.exists() or pdf.stat().st_size == 0:
         detail = (run.stderr or run.stdout or "").strip().splitlines()
         tail = f": {detail[-1]}" if detail else ""
-        raise PackError(f"LibreOffice could not print the pack (exit status {run.returncode}){tail}; nothing was written.")
+        raise PackError(
+            f"LibreOffice could not print the pack (exit status {run.returncode}){tail}; nothing was written."
+        )
     return pdf
 
 
@@ -222,8 +269,13 @@ def count_pages(pdf: Path) -> int | None:
     return pages or None
 
 
-def make_pack(src: Path, out: Path, refreshed: _dt.datetime | None = None, timeout: float = DEFAULT_TIMEOUT,
-              soffice: str | None = None) -> PackResult:
+def make_pack(
+    src: Path,
+    out: Path,
+    refreshed: _dt.datetime | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    soffice: str | None = None,
+) -> PackResult:
     """Fill ``src`` and print its board pack to the PDF ``out`` (written whole or not at all).
 
     Raises :class:`PackError` when LibreOffice is missing (the message says how to install it),
@@ -249,4 +301,6 @@ def make_pack(src: Path, out: Path, refreshed: _dt.datetime | None = None, timeo
         pdf = convert_to_pdf(soffice, copy, work, timeout)
         pages = count_pages(pdf)
         atomic_save(lambda temp: shutil.copyfile(pdf, temp), out)
-    return PackResult(out, pages, printed, filled, time.perf_counter() - started, list(filled.notes))
+    return PackResult(
+        out, pages, printed, filled, time.perf_counter() - started, list(filled.notes)
+    )

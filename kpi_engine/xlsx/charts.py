@@ -11,6 +11,7 @@ the title into ``cNvPr title``), where Excel's Alt Text pane and screen readers 
 Flags LibreOffice reads differently from Excel (smoothing, data labels, blanks, deleted axes) are
 all written explicitly, so the board pack's PDF shows what Excel shows.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -27,7 +28,11 @@ from openpyxl.chart.title import Title
 from openpyxl.drawing.line import LineProperties
 from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
 from openpyxl.drawing.text import (
-    CharacterProperties, Paragraph, ParagraphProperties, RegularTextRun, RichTextProperties,
+    CharacterProperties,
+    Paragraph,
+    ParagraphProperties,
+    RegularTextRun,
+    RichTextProperties,
 )
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.worksheet import Worksheet
@@ -39,7 +44,12 @@ ACTUAL_COLOUR = "1F3864"  # the template's header blue: 12.6:1 on white
 COLUMN_COLOUR = "2F5597"
 TARGET_COLOUR = "000000"
 PLAN_COLOUR = "C55A11"  # 4.6:1 on white
-BENCHMARK_STYLES = (("7030A0", "sysDot"), ("595959", "dash"), ("006100", "lgDashDot"), ("9C0006", "sysDash"))
+BENCHMARK_STYLES = (
+    ("7030A0", "sysDot"),
+    ("595959", "dash"),
+    ("006100", "lgDashDot"),
+    ("9C0006", "sysDash"),
+)
 TITLE_SIZE = 1000  # hundredths of a point
 TEXT_SIZE = 800
 EMU_PER_POINT = 12700
@@ -47,21 +57,36 @@ EMU_PER_POINT = 12700
 
 def _text_props(size: int, bold: bool = False, rotation: int | None = None) -> RichText:
     body = RichTextProperties(rot=rotation * 60000, vert="horz") if rotation is not None else None
-    return RichText(bodyPr=body, p=[Paragraph(pPr=ParagraphProperties(defRPr=CharacterProperties(sz=size, b=bold)),
-                                              endParaRPr=CharacterProperties(sz=size, b=bold))])
+    return RichText(
+        bodyPr=body,
+        p=[
+            Paragraph(
+                pPr=ParagraphProperties(defRPr=CharacterProperties(sz=size, b=bold)),
+                endParaRPr=CharacterProperties(sz=size, b=bold),
+            )
+        ],
+    )
 
 
 def _title(text: str) -> Title:
     title = Title()
     props = CharacterProperties(sz=TITLE_SIZE, b=True)
-    title.tx.rich.paragraphs = [Paragraph(pPr=ParagraphProperties(defRPr=props), r=[RegularTextRun(rPr=props, t=text)])]
+    title.tx.rich.paragraphs = [
+        Paragraph(pPr=ParagraphProperties(defRPr=props), r=[RegularTextRun(rPr=props, t=text)])
+    ]
     title.overlay = False
     return title
 
 
 def _no_labels() -> DataLabelList:
-    return DataLabelList(showLegendKey=False, showVal=False, showCatName=False, showSerName=False, showPercent=False,
-                         showBubbleSize=False)
+    return DataLabelList(
+        showLegendKey=False,
+        showVal=False,
+        showCatName=False,
+        showSerName=False,
+        showPercent=False,
+        showBubbleSize=False,
+    )
 
 
 def _line(colour: str, width_pt: float, dash: str | None = None) -> GraphicalProperties:
@@ -117,8 +142,13 @@ def _axes(chart: Any, spec: ChartSpec) -> None:
 
 def build_chart(ws: Worksheet, spec: ChartSpec, name_col: int) -> Any:
     """The openpyxl chart for ``spec``, its series referencing ``ws``'s cells (names in ``name_col``)."""
-    categories = Reference(ws, min_col=spec.first_col, max_col=spec.last_col, min_row=spec.categories_row,
-                           max_row=spec.categories_row)
+    categories = Reference(
+        ws,
+        min_col=spec.first_col,
+        max_col=spec.last_col,
+        min_row=spec.categories_row,
+        max_row=spec.categories_row,
+    )
     line = LineChart()
     line.dLbls = _no_labels()
     main: Any = line
@@ -137,7 +167,9 @@ def build_chart(ws: Worksheet, spec: ChartSpec, name_col: int) -> Any:
             benchmark += 1
         (main if s.role == ACTUAL else line).series.append(series)
     for chart in {id(main): main, id(line): line}.values():
-        for series in chart.series:  # month labels are text: a string reference, not openpyxl's numRef
+        for (
+            series
+        ) in chart.series:  # month labels are text: a string reference, not openpyxl's numRef
             series.cat = AxDataSource(strRef=StrRef(f=str(categories)))
     if main is not line and line.series:
         main += line  # the lines share the columns' axes (the same axis ids)
@@ -160,16 +192,22 @@ class DescribedAnchor(TwoCellAnchor):
     __elements__ = TwoCellAnchor.__elements__
     __nested__ = TwoCellAnchor.__nested__
 
-    def __init__(self, spec: ChartSpec | None = None, description: str = "", title: str = "", **kw: Any) -> None:
+    def __init__(
+        self, spec: ChartSpec | None = None, description: str = "", title: str = "", **kw: Any
+    ) -> None:
         if spec is not None:
             kw.setdefault("_from", AnchorMarker(col=spec.col - 1, row=spec.row - 1))
-            kw.setdefault("to", AnchorMarker(col=spec.col - 1 + spec.cols, row=spec.row - 1 + spec.rows))
+            kw.setdefault(
+                "to", AnchorMarker(col=spec.col - 1 + spec.cols, row=spec.row - 1 + spec.rows)
+            )
             kw.setdefault("editAs", "oneCell")
         super().__init__(**kw)
         self.description = description
         self.chart_title = title
 
-    def to_tree(self, tagname: str | None = None, idx: Any = None, namespace: str | None = None) -> Any:
+    def to_tree(
+        self, tagname: str | None = None, idx: Any = None, namespace: str | None = None
+    ) -> Any:
         frame = self.graphicFrame
         if frame is not None:
             frame.nvGraphicFramePr.cNvPr.descr = self.description or None

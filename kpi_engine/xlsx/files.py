@@ -17,7 +17,9 @@ from pathlib import Path
 
 TEMP_PREFIX = ".~kpi-"
 STALE_TEMP_SECONDS = 3600
-SAME_AS_EXCEL = "permission denied. If it is open in Excel, close it; otherwise check the folder's permissions"
+SAME_AS_EXCEL = (
+    "permission denied. If it is open in Excel, close it; otherwise check the folder's permissions"
+)
 WRITE_FAILURES = {
     errno.ENOSPC: "the disk is full. Free some space and fill again",
     errno.EACCES: SAME_AS_EXCEL,
@@ -98,5 +100,6 @@ def describe_write_failure(out: Path, err: OSError) -> str:
     """One line for an output that could not be written: which file, why, and what to do."""
     where = err.filename or out
     reason = WRITE_FAILURES.get(err.errno or 0) or (
-        f"{err.strerror or err}. Close it in Excel, or choose another folder")
+        f"{err.strerror or err}. Close it in Excel, or choose another folder"
+    )
     return f"cannot write {where}: {reason}; nothing was changed."

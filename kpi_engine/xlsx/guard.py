@@ -27,6 +27,7 @@ or for a whole deployment with environment variables::
 
 Sizes take a K, M or G suffix (powers of 1024).
 """
+
 from __future__ import annotations
 
 import os
@@ -45,7 +46,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 XML_SUFFIXES = (".xml", ".rels", ".vml")
 PROLOG_BYTES = 64 * 1024  # the most of a part's start that is read to find its root element
-_UNITS = {"": 1, "K": 1024, "M": 1024 ** 2, "G": 1024 ** 3}
+_UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
 SAVE_AS_XLSX = "Open it in Excel and save it as 'Excel Workbook (*.xlsx)'."
 
 
@@ -55,8 +56,10 @@ def _env_number(name: str, default: float) -> float:
         return default
     m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMG]?)i?B?\s*", raw, re.IGNORECASE)
     if not m:
-        raise WorkbookError(f"The environment variable {name}={raw!r} is not a size or a number; "
-                            "give a number such as 500M, or unset it to use the default.")
+        raise WorkbookError(
+            f"The environment variable {name}={raw!r} is not a size or a number; "
+            "give a number such as 500M, or unset it to use the default."
+        )
     return float(m.group(1)) * _UNITS[m.group(2).upper()]
 
 
@@ -68,16 +71,16 @@ def _env(name: str, default: float, kind: type = int):
 class Limits:
     """What an input workbook may declare. ``Limits()`` reads the KPI_DASHBOARD_MAX_* variables."""
 
-    max_file_bytes: int = _env("KPI_DASHBOARD_MAX_FILE_BYTES", 200 * 1024 ** 2)
-    max_member_bytes: int = _env("KPI_DASHBOARD_MAX_MEMBER_BYTES", 500 * 1024 ** 2)
-    max_total_bytes: int = _env("KPI_DASHBOARD_MAX_TOTAL_BYTES", 1024 ** 3)
+    max_file_bytes: int = _env("KPI_DASHBOARD_MAX_FILE_BYTES", 200 * 1024**2)
+    max_member_bytes: int = _env("KPI_DASHBOARD_MAX_MEMBER_BYTES", 500 * 1024**2)
+    max_total_bytes: int = _env("KPI_DASHBOARD_MAX_TOTAL_BYTES", 1024**3)
     max_ratio: float = _env("KPI_DASHBOARD_MAX_RATIO", 200, float)
-    ratio_min_bytes: int = _env("KPI_DASHBOARD_RATIO_MIN_BYTES", 1024 ** 2)
+    ratio_min_bytes: int = _env("KPI_DASHBOARD_RATIO_MIN_BYTES", 1024**2)
     max_members: int = _env("KPI_DASHBOARD_MAX_MEMBERS", 10_000)
 
 
 def _size(n: float) -> str:
-    for unit, scale in (("GB", 1024 ** 3), ("MB", 1024 ** 2), ("KB", 1024)):
+    for unit, scale in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
         if n >= scale:
             return f"{n / scale:.1f} {unit}"
     return f"{int(n)} bytes"
@@ -117,11 +120,15 @@ def _ole_message(name: str, f: IO[bytes], size: int) -> str:
         f.seek(max(len(head), size - 256 * 1024))
         tail = f.read(256 * 1024)
     if "EncryptedPackage".encode("utf-16-le") in head + tail:
-        return (f"{name} is password-protected, so it cannot be read. Open it in Excel, remove the password "
-                "(File > Info > Protect Workbook > Encrypt with Password, and clear it) and save it as "
-                "'Excel Workbook (*.xlsx)'.")
-    return (f"{name} is password-protected or an old .xls (Excel 97-2003) file, not an .xlsx workbook. Open it in "
-            "Excel, remove any password (File > Info > Protect Workbook) and save it as 'Excel Workbook (*.xlsx)'.")
+        return (
+            f"{name} is password-protected, so it cannot be read. Open it in Excel, remove the password "
+            "(File > Info > Protect Workbook > Encrypt with Password, and clear it) and save it as "
+            "'Excel Workbook (*.xlsx)'."
+        )
+    return (
+        f"{name} is password-protected or an old .xls (Excel 97-2003) file, not an .xlsx workbook. Open it in "
+        "Excel, remove any password (File > Info > Protect Workbook) and save it as 'Excel Workbook (*.xlsx)'."
+    )
 
 
 def _prolog_problem(head: bytes, complete: bool) -> str | None:
@@ -156,12 +163,16 @@ def _prolog_problem(head: bytes, complete: bool) -> str | None:
 def _check_zip(name: str, z: zipfile.ZipFile, limits: Limits) -> None:
     infos = z.infolist()
     if len(infos) > limits.max_members:
-        raise WorkbookError(f"{name} is refused: it holds {len(infos):,} parts (the limit is {limits.max_members:,}), "
-                            f"far more than any workbook. It may be built to exhaust memory; do not open it. "
-                            "If it is genuine, raise KPI_DASHBOARD_MAX_MEMBERS.")
+        raise WorkbookError(
+            f"{name} is refused: it holds {len(infos):,} parts (the limit is {limits.max_members:,}), "
+            f"far more than any workbook. It may be built to exhaust memory; do not open it. "
+            "If it is genuine, raise KPI_DASHBOARD_MAX_MEMBERS."
+        )
     names = {i.filename for i in infos}
     if "xl/workbook.bin" in names:
-        raise WorkbookError(f"{name} is an Excel Binary Workbook (.xlsb) with an .xlsx name. {SAVE_AS_XLSX}")
+        raise WorkbookError(
+            f"{name} is an Excel Binary Workbook (.xlsb) with an .xlsx name. {SAVE_AS_XLSX}"
+        )
     if "xl/workbook.xml" not in names and not any(n.endswith("workbook.xml") for n in names):
         if "mimetype" in names and "content.xml" in names:
             kind = "an OpenDocument spreadsheet (.ods)"
@@ -171,32 +182,44 @@ def _check_zip(name: str, z: zipfile.ZipFile, limits: Limits) -> None:
             kind = "a PowerPoint presentation"
         else:
             kind = "a zip file without the workbook part (xl/workbook.xml)"
-        raise WorkbookError(f"{name} cannot be read as an .xlsx workbook: it is {kind}. {SAVE_AS_XLSX}")
+        raise WorkbookError(
+            f"{name} cannot be read as an .xlsx workbook: it is {kind}. {SAVE_AS_XLSX}"
+        )
     total = 0
     for info in infos:
         part = info.filename
         if info.flag_bits & 0x1:
-            raise WorkbookError(f"{name} is refused: its part {part} is encrypted. Open it in Excel, remove the "
-                                "password and save it as 'Excel Workbook (*.xlsx)'.")
+            raise WorkbookError(
+                f"{name} is refused: its part {part} is encrypted. Open it in Excel, remove the "
+                "password and save it as 'Excel Workbook (*.xlsx)'."
+            )
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise WorkbookError(f"{name} is refused: its part {part} uses a compression Excel never writes. "
-                                f"{SAVE_AS_XLSX}")
+            raise WorkbookError(
+                f"{name} is refused: its part {part} uses a compression Excel never writes. "
+                f"{SAVE_AS_XLSX}"
+            )
         if info.file_size > limits.max_member_bytes:
-            raise WorkbookError(f"{name} is refused: its part {part} would inflate to {_size(info.file_size)} (the "
-                                f"limit is {_size(limits.max_member_bytes)}). It looks like a zip bomb; do not open "
-                                "it. If it is genuine, raise KPI_DASHBOARD_MAX_MEMBER_BYTES.")
+            raise WorkbookError(
+                f"{name} is refused: its part {part} would inflate to {_size(info.file_size)} (the "
+                f"limit is {_size(limits.max_member_bytes)}). It looks like a zip bomb; do not open "
+                "it. If it is genuine, raise KPI_DASHBOARD_MAX_MEMBER_BYTES."
+            )
         if info.file_size >= limits.ratio_min_bytes:
             ratio = info.file_size / max(info.compress_size, 1)
             if ratio > limits.max_ratio:
-                raise WorkbookError(f"{name} is refused: its part {part} inflates {ratio:,.0f} times, from "
-                                    f"{_size(info.compress_size)} to {_size(info.file_size)} (real workbooks stay "
-                                    f"under {limits.max_ratio:,.0f} times). It looks like a zip bomb; do not open "
-                                    "it. If it is genuine, raise KPI_DASHBOARD_MAX_RATIO.")
+                raise WorkbookError(
+                    f"{name} is refused: its part {part} inflates {ratio:,.0f} times, from "
+                    f"{_size(info.compress_size)} to {_size(info.file_size)} (real workbooks stay "
+                    f"under {limits.max_ratio:,.0f} times). It looks like a zip bomb; do not open "
+                    "it. If it is genuine, raise KPI_DASHBOARD_MAX_RATIO."
+                )
         total += info.file_size
         if total > limits.max_total_bytes:
-            raise WorkbookError(f"{name} is refused: its parts would inflate to more than "
-                                f"{_size(limits.max_total_bytes)} in all. It looks like a zip bomb; do not open it. "
-                                "If it is genuine, raise KPI_DASHBOARD_MAX_TOTAL_BYTES.")
+            raise WorkbookError(
+                f"{name} is refused: its parts would inflate to more than "
+                f"{_size(limits.max_total_bytes)} in all. It looks like a zip bomb; do not open it. "
+                "If it is genuine, raise KPI_DASHBOARD_MAX_TOTAL_BYTES."
+            )
     _check_xml_prologs(name, z, infos)
     _check_sheet_parts(name, z, names)
 
@@ -210,9 +233,11 @@ def _check_xml_prologs(name: str, z: zipfile.ZipFile, infos: list[zipfile.ZipInf
             head = member.read(PROLOG_BYTES)
         problem = _prolog_problem(head, complete=len(head) >= info.file_size)
         if problem:
-            raise WorkbookError(f"{name} is refused: its part {part} {problem}, which Excel never writes; the file "
-                                "may be built to attack the reader. Do not open it; ask for a fresh copy saved "
-                                "from Excel.")
+            raise WorkbookError(
+                f"{name} is refused: its part {part} {problem}, which Excel never writes; the file "
+                "may be built to attack the reader. Do not open it; ask for a fresh copy saved "
+                "from Excel."
+            )
 
 
 def _check_sheet_parts(name: str, z: zipfile.ZipFile, names: set[str]) -> None:
@@ -223,7 +248,10 @@ def _check_sheet_parts(name: str, z: zipfile.ZipFile, names: set[str]) -> None:
     book_part, rels_part = "xl/workbook.xml", "xl/_rels/workbook.xml.rels"
     if book_part not in names or rels_part not in names:
         return
-    if z.getinfo(book_part).file_size > 16 * 1024 ** 2 or z.getinfo(rels_part).file_size > 16 * 1024 ** 2:
+    if (
+        z.getinfo(book_part).file_size > 16 * 1024**2
+        or z.getinfo(rels_part).file_size > 16 * 1024**2
+    ):
         return
     try:
         book = ET.fromstring(z.read(book_part))
@@ -234,21 +262,27 @@ def _check_sheet_parts(name: str, z: zipfile.ZipFile, names: set[str]) -> None:
     for rel in rels:
         if rel.get("TargetMode") != "External" and rel.get("Id"):
             target = rel.get("Target", "")
-            targets[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            targets[rel.get("Id")] = (
+                target.lstrip("/") if target.startswith("/") else "xl/" + target
+            )
     seen: dict[str, str] = {}
     for sheet in book.iter():
         if not sheet.tag.endswith("}sheet"):
             continue
         title = sheet.get("name") or ""
         if title.casefold() in seen:
-            raise WorkbookError(f"{name} has two sheets named '{seen[title.casefold()]}' and '{title}', which Excel "
-                                "does not allow (sheet names ignore case). Rename one of them and try again.")
+            raise WorkbookError(
+                f"{name} has two sheets named '{seen[title.casefold()]}' and '{title}', which Excel "
+                "does not allow (sheet names ignore case). Rename one of them and try again."
+            )
         seen[title.casefold()] = title
         rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
         target = targets.get(rid)
         if target is not None and target not in names:
-            raise WorkbookError(f"{name} is damaged: its sheet '{sheet.get('name')}' is listed but its part {target} "
-                                "is missing. Open it in Excel (which offers to repair it) and save it again.")
+            raise WorkbookError(
+                f"{name} is damaged: its sheet '{sheet.get('name')}' is listed but its part {target} "
+                "is missing. Open it in Excel (which offers to repair it) and save it again."
+            )
 
 
 def check_workbook_file(source: Source, limits: Limits | None = None) -> None:
@@ -277,8 +311,10 @@ def check_workbook_file(source: Source, limits: Limits | None = None) -> None:
     except FileNotFoundError:
         raise WorkbookError(f"{name}: no such file. Check the name and folder.") from None
     except PermissionError:
-        raise WorkbookError(f"{name} cannot be opened: permission denied. Close it in Excel or check the "
-                            "file's permissions.") from None
+        raise WorkbookError(
+            f"{name} cannot be opened: permission denied. Close it in Excel or check the "
+            "file's permissions."
+        ) from None
     except OSError as err:
         raise WorkbookError(f"{name} cannot be opened ({err.strerror or err}).") from None
     with stream:
@@ -287,11 +323,15 @@ def check_workbook_file(source: Source, limits: Limits | None = None) -> None:
 
 def _check_stream(name: str, f: IO[bytes], size: int, limits: Limits) -> None:
     if size == 0:
-        raise WorkbookError(f"{name} is empty (0 bytes), so it is not an .xlsx workbook. It may not have finished "
-                            "copying or saving: copy it again, or open the original in Excel and save it as .xlsx.")
+        raise WorkbookError(
+            f"{name} is empty (0 bytes), so it is not an .xlsx workbook. It may not have finished "
+            "copying or saving: copy it again, or open the original in Excel and save it as .xlsx."
+        )
     if size > limits.max_file_bytes:
-        raise WorkbookError(f"{name} is refused: it is {_size(size)} (the limit is {_size(limits.max_file_bytes)}), "
-                            "far larger than any dashboard. If it is genuine, raise KPI_DASHBOARD_MAX_FILE_BYTES.")
+        raise WorkbookError(
+            f"{name} is refused: it is {_size(size)} (the limit is {_size(limits.max_file_bytes)}), "
+            "far larger than any dashboard. If it is genuine, raise KPI_DASHBOARD_MAX_FILE_BYTES."
+        )
     head = f.read(8)
     if head.startswith(OLE_MAGIC):
         raise WorkbookError(_ole_message(name, f, size))
@@ -302,10 +342,21 @@ def _check_stream(name: str, f: IO[bytes], size: int, limits: Limits) -> None:
     try:
         with zipfile.ZipFile(f) as z:
             _check_zip(name, z, limits)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, ValueError, NotImplementedError) as err:
-        raise WorkbookError(f"{name} is damaged or incomplete ({err}); it may have been cut short while copying "
-                            "or downloading. Copy it again, or open it in Excel (which offers to repair it) and "
-                            "save it again.") from None
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        EOFError,
+        ValueError,
+        NotImplementedError,
+    ) as err:
+        raise WorkbookError(
+            f"{name} is damaged or incomplete ({err}); it may have been cut short while copying "
+            "or downloading. Copy it again, or open it in Excel (which offers to repair it) and "
+            "save it again."
+        ) from None
     except OSError as err:
-        raise WorkbookError(f"{name} is damaged or cannot be read ({err.strerror or err}). Copy it again, or "
-                            "open it in Excel and save it again.") from None
+        raise WorkbookError(
+            f"{name} is damaged or cannot be read ({err.strerror or err}). Copy it again, or "
+            "open it in Excel and save it again."
+        ) from None

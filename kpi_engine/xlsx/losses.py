@@ -5,6 +5,7 @@ tables, charts, images) but drops shapes and text boxes, sparklines, data-bar ex
 macros of a file saved as .xlsx. Officers must hear about that from us, not find out later, so
 this scans the file's parts for them (cheaply: names and a bounded read of the XML).
 """
+
 from __future__ import annotations
 
 import re
@@ -42,8 +43,10 @@ def unsupported_features(path: str | Path) -> list[str]:
             names = z.namelist()
             sheets = _sheet_names(z)
             if any(n.endswith("vbaProject.bin") for n in names):
-                notes.append("it contains macros, which an .xlsx output cannot keep; keep the macro-enabled "
-                             "copy for the buttons and use the filled .xlsx for reading")
+                notes.append(
+                    "it contains macros, which an .xlsx output cannot keep; keep the macro-enabled "
+                    "copy for the buttons and use the filled .xlsx for reading"
+                )
             for pattern, folder, what in _CHECKS:
                 where = []
                 for n in names:
@@ -53,9 +56,15 @@ def unsupported_features(path: str | Path) -> list[str]:
                         if pattern.search(f.read(_SCAN_BYTES)):
                             where.append(sheets.get(n, n.rsplit("/", 1)[-1]))
                 if where:
-                    place = "sheets " + ", ".join(sorted(set(where))) if folder == "worksheets" else "the workbook"
-                    notes.append(f"{what} in {place} will not be kept in the filled copy (openpyxl cannot write "
-                                 "them); add them to the filled workbook in Excel, or use the Refresh button instead")
+                    place = (
+                        "sheets " + ", ".join(sorted(set(where)))
+                        if folder == "worksheets"
+                        else "the workbook"
+                    )
+                    notes.append(
+                        f"{what} in {place} will not be kept in the filled copy (openpyxl cannot write "
+                        "them); add them to the filled workbook in Excel, or use the Refresh button instead"
+                    )
     except (zipfile.BadZipFile, OSError):
         return []
     return notes

@@ -49,29 +49,50 @@ def describe_failure(name: str, err: Exception) -> str:
     if isinstance(err, IsADirectoryError):
         return f"{name} is a folder, not a workbook."
     if isinstance(err, PermissionError):
-        return (f"{name} cannot be opened: permission denied. Close it in Excel or check the file's "
-                "permissions.")
+        return (
+            f"{name} cannot be opened: permission denied. Close it in Excel or check the file's "
+            "permissions."
+        )
     if isinstance(err, zipfile.BadZipFile):
-        return (f"{name} is not an .xlsx workbook (it may be an old .xls, a .xlsb, a password-protected "
-                "or a damaged file). Open it in Excel and save it as 'Excel Workbook (*.xlsx)'.")
-    if any(type(e).__module__.startswith("defusedxml") for e in (err, err.__cause__, err.__context__) if e):
-        return (f"{name} is refused: it declares XML entities or a DOCTYPE, which Excel never writes; "
-                "the file may be built to attack the reader. Do not open it; ask for a fresh copy saved "
-                "from Excel.")
+        return (
+            f"{name} is not an .xlsx workbook (it may be an old .xls, a .xlsb, a password-protected "
+            "or a damaged file). Open it in Excel and save it as 'Excel Workbook (*.xlsx)'."
+        )
+    if any(
+        type(e).__module__.startswith("defusedxml")
+        for e in (err, err.__cause__, err.__context__)
+        if e
+    ):
+        return (
+            f"{name} is refused: it declares XML entities or a DOCTYPE, which Excel never writes; "
+            "the file may be built to attack the reader. Do not open it; ask for a fresh copy saved "
+            "from Excel."
+        )
     if isinstance(err, KeyError) and "There is no item named" in str(err):
         part = str(err).split("'")[1] if str(err).count("'") >= 2 else "a part"
-        return (f"{name} is damaged: its part {part} is missing. Open it in Excel (which offers to "
-                "repair it) and save it again.")
+        return (
+            f"{name} is damaged: its part {part} is missing. Open it in Excel (which offers to "
+            "repair it) and save it again."
+        )
     if isinstance(err, (zlib.error, EOFError)):
-        return (f"{name} is damaged ({err}). Copy it again, or open it in Excel (which offers to repair "
-                "it) and save it again.")
+        return (
+            f"{name} is damaged ({err}). Copy it again, or open it in Excel (which offers to repair "
+            "it) and save it again."
+        )
     detail = " ".join(str(err).split())[:200]  # one line, whatever the parser said
-    return (f"{name} cannot be read as an .xlsx workbook ({type(err).__name__}: {detail}). Open it in "
-            "Excel and save it as .xlsx.")
+    return (
+        f"{name} cannot be read as an .xlsx workbook ({type(err).__name__}: {detail}). Open it in "
+        "Excel and save it as .xlsx."
+    )
 
 
-def open_workbook(source: Source, *, read_only: bool = False, data_only: bool = False,
-                  keep_warnings: list[str] | None = None) -> Workbook:
+def open_workbook(
+    source: Source,
+    *,
+    read_only: bool = False,
+    data_only: bool = False,
+    keep_warnings: list[str] | None = None,
+) -> Workbook:
     """The workbook at ``source``, opened by openpyxl after the guard has passed it.
 
     Raises :class:`WorkbookError` (one line, naming the file) for anything that is not a safe,
@@ -116,7 +137,9 @@ def opened(source: Source, *, data_only: bool = True) -> Iterator[Workbook]:
         book = open_workbook(_Named(stream, stream_name), read_only=True, data_only=data_only)
         try:
             with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # reading values: parts openpyxl would drop do not matter
+                warnings.simplefilter(
+                    "ignore"
+                )  # reading values: parts openpyxl would drop do not matter
                 yield book
         except WorkbookError:
             raise
@@ -154,15 +177,21 @@ def read_sheets(source: Source, all_sheets: bool = False) -> dict[str, list[tupl
     its last calculated value, as Excel saved it."""
     with opened(source) as book:
         wanted = set(book.sheetnames) if all_sheets else set(input_sheet_names(book.sheetnames))
-        return {name: sheet_rows(book[name]) for name in book.sheetnames
-                if name in wanted and is_worksheet(book[name])}
+        return {
+            name: sheet_rows(book[name])
+            for name in book.sheetnames
+            if name in wanted and is_worksheet(book[name])
+        }
 
 
 def read_workbook(source: Source) -> tuple[dict[str, list[tuple[Any, ...]]], str | None]:
     """(the input sheets' values, the template version): what the pipeline needs of a file."""
     with opened(source) as book:
-        grids = {name: sheet_rows(book[name]) for name in input_sheet_names(book.sheetnames)
-                 if is_worksheet(book[name])}
+        grids = {
+            name: sheet_rows(book[name])
+            for name in input_sheet_names(book.sheetnames)
+            if is_worksheet(book[name])
+        }
         return grids, template_version(book)
 
 
@@ -193,7 +222,9 @@ def template_version(book: Workbook) -> str | None:
         ws = book[name]
         if normalise(name) != normalise(TEMPLATE_INFO_SHEET) or not is_worksheet(ws):
             continue
-        for row in ws.iter_rows(min_row=1, max_row=VERSION_SEARCH_ROWS, max_col=2, values_only=True):
+        for row in ws.iter_rows(
+            min_row=1, max_row=VERSION_SEARCH_ROWS, max_col=2, values_only=True
+        ):
             if len(row) >= 2 and isinstance(row[0], str) and normalise(row[0]) == VERSION_LABEL:
                 version = version_text(row[1])
                 if version is not None:

@@ -7,6 +7,7 @@ begins with "=" never becomes a formula. A sheet with charts in the model (Chart
 charts replaced by native Excel charts drawn from its cells (:mod:`kpi_engine.xlsx.charts`), so
 a refresh never piles them up.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -53,7 +54,7 @@ def fit_rows(ws: Worksheet, sheet: SheetRender) -> None:
     for col in sheet.wrap_columns:
         letter = ws.cell(row=1, column=col).column_letter
         dim = ws.column_dimensions.get(letter)
-        widths[col] = (dim.width if dim is not None and dim.width else DEFAULT_WIDTH)
+        widths[col] = dim.width if dim is not None and dim.width else DEFAULT_WIDTH
     for block in sheet.blocks:
         for i, row in enumerate(block.values):
             lines = 1
@@ -62,7 +63,9 @@ def fit_rows(ws: Worksheet, sheet: SheetRender) -> None:
                 text = row[j] if 0 <= j < len(row) else None
                 if isinstance(text, str) and text:
                     per_line = max(1.0, width * 1.15)
-                    lines = max(lines, sum(-(-len(part) // int(per_line)) or 1 for part in text.split("\n")))
+                    lines = max(
+                        lines, sum(-(-len(part) // int(per_line)) or 1 for part in text.split("\n"))
+                    )
             r = block.row + i
             if lines > 1:
                 ws.row_dimensions[r].height = min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT)
@@ -80,7 +83,9 @@ def place_sheet(ws: Worksheet, sheet: SheetRender) -> None:
                 set_text_safe(cell, value)
     for link in sheet.links:
         cell = ws.cell(row=link.row, column=link.col)
-        cell.hyperlink = Hyperlink(ref=cell.coordinate, location=link.target, display=str(cell.value or ""))
+        cell.hyperlink = Hyperlink(
+            ref=cell.coordinate, location=link.target, display=str(cell.value or "")
+        )
     fit_rows(ws, sheet)
     if sheet.charts is not None:
         place_charts(ws, sheet)
