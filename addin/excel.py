@@ -1,8 +1,9 @@
 """Refreshing an open workbook through xlwings: the one function every Excel route calls.
 
 ``refresh(book)`` reads the input sheets' values through xlwings, runs the same engine as the
-headless ``kpi-dashboard fill`` (:func:`kpi_engine.pipeline.run`), plans the writes (:mod:`addin.plan`) and only then applies them, so
-a failure before the first write leaves the previous output in place. The book may be:
+headless ``kpi-dashboard fill`` (:func:`kpi_engine.pipeline.run`), plans the writes
+(:mod:`addin.plan`) and only then applies them, so a failure before the first write leaves the
+previous output in place. The book may be:
 
 - a desktop workbook (classic xlwings, ``RunPython "import addin; addin.main()"``);
 - a remote book, ``xw.Book(json=payload)``, built from what the VBA ``RunRemotePython`` or the
@@ -40,9 +41,8 @@ from addin.plan import (
 from kpi_engine.inputs import find_sheets
 from kpi_engine.pipeline import run
 from kpi_engine.results import Report
+from kpi_engine.sheets import Grid
 from kpi_engine.workbook_names import INPUT_SHEETS, OUTPUT_SHEETS, TEMPLATE_INFO_SHEET, version_text
-
-Grid = list[tuple[Any, ...]]
 
 #: The sheets a refresh reads: what the workbook's xlwings.conf INCLUDE (or @script include) should
 #: list, so the payload carries nothing else (Instructions, officers' own sheets).
@@ -84,7 +84,8 @@ def _values_not_sent(book: Any) -> set[str]:
 
 
 def read_book(book: Any) -> tuple[dict[str, Grid], dict[str, Grid | None], str | None]:
-    """(input sheet grids, output sheet grids (None: no such sheet, []: values not sent), template version)."""
+    """(input sheet grids, output sheet grids (None: no such sheet, []: values not sent),
+    template version)."""
     sheets = {s.name: s for s in book.sheets}
     names = find_sheets({n: [] for n in sheets})
     inputs = {name: sheet_grid(sheets[name]) for name in names.values()}
@@ -120,7 +121,7 @@ def read_pictures(book: Any) -> dict[str, list[PictureInfo]]:
                 infos.append(
                     PictureInfo(str(picture.name), _number(picture.width), _number(picture.height))
                 )
-            except Exception:  # pragma: no cover - a client that reports a picture without its size
+            except KeyError:  # pragma: no cover - a client that reports a picture without its size
                 infos.append(PictureInfo(str(picture.name)))
         out[name] = infos
     return out
@@ -145,8 +146,9 @@ def draw_pictures(plan: Plan) -> Plan:
 def is_remote(book: Any) -> bool:
     """True for a book built from a client's JSON payload (VBA, Office Scripts, Office.js)."""
     try:
-        return book.app.engine.type == "remote"
-    except Exception:  # pragma: no cover - an engine without a type is a desktop one
+        remote: bool = book.app.engine.type == "remote"  # xlwings is untyped: this is Any
+        return remote
+    except AttributeError:  # pragma: no cover - an engine without a type is a desktop one
         return False
 
 
@@ -163,7 +165,7 @@ def _desktop_speed(book: Any) -> Iterator[None]:
         saved = (app.screen_updating, app.calculation)
         app.screen_updating = False
         app.calculation = "manual"
-    except Exception:  # pragma: no cover - desktop only
+    except Exception:  # noqa: BLE001  # pragma: no cover - desktop only; COM may raise anything
         saved = None
     try:
         yield
@@ -231,8 +233,8 @@ def prepare(book: Any, refreshed: _dt.datetime | None = None) -> tuple[Report, P
 
 
 def refresh(book: Any, refreshed: _dt.datetime | None = None) -> Report:
-    """Rewrite the output sheets (Summary, Dashboard, Validation, Teams, Charts) of ``book`` from its
-    input sheets, the charts as pictures.
+    """Rewrite the output sheets (Summary, Dashboard, Validation, Teams, Charts) of ``book`` from
+    its input sheets, the charts as pictures.
 
     Gives the same values, words and formats as ``kpi-dashboard fill``. Everything is computed
     before the first write. Returns the engine's report (issues, summary counts).

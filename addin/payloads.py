@@ -113,7 +113,8 @@ def client_payload(
         "names": [],
         "sheets": sheets,
     }
-    return json.loads(json.dumps(payload))
+    round_trip: dict[str, Any] = json.loads(json.dumps(payload))  # a dict comes back a dict
+    return round_trip
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import io
+import itertools
 import math
 import textwrap
 from collections.abc import Sequence
@@ -78,7 +79,7 @@ def _limits(spec: ChartSpec) -> tuple[float | None, float | None]:
 def _tick_text(spec: ChartSpec, ticks: Sequence[float]) -> list[str]:
     """Value-axis labels with as many decimals as the tick step needs (5%, 2.5%, 1,200)."""
     scale = 100.0 if spec.percent else 1.0
-    steps = [abs(b - a) * scale for a, b in zip(ticks, ticks[1:]) if b != a]
+    steps = [abs(b - a) * scale for a, b in itertools.pairwise(ticks) if b != a]
     step = min(steps) if steps else 1.0
     decimals = max(0, -math.floor(math.log10(step) + 1e-9)) if step < 1 else 0
     if step >= 1 and any(abs(t * scale - round(t * scale)) > 1e-9 for t in ticks):
@@ -88,7 +89,8 @@ def _tick_text(spec: ChartSpec, ticks: Sequence[float]) -> list[str]:
 
 
 def _draw(fig: Any, spec: ChartSpec, box: tuple[float, float, float, float]) -> None:
-    """One chart in ``box`` (left, bottom, width, height; figure fractions) with its captions below."""
+    """One chart in ``box`` (left, bottom, width, height; figure fractions) with its captions
+    below."""
     from matplotlib.patches import Rectangle
 
     left, bottom, width, height = box
@@ -143,7 +145,7 @@ def _draw(fig: Any, spec: ChartSpec, box: tuple[float, float, float, float]) -> 
             continue
         xs = x
         if spec.connect_gaps and s.role == ACTUAL:
-            pts = [(i, v) for i, v in zip(x, ys) if not math.isnan(v)]
+            pts = [(i, v) for i, v in zip(x, ys, strict=True) if not math.isnan(v)]
             xs, ys = [p[0] for p in pts], [p[1] for p in pts]
         if s.role == ACTUAL:
             (h,) = ax.plot(
@@ -246,12 +248,14 @@ def _draw(fig: Any, spec: ChartSpec, box: tuple[float, float, float, float]) -> 
 def draw_page(
     charts: Sequence[ChartSpec], width: float, height: float, scale: float = SCALE
 ) -> bytes:
-    """One PNG of the page's charts, ``width`` x ``height`` points, laid out as on the Charts sheet."""
+    """One PNG of the page's charts, ``width`` x ``height`` points, laid out as on the Charts
+    sheet."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(width / 72, height / 72), dpi=96 * scale)
-    canvas = FigureCanvasAgg(fig)
+    # matplotlib leaves the Agg canvas's draw and buffer_rgba unannotated.
+    canvas: Any = FigureCanvasAgg(fig)
     fig.patch.set_facecolor("white")
     col_w, row_h = column_points() / width, ROW_HEIGHT / height
     first = charts[0].index if charts else 0
@@ -266,8 +270,8 @@ def draw_page(
 
 
 def encode_png(rgba: Any, size: tuple[int, int], dpi: float) -> bytes:
-    """A palette PNG of an RGBA buffer. A page of line charts has few colours, and the picture is sent
-    to Excel inside the refresh's response: quantised, it is a third of the size."""
+    """A palette PNG of an RGBA buffer. A page of line charts has few colours, and the picture is
+    sent to Excel inside the refresh's response: quantised, it is a third of the size."""
     from PIL import Image
 
     image = Image.frombuffer("RGBA", size, rgba, "raw", "RGBA", 0, 1).convert("RGB")
@@ -281,7 +285,8 @@ def encode_png(rgba: Any, size: tuple[int, int], dpi: float) -> bytes:
 
 @functools.lru_cache(maxsize=16)
 def page_png(charts: tuple[ChartSpec, ...], width: float, height: float) -> bytes:
-    """The PNG of a page of small multiples (cached by its content: the same figures draw nothing new)."""
+    """The PNG of a page of small multiples (cached by its content: the same figures draw nothing
+    new)."""
     return draw_page(charts, width, height)
 
 

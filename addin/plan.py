@@ -35,13 +35,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kpi_engine.charts import PICTURE_PREFIX, ChartSpec, pages
-from kpi_engine.render_model import HEADER, ROW, RenderModel, SheetRender
+from kpi_engine.render_model import FORMULA_STARTS, HEADER, ROW, RenderModel, SheetRender
+from kpi_engine.sheets import Grid
 from kpi_engine.workbook_names import VALIDATION
 
-Grid = Sequence[Sequence[Any]]
-
-#: What Excel would read as a formula (or, for '\t' and '\r', mangle) when typed or written.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: The leading apostrophe (Excel's "quote prefix") sent before text Excel would read as another
+#: value, so that Excel keeps the text as it is (and never shows the apostrophe).
 QUOTE = "'"
 _BOOLEANS = {"TRUE", "FALSE"}
 _CELL_ADDRESS = re.compile(r"^\$?[A-Za-z]{1,3}\$?[0-9]{1,7}$")
@@ -61,7 +60,7 @@ def needs_quote(text: str) -> bool:
     """
     if not text:
         return False
-    if text.startswith(FORMULA_STARTS) or text.startswith((QUOTE, "#")):
+    if text.startswith((*FORMULA_STARTS, QUOTE, "#")):
         return True
     if any(ch.isdigit() for ch in text):
         return True

@@ -24,14 +24,15 @@ Configuration, from the environment when the app is created:
   (Office Scripts run in Excel on the web and need CORS; VBA does not).
 
 Refusals are JSON ``{"detail": "<plain message>"}``, never a stack trace: 413 too large,
-401 missing or wrong token, 504 too slow, 400 not a workbook payload or a client/server xlwings version
-mismatch (with what to do), 503 the server's licence key is not set, 500 anything else (the
-traceback goes to the server's log only).
+401 missing or wrong token, 504 too slow, 400 not a workbook payload or a client/server xlwings
+version mismatch (with what to do), 503 the server's licence key is not set, 500 anything else
+(the traceback goes to the server's log only).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import json
 import logging
@@ -143,6 +144,7 @@ def check_payload(payload: Any) -> None:
             "The request is not a workbook sent by xlwings. Click Refresh in the dashboard "
             "workbook; if this keeps happening, ask IT to check the workbook's xlwings set-up.",
         )
+    client: Any  # whatever the JSON holds, looked up in CLIENT_NAMES as it is
     client, version = payload.get("client"), payload.get("version")
     if client != OFFICE_JS and version != xw.__version__:
         what = CLIENT_NAMES.get(client, "the workbook's xlwings code")
@@ -186,12 +188,11 @@ def refresh_payload(payload: dict[str, Any]) -> dict[str, Any]:
 def _clear_xlwings_cache() -> None:
     """xlwings' remote engine memoises range reads on the whole sheet's values without bound;
     a long-running server clears it after each request so memory does not grow."""
-    try:
+    # A later xlwings may not have it (no such module or function, or not an lru_cache).
+    with contextlib.suppress(ImportError, AttributeError):
         from xlwings.pro._xlremote import get_range_api
 
         get_range_api.cache_clear()
-    except Exception:  # pragma: no cover - a later xlwings may not have it
-        pass
 
 
 TIMEOUT_ENV = "KPI_DASHBOARD_TIMEOUT"
@@ -321,6 +322,9 @@ def _too_large(size: int, limit: int) -> JSONResponse:
         "Nothing was changed. Ask IT to list only the input and output sheets under INCLUDE on the "
         "workbook's xlwings.conf sheet, or to raise KPI_DASHBOARD_MAX_BYTES.",
     )
+
+
+app: FastAPI  # made by __getattr__ on first use (a bare annotation binds nothing)
 
 
 def __getattr__(name: str) -> Any:

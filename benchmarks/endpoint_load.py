@@ -80,7 +80,8 @@ def normalised(answer: dict) -> str:
 
 
 def run_load(requests: int = 20, client: str = "VBA", timeout: float = 180.0) -> dict:
-    """Post ``requests`` refreshes at once; returns statuses, latencies and how many answers differ."""
+    """Post ``requests`` refreshes at once; returns statuses, latencies and how many
+    answers differ."""
     import httpx
 
     body = json.dumps(demo_payload(client))
@@ -132,15 +133,19 @@ def main() -> None:
     r = run_load(args.requests, args.client)
     lat = r["latencies"]
     print(
-        f"{args.requests} concurrent refreshes of the demo payload ({args.client}), {r['actions']} actions each"
+        f"{args.requests} concurrent refreshes of the demo payload ({args.client}), "
+        f"{r['actions']} actions each"
     )
     print(
-        f"  statuses: {sorted(set(r['statuses']))}; identical answers: {r['same_answer']}/{args.requests}"
+        f"  statuses: {sorted(set(r['statuses']))}; "
+        f"identical answers: {r['same_answer']}/{args.requests}"
     )
     print(f"  one refresh alone: {r['single']:.2f} s")
     print(
-        f"  latency p50 {percentile(lat, 50):.2f} s  p90 {percentile(lat, 90):.2f} s  p95 {percentile(lat, 95):.2f} s  "
-        f"max {lat[-1]:.2f} s; all {len(lat)} answered in {r['wall']:.2f} s ({statistics.mean(lat):.2f} s mean)"
+        f"  latency p50 {percentile(lat, 50):.2f} s  p90 {percentile(lat, 90):.2f} s  "
+        f"p95 {percentile(lat, 95):.2f} s  "
+        f"max {lat[-1]:.2f} s; all {len(lat)} answered in {r['wall']:.2f} s "
+        f"({statistics.mean(lat):.2f} s mean)"
     )
 
 

@@ -46,15 +46,17 @@ def main() -> None:
         build_workbook(path, indicators=args.indicators, months=args.months, teams=args.teams)
         read_s, sheets = timed(lambda: read_sheets(path), args.repeat)
     rows = len(sheets["Data"]) - 1
-    validate_s, inputs = timed(lambda: read_inputs(sheets), args.repeat)
+    validate_s, _ = timed(lambda: read_inputs(sheets), args.repeat)
     engine_s, report = timed(lambda: compute(read_inputs(sheets)), args.repeat)
     print(
-        f"workbook: {args.indicators} indicators x {args.months} months x {args.teams} teams = {rows:,} Data rows"
+        f"workbook: {args.indicators} indicators x {args.months} months x {args.teams} teams "
+        f"= {rows:,} Data rows"
     )
     print(f"openpyxl read (read-only, values): {read_s * 1000:8.1f} ms")
     print(f"engine, validate only:             {validate_s * 1000:8.1f} ms")
     print(
-        f"engine, validate + compute:        {engine_s * 1000:8.1f} ms  ({rows / engine_s:,.0f} rows/s)"
+        f"engine, validate + compute:        {engine_s * 1000:8.1f} ms  "
+        f"({rows / engine_s:,.0f} rows/s)"
     )
     print(f"ratio engine / read:               {engine_s / read_s:8.2f}   (aim: under 0.5)")
     print(f"issues: {len(report.issues)}, indicators computed: {len(report.indicators)}")

@@ -143,7 +143,10 @@ def _indicator(i: int, rng: random.Random, end: int) -> dict:
                 "RAG rule": "bands",
                 "Green threshold": green / 100,
                 "Amber threshold": amber / 100,
-                "RAG methodology": f"{green}% or above Green {amber}%-{green - 1}% Amber {amber - 1}% and below Red",
+                "RAG methodology": (
+                    f"{green}% or above Green {amber}%-{green - 1}% Amber "
+                    f"{amber - 1}% and below Red"
+                ),
             },
         )
         level = green / 100 + rng.uniform(-0.08, 0.03)

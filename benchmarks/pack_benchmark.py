@@ -111,12 +111,14 @@ def main() -> None:
             with_charts, without = fill_with_and_without_charts(src, tmp / "filled.xlsx", args.runs)
             share = (with_charts - without) / with_charts
             print(
-                f"  fill {with_charts:6.2f} s with charts, {without:6.2f} s without: the charts are {share:5.1%} "
+                f"  fill {with_charts:6.2f} s with charts, {without:6.2f} s without: "
+                f"the charts are {share:5.1%} "
                 f"of the fill ({(with_charts - without) * 1000:5.0f} ms)"
             )
             seconds, count, size = pictures(src)
             print(
-                f"  Excel routes: {count} pictures (one per page of 12 charts) drawn in {seconds:5.2f} s, "
+                f"  Excel routes: {count} pictures (one per page of 12 charts) "
+                f"drawn in {seconds:5.2f} s, "
                 f"{size / 1e6:4.2f} MB of PNG"
             )
             if args.skip_pack:
@@ -125,7 +127,7 @@ def main() -> None:
                 print("  pack: LibreOffice is not installed; skipped")
                 continue
             seconds, result = median_time(
-                lambda: make_pack(src, tmp / "pack.pdf", refreshed=WHEN), args.runs
+                lambda src=src: make_pack(src, tmp / "pack.pdf", refreshed=WHEN), args.runs
             )
             print(
                 f"  pack {seconds:6.2f} s (median of {args.runs}) -> {result.pages} pages, "

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from .issues import Code
@@ -18,6 +19,17 @@ from .missing import marker_of
 from .periods import iso, parse_month, parse_month_of_year
 
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
+
+
+@dataclass(frozen=True)
+class Uncalculated:
+    """A formula whose value the file does not hold: the workbook was saved by a program that
+    does not calculate, so there is no figure to read, only the formula's text."""
+
+    formula: str
+
+    def __str__(self) -> str:
+        return self.formula
 
 
 class CellError(ValueError):
@@ -57,8 +69,9 @@ def read_number(value: Any) -> float | str | None:
         return None
     t = type(value)
     if t is float:
-        if math.isfinite(value):
-            return value
+        real: float = value
+        if math.isfinite(real):
+            return real
         raise CellError(Code.NOT_A_NUMBER, "is not a finite number")
     if t is int:
         try:

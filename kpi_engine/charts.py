@@ -1,4 +1,5 @@
-"""The Charts sheet: each rated indicator's monthly series against its targets, as small multiples.
+"""The Charts sheet: each rated indicator's monthly series against its targets,
+as small multiples.
 
 Part of the render model (:mod:`kpi_engine.render`): this module decides what every chart shows
 and where, and writes the figures each chart is drawn from as a data block on the Charts sheet
@@ -53,28 +54,27 @@ SLOT_ROWS = CHART_ROWS + CAPTION_ROWS + 1  # chart, captions, a blank row
 FIRST_CHART_COLUMN = 3  # C
 FIRST_CHART_ROW = HEADER_ROW + 2
 CHARTS_PER_PAGE = 12  # a page of small multiples: one picture on the Excel routes
-ROWS_PER_PAGE = CHARTS_PER_PAGE // CHARTS_PER_ROW
 GRID_COLUMNS = CHARTS_PER_ROW * CHART_COLUMNS + (CHARTS_PER_ROW - 1) * CHART_GAP_COLUMNS
-# The data block: Ref in C, the series' name in D (its text runs on over the empty E), months from F.
+# The data block: Ref in C, the series' name in D (its text runs on over the empty E), months
+# from F.
 REF_COLUMN, NAME_COLUMN, FIRST_MONTH_COLUMN = 3, 4, 6
-MAX_PLAN_EXTENSION = (
-    24  # the axis runs on past the reporting period to a plan date at most this far ahead
-)
-MAX_MONTHS = (
-    36 + MAX_PLAN_EXTENSION
-)  # widest data block: 36 months shown and the run on to the plan date
+# The axis runs on past the reporting period to a plan date at most this far ahead.
+MAX_PLAN_EXTENSION = 24
+# The widest data block: 36 months shown and the run on to the plan date.
+MAX_MONTHS = 36 + MAX_PLAN_EXTENSION
 GRID_WIDTH = FIRST_CHART_COLUMN - 1 + GRID_COLUMNS  # columns from A to the grid's right edge
-SHEET_WIDTH = max(
-    GRID_WIDTH, FIRST_MONTH_COLUMN - 1 + MAX_MONTHS
-)  # the widest sheet: what its look covers
-# The template gives every column from C this width and rows their default height, so a picture of a
-# page (Excel routes) covers the same cells as the native charts (headless), which are anchored to cells.
+# The widest sheet: what its look covers.
+SHEET_WIDTH = max(GRID_WIDTH, FIRST_MONTH_COLUMN - 1 + MAX_MONTHS)
+# The template gives every column from C this width and rows their default height, so a picture of
+# a page (Excel routes) covers the same cells as the native charts (headless), which are anchored
+# to cells.
 CHART_COLUMN_WIDTH = 10  # characters
 ROW_HEIGHT = 15.0  # points: Excel's default row height for 11-point Calibri
 
 
 def column_points(width: float = CHART_COLUMN_WIDTH) -> float:
-    """A column's width in points, from its width in characters (Calibri 11: 7-pixel digits, 96 dpi)."""
+    """A column's width in points, from its width in characters
+    (Calibri 11: 7-pixel digits, 96 dpi)."""
     pixels = int(((256 * width + int(128 / 7)) / 256) * 7)
     return pixels * 0.75
 
@@ -82,8 +82,8 @@ def column_points(width: float = CHART_COLUMN_WIDTH) -> float:
 # Series roles, which fix how a series is drawn on every route
 ACTUAL, TARGET, BENCHMARK, PLAN = "actual", "target", "benchmark", "plan"
 KEY_TEXT = (
-    "Key: monthly figure (line or columns); current target (dashed line); benchmarks (dotted lines); "
-    "plan target at the plan date (diamond)"
+    "Key: monthly figure (line or columns); current target (dashed line); "
+    "benchmarks (dotted lines); plan target at the plan date (diamond)"
 )
 DATA_HEADING = "Chart data: the figures the charts above are drawn from"
 CHART_KINDS = ("line", "column")
@@ -91,7 +91,8 @@ CHART_KINDS = ("line", "column")
 
 @dataclass(frozen=True)
 class SeriesSpec:
-    """One series of a chart: its name (in column D of ``row``) and values (from FIRST_MONTH_COLUMN)."""
+    """One series of a chart: its name (in column D of ``row``) and values (from
+    FIRST_MONTH_COLUMN)."""
 
     name: str
     role: str  # ACTUAL, TARGET, BENCHMARK or PLAN
@@ -123,9 +124,8 @@ class ChartSpec:
     axis_format: str  # the value axis' number format (0%, #,##0)
     percent: bool
     decimals: int
-    connect_gaps: bool = (
-        False  # quarterly and annual figures: a line joins them across the empty months
-    )
+    # Quarterly and annual figures: a line joins them across the empty months.
+    connect_gaps: bool = False
 
     @property
     def caption_row(self) -> int:
@@ -165,7 +165,8 @@ PICTURE_PREFIX = "KPI charts "
 
 
 def charted(report: Report) -> list[IndicatorResult]:
-    """The indicators that get a chart: every rated one (rated, or unrated for a reason other than Context)."""
+    """The indicators that get a chart: every rated one
+    (rated, or unrated for a reason other than Context)."""
     return [
         r
         for r in report.indicators
@@ -206,7 +207,10 @@ def direction_caption(kind: str, polarity: str | None) -> str:
     if polarity not in ("BIB", "SIB"):
         return ""
     if kind == "column":
-        return f"Columns {'ABOVE' if polarity == 'BIB' else 'BELOW'} the target line are good performance."
+        return (
+            f"Columns {'ABOVE' if polarity == 'BIB' else 'BELOW'} "
+            "the target line are good performance."
+        )
     return "Higher is better." if polarity == "BIB" else "Lower is better."
 
 
@@ -234,8 +238,10 @@ def _description(
     plan: Month | None,
 ) -> str:
     parts = [
-        f"{'Column' if kind == 'column' else 'Line'} chart of {r.ref} {r.title}, monthly from {label(first)} "
-        f"to {label(last)}."
+        (
+            f"{'Column' if kind == 'column' else 'Line'} chart of {r.ref} {r.title}, "
+            f"monthly from {label(first)} to {label(last)}."
+        )
     ]
     parts.append(_status(r))
     bench = [s for s in series if s.role == BENCHMARK]
@@ -262,7 +268,8 @@ def _axis_format(r: IndicatorResult) -> str:
 def render_charts(
     report: Report, months_shown: int = 12, plan_label: str | None = None
 ) -> SheetRender:
-    """The Charts sheet: the grid's captions and the chart data as cells, and the charts as specs."""
+    """The Charts sheet: the grid's captions and the chart data as cells,
+    and the charts as specs."""
     indicators = charted(report)
     reporting, plan = report.stamp.reporting_period, report.plan_period
     first = last = 0

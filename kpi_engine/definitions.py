@@ -9,7 +9,7 @@ typed without "%". A row with an error is left out of the dashboard and said so;
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, TypeGuard
 
 from .cells import show
 from .errors import MethodologyError
@@ -19,18 +19,33 @@ from .model import Indicator, Settings, Tolerance
 from .periods import from_iso, label
 from .rag import GREEN, rate_bands
 from .rounding import displayed, format_number
-from .sheets import INVALID, Record
+from .schema import sheet_schema
+from .sheets import REJECTED, Record
 
 _DEFAULT_DECIMALS = {"%": 0, "number": 0, "rate per 10,000": 1, "days": 0, "weeks": 0}
 _ABSOLUTE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([a-z ]*)$", re.IGNORECASE)
-_PERCENT_FIELDS = ("Target", "Green threshold", "Amber threshold", "Baseline", "Plan target")
+# The columns that hold a figure in the indicator's own unit (a fraction for a percentage): the
+# Indicators schema's plain number columns.
+_PERCENT_FIELDS = tuple(
+    name for name, column in sheet_schema("Indicators").columns.items() if column.kind == "number"
+)
+
+
+# A fraction above this is almost always a percentage typed without its % sign (85 for 85%).
+PERCENT_LIMIT = 1.5
+
+
+def typed_without_percent(number: float | None) -> TypeGuard[float]:
+    """Whether a number in a percentage field looks like a percentage typed without '%'."""
+    return number is not None and abs(number) > PERCENT_LIMIT
 
 
 def percent_hint(name: str, number: float) -> str:
     """The message for a percentage typed without its % sign."""
     return (
-        f"{name} {show(number)} looks like a percentage typed without '%': percentages are stored as "
-        f"fractions, so type {show(number)}% (or {show(round(number / 100, 6))})."
+        f"{name} {show(number)} looks like a percentage typed without '%': "
+        f"percentages are stored as fractions, so type {show(number)}% "
+        f"(or {show(round(number / 100, 6))})."
     )
 
 
@@ -43,7 +58,7 @@ def _number(value: Any) -> float | None:
 
 
 def _tolerance(raw: Any, percent: bool) -> Tolerance | None:
-    if raw is None or raw == INVALID:
+    if raw is None or raw == REJECTED:
         return None
     if isinstance(raw, (int, float)):
         return Tolerance(float(raw), True)
@@ -73,31 +88,36 @@ def build_indicator(
     """The indicator a row defines, or ``None`` (with the reason logged) when it has an error."""
     v = record.values
     ref = v["Ref"]
-    bad = [name for name, value in v.items() if value == INVALID]
-    measure, unit, decimals = _defaults({k: (None if x == INVALID else x) for k, x in v.items()})
+    bad = [name for name, value in v.items() if value == REJECTED]
+    measure, unit, decimals = _defaults({k: (None if x == REJECTED else x) for k, x in v.items()})
     percent = unit == "%"
     for name in _PERCENT_FIELDS:
         x = _number(v.get(name))
-        if percent and x is not None and abs(x) > 1.5:
+        if percent and typed_without_percent(x):
             log.error(
                 sheet, record.cell(name), Code.PERCENT_WITHOUT_SIGN, percent_hint(name, x), ref
             )
             bad.append(name)
     tolerance = _tolerance(v.get("Tolerance"), percent)
-    if isinstance(v.get("Tolerance"), (int, float)) and v["Tolerance"] > 1.5:
+    if isinstance(v.get("Tolerance"), (int, float)) and v["Tolerance"] > PERCENT_LIMIT:
         log.error(
             sheet,
             record.cell("Tolerance"),
             Code.PERCENT_WITHOUT_SIGN,
-            f"Tolerance {show(v['Tolerance'])} is a fraction of the target, so it should be below 1.5: for within "
-            f"{show(v['Tolerance'])}% type {show(v['Tolerance'])}%, or type '{show(v['Tolerance'])} pts' for an absolute margin.",
+            (
+                f"Tolerance {show(v['Tolerance'])} is a fraction of the target, "
+                f"so it should be below {show(PERCENT_LIMIT)}: for within "
+                f"{show(v['Tolerance'])}% type {show(v['Tolerance'])}%, "
+                f"or type '{show(v['Tolerance'])} pts' for an absolute margin."
+            ),
             ref,
         )
         bad.append("Tolerance")
-    v = {k: (None if x == INVALID else x) for k, x in v.items()}
+    v = {k: (None if x == REJECTED else x) for k, x in v.items()}
+    title = v.get("Title")  # required: None only when rejected, and then the row is left out
     ind = Indicator(
         ref=ref,
-        title=v.get("Title") if v.get("Title") != INVALID else ref,
+        title=title if title is not None else ref,
         section=v.get("Section"),
         polarity=v.get("Polarity"),
         unit=unit,
@@ -130,8 +150,10 @@ def build_indicator(
             sheet,
             record.cell("Ref"),
             Code.INDICATOR_LEFT_OUT,
-            f"{ref} is left out of the dashboard until the problems on its row ({', '.join(dict.fromkeys(bad))}) "
-            "are put right.",
+            (
+                f"{ref} is left out of the dashboard until the problems on its row "
+                f"({', '.join(dict.fromkeys(bad))}) are put right."
+            ),
             ref,
         )
         return None
@@ -152,9 +174,12 @@ def _read_methodology(ind: Indicator, record: Record, sheet: str, log: IssueLog)
             sheet,
             where,
             Code.METHODOLOGY_UNIT,
-            f"{ind.ref}'s RAG methodology is written in percentages ('{text}') but the indicator's Unit is "
-            f"{ind.unit}, so it cannot be applied. Write the bands as plain numbers in the indicator's unit, or "
-            "set Unit to % and give percentage figures.",
+            (
+                f"{ind.ref}'s RAG methodology is written in percentages ('{text}') "
+                f"but the indicator's Unit is {ind.unit}, so it cannot be applied. "
+                "Write the bands as plain numbers in the indicator's unit, "
+                "or set Unit to % and give percentage figures."
+            ),
             ind.ref,
         )
         return
@@ -185,13 +210,17 @@ def _read_methodology(ind: Indicator, record: Record, sheet: str, log: IssueLog)
         and _same_shown(ind, given_amber, text_amber)
     )
     if not same:
+        green = ind.green if ind.green is not None else parsed.green
+        rated = describe(given_dir, green, ind.amber, ind.decimals, ind.percent)
         log.warning(
             sheet,
             where,
             Code.METHODOLOGY_MISMATCH,
-            f"{ind.ref}'s RAG methodology ('{text}') does not match its Green and Amber thresholds, which rate as "
-            f"'{describe(given_dir, ind.green if ind.green is not None else parsed.green, ind.amber, ind.decimals, ind.percent)}'. "
-            "The thresholds are used: correct whichever is wrong.",
+            (
+                f"{ind.ref}'s RAG methodology ('{text}') does not match "
+                f"its Green and Amber thresholds, which rate as '{rated}'. "
+                "The thresholds are used: correct whichever is wrong."
+            ),
             ind.ref,
         )
 
@@ -204,7 +233,10 @@ def _report_bands(
             sheet,
             where,
             Code.METHODOLOGY_GAP,
-            f"{ind.ref}'s RAG methodology leaves a gap: {gap} Make each band start one step after the last ends.",
+            (
+                f"{ind.ref}'s RAG methodology leaves a gap: {gap} "
+                "Make each band start one step after the last ends."
+            ),
             ind.ref,
         )
     for overlap in parsed.overlaps:
@@ -212,13 +244,17 @@ def _report_bands(
             sheet,
             where,
             Code.METHODOLOGY_OVERLAP,
-            f"{ind.ref}'s RAG methodology has overlapping bands: {overlap} Make each band start one step after the last ends.",
+            (
+                f"{ind.ref}'s RAG methodology has overlapping bands: {overlap} "
+                "Make each band start one step after the last ends."
+            ),
             ind.ref,
         )
 
 
 def _same_shown(ind: Indicator, a: float | None, b: float | None) -> bool:
-    """Equal as displayed (two more digits than shown, so 0.9 and 0.90 agree but 0.9 and 0.85 do not)."""
+    """Equal as displayed
+    (two more digits than shown, so 0.9 and 0.90 agree but 0.9 and 0.85 do not)."""
     if a is None or b is None:
         return a is None and b is None
     return displayed(a, ind.decimals + 2, ind.percent) == displayed(
@@ -247,9 +283,14 @@ def _decide_direction(ind: Indicator, record: Record, sheet: str, log: IssueLog)
             sheet,
             record.cell("Polarity"),
             Code.POLARITY_FROM_METHODOLOGY,
-            f"{ind.ref} has no Polarity but its {source} rate{'s' if source.endswith('y') else ''} higher values "
-            f"{'better' if implied == 'BIB' else 'worse'}, so it is treated as {implied} ({words[implied]}). "
-            f"Type {implied} in Polarity to confirm, or clear the {source} to make it a context measure.",
+            (
+                f"{ind.ref} has no Polarity but its {source} "
+                f"rate{'s' if source.endswith('y') else ''} higher values "
+                f"{'better' if implied == 'BIB' else 'worse'}, "
+                f"so it is treated as {implied} ({words[implied]}). "
+                f"Type {implied} in Polarity to confirm, "
+                f"or clear the {source} to make it a context measure."
+            ),
             ind.ref,
         )
     elif ind.polarity != implied:
@@ -257,10 +298,14 @@ def _decide_direction(ind: Indicator, record: Record, sheet: str, log: IssueLog)
             sheet,
             record.cell("Polarity"),
             Code.POLARITY_CONFLICT,
-            f"{ind.ref} is marked {ind.polarity} ({words[ind.polarity]}) but its {source} rate"
-            f"{'s' if source.endswith('y') else ''} {'higher' if implied == 'BIB' else 'lower'} values Green. "
-            f"RAG follows the bands as written; direction of travel and benchmarks follow Polarity. "
-            f"Correct whichever is wrong.",
+            (
+                f"{ind.ref} is marked {ind.polarity} ({words[ind.polarity]}) but its {source} rate"
+                f"{'s' if source.endswith('y') else ''} "
+                f"{'higher' if implied == 'BIB' else 'lower'} values Green. "
+                "RAG follows the bands as written; "
+                "direction of travel and benchmarks follow Polarity. "
+                "Correct whichever is wrong."
+            ),
             ind.ref,
         )
 
@@ -276,9 +321,12 @@ def _decide_rule(
             sheet,
             record.cell("RAG rule"),
             Code.THRESHOLDS_INCOMPLETE,
-            f"{ind.ref} is rated by bands but has no Green threshold or readable RAG methodology, so it gets no "
-            "colour. Give the Green and Amber thresholds, or a methodology such as "
-            "'90% or above Green 85%-89% Amber 84% and below Red'.",
+            (
+                f"{ind.ref} is rated by bands but has no Green threshold "
+                "or readable RAG methodology, so it gets no colour. "
+                "Give the Green and Amber thresholds, or a methodology such as "
+                "'90% or above Green 85%-89% Amber 84% and below Red'."
+            ),
             ind.ref,
         )
     ind.rag_rule = rule
@@ -295,8 +343,11 @@ def _check_target(ind: Indicator, record: Record, sheet: str, log: IssueLog) -> 
             sheet,
             record.cell("Target"),
             Code.TARGET_NOT_GREEN,
-            f"{ind.ref}'s target, {_show(ind, ind.target)}, would itself be rated {colour} by its bands ({bands}). "
-            "Meeting the target should earn Green: correct the target or the bands.",
+            (
+                f"{ind.ref}'s target, {_show(ind, ind.target)}, "
+                f"would itself be rated {colour} by its bands ({bands}). "
+                "Meeting the target should earn Green: correct the target or the bands."
+            ),
             ind.ref,
         )
 
@@ -306,27 +357,33 @@ def _check_plan(
 ) -> None:
     if ind.plan_target is None or ind.baseline is None:
         return
-    missing = []
-    if ind.baseline_period is None:
-        missing.append("its Baseline period")
-    if settings.plan_target_period is None:
-        missing.append("the Settings' Plan target period")
-    if missing:
+    start, end = ind.baseline_period, settings.plan_target_period
+    if start is None or end is None:
+        missing = []
+        if start is None:
+            missing.append("its Baseline period")
+        if end is None:
+            missing.append("the Settings' Plan target period")
         log.warning(
             sheet,
             record.cell("Baseline period"),
             Code.BASELINE_INCOMPLETE,
-            f"{ind.ref} has a Baseline and a Plan target but not {' or '.join(missing)}, so the straight-line "
-            "trajectory between them cannot be drawn and the Target is used instead.",
+            (
+                f"{ind.ref} has a Baseline and a Plan target but not {' or '.join(missing)}, "
+                "so the straight-line trajectory between them cannot be drawn "
+                "and the Target is used instead."
+            ),
             ind.ref,
         )
-    elif ind.baseline_period >= settings.plan_target_period:
+    elif start >= end:
         log.warning(
             sheet,
             record.cell("Baseline period"),
             Code.BASELINE_INCOMPLETE,
-            f"{ind.ref}'s Baseline period {label(ind.baseline_period)} is not before the plan target period "
-            f"{label(settings.plan_target_period)}, so no trajectory is drawn.",
+            (
+                f"{ind.ref}'s Baseline period {label(start)} is not before "
+                f"the plan target period {label(end)}, so no trajectory is drawn."
+            ),
             ind.ref,
         )
         ind.baseline_period = None

@@ -20,6 +20,10 @@ class TemplateError(KpiDashboardError):
     """A workbook cannot be moved into the current template (no input sheets to move, say)."""
 
 
+class OutputError(KpiDashboardError):
+    """An output was asked for where it cannot go (the results JSON over the workbook, say)."""
+
+
 class PackError(KpiDashboardError):
     """The board pack could not be made: LibreOffice is missing, failed or took too long."""
 

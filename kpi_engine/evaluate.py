@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import TypeVar
 
 from . import TEMPLATE_VERSION, __version__
 from .issues import Code
 from .methodology import describe
 from .missing import NO_DATA
 from .model import Benchmark as BenchmarkInput
-from .model import Comment, Indicator, Inputs, Milestone, Settings
+from .model import Comment, DataRow, Indicator, Inputs, Milestone, Settings
 from .outturn import Series, build_series
 from .periods import Month, label, year_start
 from .rag import AMBER, GREEN, NOT_DUE, RED, describe_tolerance, meets, rate
@@ -23,8 +24,8 @@ from .results import (
     SUMMARY_KEYS,
     BenchmarkResult,
     IndicatorResult,
-    Point,
     Report,
+    SeriesPoint,
     Stamp,
     TeamResult,
 )
@@ -33,6 +34,9 @@ from .rounding import displayed
 from .trajectory import forecast, milestone_for, required_change, target_for
 
 SMALL_DENOMINATOR = 10
+
+_Item = TypeVar("_Item")
+_Key = TypeVar("_Key")
 
 
 def _small(ind: Indicator, denominator: float | None) -> bool:
@@ -47,7 +51,8 @@ def _small(ind: Indicator, denominator: float | None) -> bool:
 def _current(
     ind: Indicator, series: Series, reporting: Month
 ) -> tuple[Month | None, bool, str | None]:
-    """The outturn month (reporting period less lag, else the latest earlier), whether stale, why missing."""
+    """The outturn month (reporting period less lag, else the latest earlier),
+    whether stale, why missing."""
     due = reporting - ind.lag
     figure = series.authority.get(due)
     if figure is not None and figure.value is not None:
@@ -138,10 +143,10 @@ def _teams(
 def evaluate_indicator(
     ind: Indicator,
     inputs: Inputs,
-    points_by_ref: Mapping,
-    milestones_by_ref: Mapping,
-    benchmarks_by_ref: Mapping,
-    comments: Mapping,
+    points_by_ref: Mapping[str, list[DataRow]],
+    milestones_by_ref: Mapping[str, list[Milestone]],
+    benchmarks_by_ref: Mapping[str, list[BenchmarkInput]],
+    comments: Mapping[tuple[str, Month], Comment],
 ) -> IndicatorResult:
     settings = inputs.settings
     reporting = settings.reporting_period
@@ -154,6 +159,8 @@ def evaluate_indicator(
     current_target = target_for(
         ind, settings, milestones, period if period is not None else reporting - ind.lag
     )
+    colour: str | None
+    reason: str | None
     if _not_due(ind, series, reporting, settings.year_start_month) and ind.polarity is not None:
         colour, reason = None, NOT_DUE
     else:
@@ -192,7 +199,7 @@ def evaluate_indicator(
     for m in range(first, reporting + 1):
         f = series.authority.get(m)
         shown.append(
-            Point(
+            SeriesPoint(
                 m,
                 f.value if f else None,
                 (f.missing if f else NO_DATA) if not f or f.value is None else None,
@@ -269,8 +276,8 @@ def evaluate_indicator(
     )
 
 
-def _group(items, key) -> dict:
-    out: dict = defaultdict(list)
+def _group(items: Iterable[_Item], key: Callable[[_Item], _Key]) -> defaultdict[_Key, list[_Item]]:
+    out: defaultdict[_Key, list[_Item]] = defaultdict(list)
     for item in items:
         out[key(item)].append(item)
     return out
@@ -301,8 +308,8 @@ def compute(
                 inputs.sheet_names.get("Settings", "Settings"),
                 None,
                 Code.NO_REPORTING_PERIOD,
-                "No Reporting period is set and the Data sheet has no months, so nothing can be computed. "
-                "Set 'Reporting period' on the Settings sheet.",
+                "No Reporting period is set and the Data sheet has no months, "
+                "so nothing can be computed. Set 'Reporting period' on the Settings sheet.",
             )
         report.issues = inputs.log.items
         report.summary = {k: 0 for k in SUMMARY_KEYS}
@@ -321,7 +328,8 @@ def compute(
 
 
 def _check_template_version(inputs: Inputs, version: str | None) -> None:
-    """An older template is filled as it is, with a warning that says how to bring it up to date."""
+    """An older template is filled as it is,
+    with a warning that says how to bring it up to date."""
     try:
         number = int(float(version)) if version is not None else None
     except ValueError:
@@ -330,15 +338,18 @@ def _check_template_version(inputs: Inputs, version: str | None) -> None:
         return
     if number < TEMPLATE_VERSION:
         message = (
-            f"This workbook is from template version {number}; the current version is {TEMPLATE_VERSION}. "
-            "Run 'kpi-dashboard upgrade this.xlsx -o upgraded.xlsx' to move its data into the current layout."
+            f"This workbook is from template version {number}; "
+            f"the current version is {TEMPLATE_VERSION}. "
+            "Run 'kpi-dashboard upgrade this.xlsx -o upgraded.xlsx' "
+            "to move its data into the current layout."
         )
     else:
         message = (
             f"This workbook is from template version {number}, newer than this kpi-dashboard knows "
             f"({TEMPLATE_VERSION}). Update kpi-dashboard."
         )
-    inputs.log.warning("Template info", "B1", Code.TEMPLATE_VERSION, message)
+    # IssueLog.warning, not logging's: its first argument is a sheet name, not a format string.
+    inputs.log.warning("Template info", "B1", Code.TEMPLATE_VERSION, message)  # noqa: PLE1205
 
 
 def _month_end(m: Month) -> str:
@@ -369,7 +380,11 @@ def _summarise(report: Report, inputs: Inputs) -> None:
                 inputs.sheet_names.get("Indicators", "Indicators"),
                 where,
                 Code.MISSING_COMMENTARY,
-                f"{r.ref} is {r.rag} for {label(reporting) if reporting is not None else 'the period'} but has no "
-                f"commentary. Add a row on the {sheet} sheet saying why, and what is being done.",
+                (
+                    f"{r.ref} is {r.rag} for "
+                    f"{label(reporting) if reporting is not None else 'the period'} "
+                    "but has no commentary. "
+                    f"Add a row on the {sheet} sheet saying why, and what is being done."
+                ),
                 r.ref,
             )

@@ -12,14 +12,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from .cells import show
-from .definitions import build_indicator, percent_hint
+from .definitions import build_indicator, percent_hint, typed_without_percent
 from .issues import Code, IssueLog, column_letter
 from .missing import INVALID as INVALID_REASON
 from .missing import reason_for
-from .model import Benchmark, Comment, Indicator, Inputs, Milestone, Point, Settings
+from .model import Benchmark, Comment, DataRow, Indicator, Inputs, Milestone, Settings
 from .periods import Month, from_iso, label
 from .schema import sheet_schema
-from .sheets import INVALID, Grid, Table, normalise, read_table, read_value
+from .sheets import REJECTED, Grid, Table, normalise, read_table, read_value
 from .workbook_names import INPUT_SHEETS
 
 
@@ -31,14 +31,15 @@ def find_sheets(sheets: Mapping[str, Grid]) -> dict[str, str]:
         by_key.setdefault(normalise(name), name)
     found = {}
     for canonical in INPUT_SHEETS:
-        name = by_key.get(canonical.lower())
-        if name is not None:
-            found[canonical] = name
+        own = by_key.get(canonical.lower())
+        if own is not None:
+            found[canonical] = own
     return found
 
 
 def input_sheet_names(names: list[str]) -> list[str]:
-    """Every sheet in a workbook whose name is an input sheet's (duplicates included, to be reported)."""
+    """Every sheet in a workbook whose name is an input sheet's
+    (duplicates included, to be reported)."""
     canonical = {normalise(n) for n in INPUT_SHEETS}
     return [n for n in names if normalise(n) in canonical]
 
@@ -55,8 +56,8 @@ def read_settings(grid: Grid, sheet: str, log: IssueLog) -> Settings:
             break
     values: dict[str, Any] = {}
     for r in range(start, len(grid)):
-        row = grid[r]
-        key = normalise(row[key_col]) if key_col < len(row) else ""
+        line = grid[r]
+        key = normalise(line[key_col]) if key_col < len(line) else ""
         if not key:
             continue
         column = by_key.get(key)
@@ -66,13 +67,14 @@ def read_settings(grid: Grid, sheet: str, log: IssueLog) -> Settings:
                 sheet,
                 f"{column_letter(key_col)}{r + 1}",
                 Code.UNKNOWN_SETTING,
-                f"Setting '{show(row[key_col])}' is not one the engine uses; it is kept but ignored. "
+                f"Setting '{show(line[key_col])}' is not one the engine uses; "
+                "it is kept but ignored. "
                 f"Known settings: {', '.join(schema.columns)}.",
             )
             continue
-        raw = row[value_col] if value_col < len(row) else None
+        raw = line[value_col] if value_col < len(line) else None
         value = read_value(column, raw, sheet, address, log)
-        if value not in (None, INVALID):
+        if value not in (None, REJECTED):
             values[column.name] = value
     settings.organisation = values.get("Organisation")
     if "Reporting period" in values:
@@ -97,15 +99,18 @@ def _read_indicators(table: Table, settings: Settings, log: IssueLog) -> dict[st
     first_row: dict[str, int] = {}
     for record in table.records:
         ref = record.get("Ref")
-        if ref in (None, INVALID):
+        if ref in (None, REJECTED):
             continue
         if ref in indicators or ref in first_row:
             log.error(
                 table.sheet,
                 record.cell("Ref"),
                 Code.DUPLICATE_REF,
-                f"Ref '{ref}' is already used on row {first_row[ref] + 1}. Each indicator needs its own Ref: "
-                "rename one, or delete the duplicate row. This row is left out.",
+                (
+                    f"Ref '{ref}' is already used on row {first_row[ref] + 1}. "
+                    "Each indicator needs its own Ref: "
+                    "rename one, or delete the duplicate row. This row is left out."
+                ),
                 ref,
             )
             continue
@@ -135,7 +140,7 @@ def _number_or_missing(value: Any) -> tuple[float | None, str | None]:
     """A read number cell as (number, None) or (None, reason)."""
     if value is None:
         return None, None
-    if value == INVALID:
+    if value == REJECTED:
         return None, INVALID_REASON
     if isinstance(value, str):
         return None, reason_for(value)
@@ -148,15 +153,15 @@ def _read_points(
     known_refs: set[str] | None,
     reporting: Month | None,
     log: IssueLog,
-) -> list[Point]:
-    points: list[Point] = []
+) -> list[DataRow]:
+    points: list[DataRow] = []
     seen: dict[tuple[str, Month, str | None], int] = {}
     sheet = table.sheet
     for record in table.records:
         values = record.values
         ref = values.get("Ref")
         period_text = values.get("Period")
-        if ref in (None, INVALID) or period_text in (None, INVALID):
+        if ref in (None, REJECTED) or period_text in (None, REJECTED):
             continue
         indicator = indicators.get(ref)
         if indicator is None:
@@ -164,7 +169,7 @@ def _read_points(
             continue
         period = from_iso(period_text)
         team = values.get("Team")
-        if team == INVALID:
+        if team == REJECTED:
             continue
         key = (ref, period, team)
         if key in seen:
@@ -172,8 +177,11 @@ def _read_points(
                 sheet,
                 record.cell("Period"),
                 Code.DUPLICATE_ROW,
-                f"{ref} already has a row for {label(period)}{' for ' + team if team else ''} (row {seen[key] + 1}). "
-                "Delete one of them; this row is ignored.",
+                (
+                    f"{ref} already has a row for {label(period)}"
+                    f"{' for ' + team if team else ''} (row {seen[key] + 1}). "
+                    "Delete one of them; this row is ignored."
+                ),
                 ref,
             )
             continue
@@ -182,17 +190,15 @@ def _read_points(
         denominator, d_missing = _number_or_missing(values.get("Denominator"))
         value, v_missing = _number_or_missing(values.get("Value"))
         missing = None
-        if indicator.percent:
-            for name, number in (("Value", value),):
-                if number is not None and abs(number) > 1.5:
-                    log.error(
-                        sheet,
-                        record.cell(name),
-                        Code.PERCENT_WITHOUT_SIGN,
-                        percent_hint(name, number),
-                        ref,
-                    )
-                    value, v_missing = None, INVALID_REASON
+        if indicator.percent and typed_without_percent(value):
+            log.error(
+                sheet,
+                record.cell("Value"),
+                Code.PERCENT_WITHOUT_SIGN,
+                percent_hint("Value", value),
+                ref,
+            )
+            value, v_missing = None, INVALID_REASON
         needs_ratio = indicator.measure != "value"
         if needs_ratio and (
             numerator is not None or denominator is not None or n_missing or d_missing
@@ -206,8 +212,11 @@ def _read_points(
                     sheet,
                     record.cell(name),
                     Code.MISSING_DENOMINATOR,
-                    f"{ref} {label(period)} has a {'numerator' if denominator is None else 'denominator'} but no "
-                    f"{name.lower()}. Type both, or neither and the Value instead.",
+                    (
+                        f"{ref} {label(period)} has a "
+                        f"{'numerator' if denominator is None else 'denominator'} but no "
+                        f"{name.lower()}. Type both, or neither and the Value instead."
+                    ),
                     ref,
                 )
                 numerator = denominator = None
@@ -218,7 +227,10 @@ def _read_points(
                         sheet,
                         record.cell("Denominator"),
                         Code.ZERO_DENOMINATOR,
-                        f"{ref} {label(period)} has a numerator of {show(numerator)} out of 0. Correct the denominator.",
+                        (
+                            f"{ref} {label(period)} has a numerator of {show(numerator)} "
+                            "out of 0. Correct the denominator."
+                        ),
                         ref,
                     )
                     missing = INVALID_REASON
@@ -227,7 +239,10 @@ def _read_points(
                         sheet,
                         record.cell("Denominator"),
                         Code.ZERO_DENOMINATOR,
-                        f"{ref} {label(period)} is 0 out of 0, so it has no outturn this month (shown as 'No cases').",
+                        (
+                            f"{ref} {label(period)} is 0 out of 0, "
+                            "so it has no outturn this month (shown as 'No cases')."
+                        ),
                         ref,
                     )
                     missing = "No cases"
@@ -237,8 +252,12 @@ def _read_points(
                     sheet,
                     record.cell("Numerator"),
                     Code.NUMERATOR_ABOVE_DENOMINATOR,
-                    f"{ref} {label(period)}: numerator {show(numerator)} is more than denominator {show(denominator)}, "
-                    "so the percentage would be over 100%. Check which figure goes in which column.",
+                    (
+                        f"{ref} {label(period)}: numerator {show(numerator)} "
+                        f"is more than denominator {show(denominator)}, "
+                        "so the percentage would be over 100%. "
+                        "Check which figure goes in which column."
+                    ),
                     ref,
                 )
                 numerator = denominator = None
@@ -250,11 +269,14 @@ def _read_points(
                 sheet,
                 record.cell("Period"),
                 Code.PERIOD_AFTER_REPORTING,
-                f"{ref} has data for {label(period)}, after the reporting period {label(reporting)}; it is not used.",
+                (
+                    f"{ref} has data for {label(period)}, "
+                    f"after the reporting period {label(reporting)}; it is not used."
+                ),
                 ref,
             )
             continue
-        points.append(Point(ref, period, team, numerator, denominator, value, missing, record))
+        points.append(DataRow(ref, period, team, numerator, denominator, value, missing, record))
     return points
 
 
@@ -264,13 +286,13 @@ def _read_milestones(
     out = []
     for record in table.records:
         ref, period, target = record.get("Ref"), record.get("Period"), record.get("Target")
-        if INVALID in (ref, period, target) or None in (ref, period, target):
+        if REJECTED in (ref, period, target) or None in (ref, period, target):
             continue
         indicator = indicators.get(ref)
         if indicator is None:
             _is_unknown(ref, known, table.sheet, record.cell("Ref"), log)
             continue
-        if indicator.percent and abs(target) > 1.5:
+        if indicator.percent and typed_without_percent(target):
             log.error(
                 table.sheet,
                 record.cell("Target"),
@@ -280,7 +302,7 @@ def _read_milestones(
             )
             continue
         team = record.get("Team")
-        out.append(Milestone(ref, from_iso(period), target, None if team == INVALID else team))
+        out.append(Milestone(ref, from_iso(period), target, None if team == REJECTED else team))
     return out
 
 
@@ -290,14 +312,14 @@ def _read_benchmarks(
     out = []
     for record in table.records:
         ref, comparator = record.get("Ref"), record.get("Comparator")
-        if INVALID in (ref, comparator) or None in (ref, comparator):
+        if REJECTED in (ref, comparator) or None in (ref, comparator):
             continue
         indicator = indicators.get(ref)
         if indicator is None:
             _is_unknown(ref, known, table.sheet, record.cell("Ref"), log)
             continue
         value, missing = _number_or_missing(record.get("Value"))
-        if value is not None and indicator.percent and abs(value) > 1.5:
+        if indicator.percent and typed_without_percent(value):
             log.error(
                 table.sheet,
                 record.cell("Value"),
@@ -309,7 +331,7 @@ def _read_benchmarks(
         year = record.get("Year")
         out.append(
             Benchmark(
-                ref, comparator, None if year in (None, INVALID) else str(year), value, missing
+                ref, comparator, None if year in (None, REJECTED) else str(year), value, missing
             )
         )
     return out
@@ -319,12 +341,12 @@ def _read_comments(table: Table, known: set[str] | None, log: IssueLog) -> list[
     out = []
     for record in table.records:
         ref, period = record.get("Ref"), record.get("Period")
-        if INVALID in (ref, period) or None in (ref, period):
+        if REJECTED in (ref, period) or None in (ref, period):
             continue
         if _is_unknown(ref, known, table.sheet, record.cell("Ref"), log):
             continue
         texts = [record.get(n) for n in ("Comment", "Improvement activity", "Next steps")]
-        texts = [None if t == INVALID else t for t in texts]
+        texts = [None if t == REJECTED else t for t in texts]
         out.append(Comment(ref, from_iso(period), *texts))
     return out
 
@@ -340,8 +362,10 @@ def read_inputs(sheets: Mapping[str, Grid]) -> Inputs:
                 other,
                 None,
                 Code.DUPLICATE_SHEET,
-                f"The workbook has two {canonical} sheets, '{chosen}' and '{other}'; only '{chosen}' is read. "
-                f"Delete or rename '{other}'.",
+                (
+                    f"The workbook has two {canonical} sheets, '{chosen}' and '{other}'; "
+                    f"only '{chosen}' is read. Delete or rename '{other}'."
+                ),
             )
     for required in ("Indicators", "Data"):
         if required not in names:
@@ -349,8 +373,11 @@ def read_inputs(sheets: Mapping[str, Grid]) -> Inputs:
                 required,
                 None,
                 Code.MISSING_SHEET,
-                f"The workbook has no '{required}' sheet. Add it (a new template has every sheet), "
-                "or rename the sheet that holds this table.",
+                (
+                    f"The workbook has no '{required}' sheet. "
+                    "Add it (a new template has every sheet), "
+                    "or rename the sheet that holds this table."
+                ),
             )
     settings = (
         read_settings(sheets[names["Settings"]], names["Settings"], log)
@@ -373,9 +400,9 @@ def read_inputs(sheets: Mapping[str, Grid]) -> Inputs:
         if table.records or (
             table.header_row is not None and all(n in table.columns for n in ("Ref", "Title"))
         ):
-            known = {r.get("Ref") for r in table.records if r.get("Ref") not in (None, INVALID)}
+            known = {r.get("Ref") for r in table.records if r.get("Ref") not in (None, REJECTED)}
         indicators = _read_indicators(table, settings, log)
-    points: list[Point] = []
+    points: list[DataRow] = []
     if "Data" in names:
         table = read_table(
             names["Data"], sheets[names["Data"]], sheet_schema("Data"), log, allow_wide=True
@@ -384,7 +411,7 @@ def read_inputs(sheets: Mapping[str, Grid]) -> Inputs:
             periods = [
                 from_iso(r.values["Period"])
                 for r in table.records
-                if r.values.get("Period") not in (None, INVALID)
+                if r.values.get("Period") not in (None, REJECTED)
             ]
             if periods:
                 settings.reporting_period = max(periods)
@@ -392,8 +419,11 @@ def read_inputs(sheets: Mapping[str, Grid]) -> Inputs:
                     names.get("Settings", "Settings"),
                     None,
                     Code.NO_REPORTING_PERIOD,
-                    f"No Reporting period is set, so the latest month with data, {label(settings.reporting_period)}, "
-                    "is used. Set 'Reporting period' on the Settings sheet to choose it.",
+                    (
+                        "No Reporting period is set, so the latest month with data, "
+                        f"{label(settings.reporting_period)}, is used. "
+                        "Set 'Reporting period' on the Settings sheet to choose it."
+                    ),
                 )
         points = _read_points(table, indicators, known, settings.reporting_period, log)
         if not table.records and table.header_row is not None:

@@ -53,6 +53,8 @@ class Code(str, Enum):
     NO_DATA_ROWS = "no_data_rows"
     INDICATOR_LEFT_OUT = "indicator_left_out"
     TEMPLATE_VERSION = "template_version"
+    UNCALCULATED_FORMULA = "uncalculated_formula"
+    STRAY_CELL = "stray_cell"
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,8 +110,3 @@ def column_letter(index: int) -> str:
         n, rem = divmod(n - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
-
-
-def cell_address(row_index: int, col_index: int) -> str:
-    """A1 address from zero-based row and column indexes."""
-    return f"{column_letter(col_index)}{row_index + 1}"

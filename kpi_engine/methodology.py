@@ -1,4 +1,5 @@
-"""RAG methodology text: read officers' words into thresholds, and write the canonical text back.
+"""RAG methodology text: read officers' words into thresholds,
+and write the canonical text back.
 
 Officers write the Red/Amber/Green rule in words ("90% or above Green 85%-89% Amber 84% and below
 Red"), and real reports disagree with their own numbers: bands that skip values, or claim the
@@ -13,8 +14,10 @@ order the bands, decide the direction and compare neighbours for gaps and overla
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import pairwise
 
 from .errors import MethodologyError
 from .rounding import displayed
@@ -37,7 +40,8 @@ class Band:
 
 @dataclass(frozen=True, slots=True)
 class Methodology:
-    """What the text means: the direction and thresholds the RAG needs, and what is wrong with it."""
+    """What the text means: the direction and thresholds the RAG needs,
+    and what is wrong with it."""
 
     direction: str
     green: float
@@ -53,14 +57,27 @@ class Methodology:
 class _Token:
     kind: str  # colour | number | op | sep | range
     text: str
-    value: object = None  # colour name, Decimal, or _Op
+    value: str | Decimal | _Op | None = None  # colour name, Decimal, or _Op
+
+    @property
+    def number(self) -> Decimal:
+        """The value of a ``number`` token."""
+        assert isinstance(self.value, Decimal), self
+        return self.value
+
+    @property
+    def op(self) -> _Op:
+        """The comparison of an ``op`` token."""
+        assert isinstance(self.value, _Op), self
+        return self.value
 
 
 @dataclass(frozen=True, slots=True)
 class _Op:
     side: str  # "low" (a lower bound: above, or more) or "high" (an upper bound: below, or less)
     inclusive: bool
-    prefix: bool  # applies to the number after it ("below 85"), else the one before ("85 or below")
+    # Applies to the number after it ("below 85"), else the one before ("85 or below").
+    prefix: bool
 
 
 # Comparison words, longest first so "or above" wins over "above" and "less than or equal to"
@@ -81,7 +98,7 @@ _OPS: list[tuple[str, _Op]] = [
     (r"(?:greater|more|higher) than|above|over|exceeding", _Op("low", False, True)),
     (r"(?:less|fewer|lower) than|below|under", _Op("high", False, True)),
 ]
-_SYMBOL_OPS = [
+_SYMBOL_OPS: list[tuple[str, _Op]] = [
     (r">=|=>|≥", _Op("low", True, True)),
     (r"<=|=<|≤", _Op("high", True, True)),
     (r"\+", _Op("low", True, False)),
@@ -101,13 +118,20 @@ _TOKEN_RE = re.compile(
         ]
         + [f"(?P<op{i}>{p})" for i, (p, _) in enumerate(_ALL_OPS)]
         + [
-            r"(?P<number>[-−]?(?:(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?|\.[0-9]+))",
+            (
+                r"(?P<number>[-−]?(?:(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)"
+                r"(?:\.[0-9]+)?|\.[0-9]+))"
+            ),
             r"(?P<range>\bto\b|\buntil\b|[-–—−])",
             r"(?P<sep>[,;|\n]|\.(?![0-9]))",
         ]
     ),
     re.IGNORECASE,
 )
+
+
+# Builds the error for a reason; the helpers raise what it returns.
+_Fail = Callable[[str], MethodologyError]
 
 
 def _fail(text: str, percent: bool, reason: str) -> MethodologyError:
@@ -153,7 +177,8 @@ def _number_tokens(raw: str, before: list[_Token]) -> list[_Token]:
 
 
 def _chunks(tokens: list[_Token]) -> list[tuple[str, list[_Token]]]:
-    """(colour, its tokens) per band: by separators when each clause names one colour, else by colour order."""
+    """(colour, its tokens) per band: by separators when each clause names one colour,
+    else by colour order."""
     clauses: list[list[_Token]] = [[]]
     for t in tokens:
         if t.kind == "sep":
@@ -163,7 +188,10 @@ def _chunks(tokens: list[_Token]) -> list[tuple[str, list[_Token]]]:
     clauses = [c for c in clauses if c]
     if clauses and all(sum(t.kind == "colour" for t in c) == 1 for c in clauses):
         return [
-            (next(t.value for t in c if t.kind == "colour"), [t for t in c if t.kind != "colour"])
+            (
+                next(str(t.value) for t in c if t.kind == "colour"),
+                [t for t in c if t.kind != "colour"],
+            )
             for c in clauses
         ]
     flat = [t for c in clauses for t in c]
@@ -187,7 +215,7 @@ def _chunks(tokens: list[_Token]) -> list[tuple[str, list[_Token]]]:
     return chunks
 
 
-def _attach(colour: str, tokens: list[_Token], fail) -> list[tuple[Decimal, _Op | None]]:
+def _attach(colour: str, tokens: list[_Token], fail: _Fail) -> list[tuple[Decimal, _Op | None]]:
     """Each number with the comparison word that applies to it ("below 85", "85 or below")."""
     numbers = [i for i, t in enumerate(tokens) if t.kind == "number"]
     ops: dict[int, _Op | None] = {i: None for i in numbers}
@@ -195,20 +223,22 @@ def _attach(colour: str, tokens: list[_Token], fail) -> list[tuple[Decimal, _Op 
         if t.kind != "op":
             continue
         after = [n for n in numbers if n > i]
-        candidates = after if t.value.prefix else [n for n in reversed(numbers) if n < i] + after
+        candidates = after if t.op.prefix else [n for n in reversed(numbers) if n < i] + after
         if not candidates:
             raise fail(f'"{t.text}" in the {colour} band has no number to apply to')
         target = candidates[0]
-        if ops[target] not in (None, t.value):
+        if ops[target] not in (None, t.op):
             raise fail(
-                f'the {colour} band says both "{tokens[target].text}" and "{t.text}" of the same number'
+                f'the {colour} band says both "{tokens[target].text}" and "{t.text}" '
+                "of the same number"
             )
-        ops[target] = t.value
-    return [(tokens[i].value, ops[i]) for i in numbers]
+        ops[target] = t.op
+    return [(tokens[i].number, ops[i]) for i in numbers]
 
 
-def _build_band(colour: str, tokens: list[_Token], fail) -> Band:
-    """One band from its numbers: one number with a comparison, a range of two, or a single value."""
+def _build_band(colour: str, tokens: list[_Token], fail: _Fail) -> Band:
+    """One band from its numbers:
+    one number with a comparison, a range of two, or a single value."""
     numbers = _attach(colour, tokens, fail)
     if not numbers:
         raise fail(f"the {colour} band has no number")
@@ -254,19 +284,20 @@ def _hi(b: Band) -> Decimal:
     return b.high if b.high is not None else _INF
 
 
-def _ordered(bands: list[Band], percent: bool, fail) -> list[Band]:
+def _ordered(bands: list[Band], percent: bool, fail: _Fail) -> list[Band]:
     """Bands from lowest to highest; each must sit wholly above the one below it."""
     ordered = sorted(bands, key=lambda b: (_lo(b), _hi(b)))
-    for lower, upper in zip(ordered, ordered[1:]):
+    for lower, upper in pairwise(ordered):
         if not (_lo(lower) < _lo(upper) and _hi(lower) < _hi(upper)):
             raise fail(
                 f"cannot tell whether {lower.colour} ({_span(lower, percent)}) or {upper.colour} "
-                f"({_span(upper, percent)}) is the higher band; each colour needs its own stretch of values"
+                f"({_span(upper, percent)}) is the higher band; "
+                "each colour needs its own stretch of values"
             )
     return ordered
 
 
-def _direction(ordered: list[Band], fail) -> str:
+def _direction(ordered: list[Band], fail: _Fail) -> str:
     """BIB when Green is the top band, SIB when it is the bottom; Amber must lie between."""
     colours = [b.colour for b in ordered]
     if colours[-1] == "Green":
@@ -275,7 +306,8 @@ def _direction(ordered: list[Band], fail) -> str:
         direction = "SIB"
     else:
         raise fail(
-            "Green is in the middle; Green must be the top band (bigger is better) or the bottom one"
+            "Green is in the middle; "
+            "Green must be the top band (bigger is better) or the bottom one"
         )
     if "Amber" in colours and colours[1] != "Amber":
         raise fail("Amber must lie between Green and Red")
@@ -283,12 +315,19 @@ def _direction(ordered: list[Band], fail) -> str:
 
 
 def _seam(lower: Band, upper: Band, step: Decimal, percent: bool) -> tuple[str, str] | None:
-    """("gap" | "overlap", sentence) where two neighbouring bands meet badly, or None when whole."""
+    """("gap" | "overlap", sentence) where two neighbouring bands meet badly,
+    or None when whole."""
     hi, lo = lower.high, upper.low
     assert hi is not None and lo is not None  # guaranteed by _ordered
     first, second = sorted((lower.colour, upper.colour), key=COLOURS.index)
-    end = f"{lower.colour} {'goes up to' if lower.high_inclusive else 'stops below'} {_num(hi, percent)}"
-    start = f"{upper.colour} {'starts at' if upper.low_inclusive else 'starts above'} {_num(lo, percent)}"
+    end = (
+        f"{lower.colour} {'goes up to' if lower.high_inclusive else 'stops below'} "
+        f"{_num(hi, percent)}"
+    )
+    start = (
+        f"{upper.colour} {'starts at' if upper.low_inclusive else 'starts above'} "
+        f"{_num(lo, percent)}"
+    )
     both_inclusive = lower.high_inclusive and upper.low_inclusive
     if lo < hi or (lo == hi and both_inclusive):
         where = (
@@ -302,7 +341,10 @@ def _seam(lower: Band, upper: Band, step: Decimal, percent: bool) -> tuple[str, 
     if lo > hi and not (both_inclusive and lo - hi <= step):
         return (
             "gap",
-            f"Values between {_num(hi, percent)} and {_num(lo, percent)} are in no band: {end} and {start}.",
+            (
+                f"Values between {_num(hi, percent)} and {_num(lo, percent)} are in no band: "
+                f"{end} and {start}."
+            ),
         )
     return None
 
@@ -321,7 +363,8 @@ def _threshold(band: Band, direction: str, step: Decimal, percent: bool) -> floa
 
 
 def parse_methodology(text: str, percent: bool) -> Methodology:
-    """Read an officer's RAG methodology, so thresholds and the words can be checked against each other."""
+    """Read an officer's RAG methodology,
+    so thresholds and the words can be checked against each other."""
 
     def fail(reason: str) -> MethodologyError:
         return _fail(text, percent, reason)
@@ -330,7 +373,8 @@ def parse_methodology(text: str, percent: bool) -> Methodology:
         raise fail("it is empty")
     if not percent and "%" in text:
         raise MethodologyError(
-            f'The RAG methodology "{text}" is written in percentages but the indicator is not a percentage: '
+            f'The RAG methodology "{text}" is written in percentages '
+            "but the indicator is not a percentage: "
             "give the thresholds in the indicator's unit, or set its Unit to %."
         )
     tokens = _tokenize(text, percent)
@@ -348,11 +392,11 @@ def parse_methodology(text: str, percent: bool) -> Methodology:
         raise fail("there is no Green band")
     if "Red" not in colours:
         raise fail("there is no Red band")
-    decimals = [max(0, -int(t.value.as_tuple().exponent)) for t in tokens if t.kind == "number"]
+    decimals = [max(0, -int(t.number.as_tuple().exponent)) for t in tokens if t.kind == "number"]
     step = Decimal(1).scaleb(-max(decimals))
     ordered = _ordered(bands, percent, fail)
     direction = _direction(ordered, fail)
-    seams = [s for s in (_seam(lo, up, step, percent) for lo, up in zip(ordered, ordered[1:])) if s]
+    seams = [s for s in (_seam(lo, up, step, percent) for lo, up in pairwise(ordered)) if s]
     by_colour = {b.colour: b for b in bands}
     amber = by_colour.get("Amber")
     return Methodology(
@@ -370,7 +414,8 @@ def parse_methodology(text: str, percent: bool) -> Methodology:
 def describe(
     direction: str, green: float, amber: float | None, decimals: int, percent: bool
 ) -> str:
-    """The canonical methodology for thresholds, at display precision, so the words match the colours shown."""
+    """The canonical methodology for thresholds, at display precision,
+    so the words match the colours shown."""
     if direction not in ("BIB", "SIB"):
         raise ValueError(f'direction must be "BIB" or "SIB", not {direction!r}')
     places = max(0, min(decimals, 9))

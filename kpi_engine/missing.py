@@ -59,7 +59,7 @@ def marker_of(text: str) -> str | None:
     found = _ALIASES.get(key)
     if found is not None:
         return found
-    if key.startswith("data - in progress") or key.startswith("data in progress"):
+    if key.startswith(("data - in progress", "data in progress")):
         return "in progress"
     return None
 

@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from .methodology import Methodology
     from .sheets import Record
 
-POLARITIES = ("BIB", "SIB")
 DEFAULT_COLOURS = {"Green": "00B050", "Amber": "FFC000", "Red": "C00000"}
 
 
@@ -38,7 +37,8 @@ class Settings:
 
 @dataclass(frozen=True)
 class Tolerance:
-    """How far short of target still earns Amber: a fraction of the target, or an absolute amount."""
+    """How far short of target still earns Amber:
+    a fraction of the target, or an absolute amount."""
 
     amount: float
     relative: bool
@@ -83,7 +83,7 @@ class Indicator:
 
 
 @dataclass(slots=True)
-class Point:
+class DataRow:
     """One Data row: a team's (or the authority's) figures for a month."""
 
     ref: str
@@ -126,7 +126,7 @@ class Comment:
 class Inputs:
     settings: Settings
     indicators: dict[str, Indicator]
-    points: list[Point]
+    points: list[DataRow]
     milestones: list[Milestone]
     benchmarks: list[Benchmark]
     comments: list[Comment]

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .missing import INVALID, NO_DATA
-from .model import Indicator, Point
+from .model import DataRow, Indicator
 from .periods import Month
 
 RATE_SCALE = 10_000.0
@@ -42,7 +42,7 @@ def outturn_of(indicator: Indicator, numerator: float, denominator: float) -> fl
     return ratio * RATE_SCALE if indicator.measure == "rate per 10,000" else ratio
 
 
-def figure_of(indicator: Indicator, point: Point) -> Figure:
+def figure_of(indicator: Indicator, point: DataRow) -> Figure:
     if (
         point.numerator is not None
         and point.denominator is not None
@@ -85,7 +85,7 @@ class Series:
         return f.value if f is not None else None
 
 
-def build_series(indicator: Indicator, points: Iterable[Point]) -> Series:
+def build_series(indicator: Indicator, points: Iterable[DataRow]) -> Series:
     own: dict[Month, Figure] = {}
     by_team: dict[str, dict[Month, Figure]] = defaultdict(dict)
     for p in points:

@@ -49,10 +49,6 @@ def month(year: int, month_number: int) -> Month:
     return year * 12 + (month_number - 1)
 
 
-def year_of(m: Month) -> int:
-    return m // 12
-
-
 def month_number(m: Month) -> int:
     """1 for January ... 12 for December."""
     return m % 12 + 1
@@ -71,10 +67,6 @@ def label(m: Month) -> str:
 def long_label(m: Month) -> str:
     """``April 2017``, for sentences."""
     return _dt.date(m // 12, m % 12 + 1, 1).strftime("%B %Y")
-
-
-def first_day(m: Month) -> _dt.date:
-    return _dt.date(m // 12, m % 12 + 1, 1)
 
 
 def _real_day(year: int, month_number: int, day: int) -> bool:
@@ -130,17 +122,17 @@ def _parse_month(value: object) -> Month | None:
         return None
     m = _NAME_YEAR.match(text)
     if m:
-        mo = _MONTH_LOOKUP.get(m.group(1).lower())
-        if mo is None:
+        named = _MONTH_LOOKUP.get(m.group(1).lower())
+        if named is None:
             return None
         y = int(m.group(2))
         if y < 100:
             y = _two_digit_year(y)
-        return y * 12 + mo - 1
+        return y * 12 + named - 1
     m = _DMY.match(text)
     if m:
-        d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        if 1 <= mo <= 12 and _real_day(y, mo, d):
+        dd, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if 1 <= mo <= 12 and _real_day(y, mo, dd):
             return y * 12 + mo - 1
     return None
 
@@ -149,7 +141,8 @@ _FROM_ISO: dict[str, Month] = {}
 
 
 def from_iso(text: str) -> Month:
-    """The month of a ``YYYY-MM`` text already checked by the schema (cached: Data has many rows)."""
+    """The month of a ``YYYY-MM`` text already checked by the schema
+    (cached: Data has many rows)."""
     try:
         return _FROM_ISO[text]
     except KeyError:

@@ -13,10 +13,11 @@ placed, so every route gives the same numbers and the same sheets.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from .evaluate import compute
 from .inputs import read_inputs
+from .issues import Issue
 from .render import render
 from .render_model import RenderModel
 from .results import Report
@@ -27,10 +28,14 @@ def run(
     sheets: Mapping[str, Grid],
     template_version: str | None = None,
     refreshed: _dt.datetime | None = None,
+    file_issues: Sequence[Issue] = (),
 ) -> tuple[Report, RenderModel]:
     """Read, check and compute a workbook's input sheets (sheet name -> rows of cell values), and
-    lay out the output sheets with the workbook's own settings (months shown, labels, colours)."""
+    lay out the output sheets with the workbook's own settings (months shown, labels, colours).
+    ``file_issues`` are what the file's reader found (cells it had to leave out): they head the
+    report's issues."""
     inputs = read_inputs(sheets)
+    inputs.log.items[:0] = file_issues
     report = compute(inputs, refreshed=refreshed, template_version=template_version)
     s = inputs.settings
     model = render(report, s.months_shown, s.plan_target_label, s.baseline_label, s.colours)

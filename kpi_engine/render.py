@@ -32,7 +32,7 @@ from .render_model import (
     title_rows,
     wrapped,
 )
-from .results import IndicatorResult, Report
+from .results import IndicatorResult, Report, TeamResult
 from .rounding import format_number
 from .workbook_names import CHARTS, DASHBOARD, OUTPUT_SHEETS, SUMMARY, TEAMS, VALIDATION
 
@@ -328,7 +328,7 @@ def _count(x: float | None) -> str:
     )
 
 
-def _team_notes(r: IndicatorResult, team: Any) -> str | None:
+def _team_notes(r: IndicatorResult, team: TeamResult) -> str | None:
     notes = []
     if team.outturn is None:
         notes.append(team.missing_reason or "No data")
@@ -347,7 +347,8 @@ def _team_notes(r: IndicatorResult, team: Any) -> str | None:
 
 
 def _authority_notes(r: IndicatorResult) -> str | None:
-    notes = [_notes(r)] if _notes(r) else []
+    own = _notes(r)
+    notes = [own] if own else []
     nums = [t.numerator for t in r.teams if t.numerator is not None]
     dens = [t.denominator for t in r.teams if t.denominator is not None]
     if (
@@ -360,7 +361,8 @@ def _authority_notes(r: IndicatorResult) -> str | None:
     ):
         # Seed 002's "DCSC not included in area": the authority counts cases that are in no team.
         notes.append(
-            f"the teams add up to {_count(sum(nums))} of {_count(sum(dens))}: some cases are in no team"
+            f"the teams add up to {_count(sum(nums))} of {_count(sum(dens))}: "
+            "some cases are in no team"
         )
     return "; ".join(notes) or None
 

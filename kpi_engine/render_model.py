@@ -30,6 +30,11 @@ UNITS = ("%", "number", "rate per 10,000", "days", "weeks")
 MAX_DECIMALS = 3
 
 
+# Text a spreadsheet reads as a formula when it is typed (or written) into a cell: every writer
+# keeps such text as text, so an officer's "=cmd|..." never runs.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 @dataclass
 class Block:
     """A rectangle of values whose top-left cell is (row, col), 1-based."""

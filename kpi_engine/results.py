@@ -13,7 +13,9 @@ from .periods import Month
 
 
 @dataclass(frozen=True)
-class Point:
+class SeriesPoint:
+    """One month of an indicator's series as the dashboard shows it."""
+
     period: Month
     value: float | None
     missing_reason: str | None
@@ -59,7 +61,7 @@ class IndicatorResult:
     denominator: float | None
     small_denominator: bool
     stale: bool
-    series: list[Point]
+    series: list[SeriesPoint]
     teams: list[TeamResult]
     six_month_cumulative: float | None
     six_month_average: float | None

@@ -47,7 +47,8 @@ def load(name: str) -> dict[str, Any]:
         .joinpath(f"{name.lower()}.schema.json")
         .read_text("utf-8")
     )
-    return json.loads(text)
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
 def _is_number(v: Any) -> bool:
@@ -77,41 +78,57 @@ def compile_check(node: dict[str, Any], root: dict[str, Any]) -> Check:
     if "type" in node:
         names = node["type"] if isinstance(node["type"], list) else [node["type"]]
         tests = [_TYPE_TESTS[n] for n in names]
-        checks.append(
-            lambda v, tests=tests, names=names: (
-                None if any(t(v) for t in tests) else ("type", names)
-            )
-        )
+
+        def type_check(
+            v: Any, tests: list[Callable[[Any], bool]] = tests, names: list[str] = names
+        ) -> Failure | None:
+            return None if any(t(v) for t in tests) else ("type", names)
+
+        checks.append(type_check)
     if "enum" in node:
         allowed = node["enum"]
-        checks.append(
-            lambda v, allowed=allowed: (
+
+        def enum_check(v: Any, allowed: list[Any] = allowed) -> Failure | None:
+            return (
                 None if any(v == a and type(v) is type(a) for a in allowed) else ("enum", allowed)
             )
-        )
+
+        checks.append(enum_check)
     if "minimum" in node:
         lo = node["minimum"]
-        checks.append(lambda v, lo=lo: ("minimum", lo) if _is_number(v) and v < lo else None)
+
+        def minimum_check(v: Any, lo: float = lo) -> Failure | None:
+            return ("minimum", lo) if _is_number(v) and v < lo else None
+
+        checks.append(minimum_check)
     if "maximum" in node:
         hi = node["maximum"]
-        checks.append(lambda v, hi=hi: ("maximum", hi) if _is_number(v) and v > hi else None)
+
+        def maximum_check(v: Any, hi: float = hi) -> Failure | None:
+            return ("maximum", hi) if _is_number(v) and v > hi else None
+
+        checks.append(maximum_check)
     if "minLength" in node:
         n = node["minLength"]
-        checks.append(
-            lambda v, n=n: ("minLength", n) if isinstance(v, str) and len(v) < n else None
-        )
+
+        def min_length_check(v: Any, n: int = n) -> Failure | None:
+            return ("minLength", n) if isinstance(v, str) and len(v) < n else None
+
+        checks.append(min_length_check)
     if "maxLength" in node:
         n = node["maxLength"]
-        checks.append(
-            lambda v, n=n: ("maxLength", n) if isinstance(v, str) and len(v) > n else None
-        )
+
+        def max_length_check(v: Any, n: int = n) -> Failure | None:
+            return ("maxLength", n) if isinstance(v, str) and len(v) > n else None
+
+        checks.append(max_length_check)
     if "pattern" in node:
         rx = re.compile(node["pattern"])
-        checks.append(
-            lambda v, rx=rx: (
-                ("pattern", rx.pattern) if isinstance(v, str) and not rx.search(v) else None
-            )
-        )
+
+        def pattern_check(v: Any, rx: re.Pattern[str] = rx) -> Failure | None:
+            return ("pattern", rx.pattern) if isinstance(v, str) and not rx.search(v) else None
+
+        checks.append(pattern_check)
     if "anyOf" in node:
         branches = [compile_check(b, root) for b in node["anyOf"]]
 
@@ -147,7 +164,8 @@ class Column:
     name: str
     title: str
     description: str
-    kind: str  # how a cell is read: text, code, number, integer, month, month-of-year, date, number-or-text
+    # How a cell is read: text, code, number, integer, month, month-of-year, date, number-or-text.
+    kind: str
     required: bool
     check: Check
     schema: dict[str, Any]

@@ -5,7 +5,7 @@ then one column per month). Headers are matched by name, ignoring case and space
 synonyms the schemas list ("Indicator Number" for Ref); the header row is found wherever it is in
 the first rows. Every cell is read by its column's kind and checked against the schema; every
 failure becomes an :class:`~kpi_engine.issues.Issue` naming its cell, and the cell's value
-becomes :data:`INVALID` so that later steps can treat it as missing.
+becomes :data:`REJECTED` so that later steps can treat it as missing.
 """
 
 from __future__ import annotations
@@ -17,10 +17,20 @@ from typing import Any
 from . import cells
 from .issues import Code, IssueLog, column_letter
 from .periods import iso, parse_month
-from .schema import Column, SheetSchema
+from .schema import Column, Failure, SheetSchema
 
 Grid = Sequence[Sequence[Any]]
-INVALID = "invalid"
+
+
+class _Rejected:
+    """A cell that failed its check (already reported): later steps treat it as missing. A
+    sentinel of its own, so no text an officer types can be mistaken for it."""
+
+    def __repr__(self) -> str:
+        return "REJECTED"
+
+
+REJECTED: Any = _Rejected()
 HEADER_SEARCH_ROWS = 30
 NUMBER_HINT = (
     "Type the number alone (19% or 0.19 for nineteen per cent), a statistical symbol such as c "
@@ -102,7 +112,7 @@ def _blank_row(row: Sequence[Any]) -> bool:
 
 
 def explain(
-    column: Column, raw: Any, failure: tuple[str, Any] | None, reason: str | None = None
+    column: Column, raw: Any, failure: Failure | None, reason: str | None = None
 ) -> tuple[Code, str]:
     """Reason code and plain-English message for a cell that failed its column's schema."""
     shown = cells.show(raw)
@@ -122,6 +132,8 @@ def explain(
             return Code.NOT_A_MONTH, f"{title} '{shown}' {reason}. Type {example}."
         extra = f" {NUMBER_HINT}" if column.kind == "number" else ""
         return Code.NOT_A_NUMBER, f"{title} '{shown}' {reason}.{extra} {hint}"
+    keyword: str
+    arg: Any  # the failed keyword's argument: a limit, the allowed values, or anyOf's failures
     keyword, arg = failure if failure else ("", None)
     if keyword == "anyOf":
         # Prefer the branch that failed on a constraint rather than on type.
@@ -182,23 +194,41 @@ def _reader(column: Column) -> Callable[[Any], Any]:
     return lambda v: cells.read_cell(kind, v, column.enum, column.aliases)
 
 
+def uncalculated_message(title: str, raw: cells.Uncalculated) -> str:
+    formula = f" ({cells.show(raw.formula)})" if raw.formula else ""
+    return (
+        f"{title} holds a formula{formula} whose value was never calculated: the workbook was last "
+        "saved by a program that does not calculate formulas. Open it in Excel and save it, so "
+        "the value is stored, then fill again."
+    )
+
+
 def read_value(
     column: Column, raw: Any, sheet: str, address: str, log: IssueLog, ref: str | None = None
 ) -> Any:
-    """Read and check one cell; log an error and return :data:`INVALID` when it fails."""
+    """Read and check one cell; log an error and return :data:`REJECTED` when it fails."""
+    if isinstance(raw, cells.Uncalculated):
+        log.error(
+            sheet,
+            address,
+            Code.UNCALCULATED_FORMULA,
+            uncalculated_message(column.title, raw),
+            ref,
+        )
+        return REJECTED
     try:
         value = _reader(column)(raw)
     except cells.CellError as err:
         code, message = explain(column, raw, None, err.reason)
         log.error(sheet, address, code, message, ref)
-        return INVALID
+        return REJECTED
     if value is None:
         return None
     failure = column.check(value)
     if failure is not None:
         code, message = explain(column, raw, failure)
         log.error(sheet, address, code, message, ref)
-        return INVALID
+        return REJECTED
     return value
 
 
@@ -233,7 +263,7 @@ def _read_rows(
             except cells.CellError as err:
                 code, message = explain(column, raw, None, err.reason)
                 log.error(sheet, f"{column_letter(col)}{r + 1}", code, message, ref_raw)
-                values[name] = INVALID
+                values[name] = REJECTED
                 continue
             if value is None:
                 if required:
@@ -244,7 +274,7 @@ def _read_rows(
                         f"{column.title} is empty: every row needs one. {column.description}",
                         ref_raw,
                     )
-                    values[name] = INVALID
+                    values[name] = REJECTED
                 else:
                     values[name] = None
                 continue
@@ -252,7 +282,7 @@ def _read_rows(
             if failure is not None:
                 code, message = explain(column, raw, failure)
                 log.error(sheet, f"{column_letter(col)}{r + 1}", code, message, ref_raw)
-                values[name] = INVALID
+                values[name] = REJECTED
             else:
                 values[name] = value
         records.append(Record(r, values, cols))
@@ -262,7 +292,8 @@ def _read_rows(
 def find_header(
     grid: Grid, schema: SheetSchema, extra: dict[str, str] | None = None
 ) -> tuple[int | None, dict[str, int]]:
-    """The first row (of the first few) holding every required header, else the best partial one."""
+    """The first row (of the first few) holding every required header,
+    else the best partial one."""
     best: tuple[int | None, dict[str, int]] = (None, {})
     required = schema.required
     for r in range(min(HEADER_SEARCH_ROWS, len(grid))):
@@ -321,7 +352,10 @@ def read_table(
             sheet,
             "A1",
             Code.MISSING_COLUMN,
-            f"No header row found in the first {HEADER_SEARCH_ROWS} rows of {sheet}: it needs the columns {wanted}.",
+            (
+                f"No header row found in the first {HEADER_SEARCH_ROWS} rows of {sheet}: "
+                f"it needs the columns {wanted}."
+            ),
         )
         return Table(sheet, None, {}, [])
     missing = [n for n in schema.required if n not in found]
@@ -332,7 +366,10 @@ def read_table(
             sheet,
             f"A{header_row + 1}",
             Code.MISSING_COLUMN,
-            f"{sheet} has no '{name}' column{also} in its header row {header_row + 1}. Add it: {col.description}",
+            (
+                f"{sheet} has no '{name}' column{also} in its header row {header_row + 1}. "
+                f"Add it: {col.description}"
+            ),
         )
     if missing:
         return Table(sheet, header_row, found, [])
@@ -353,7 +390,6 @@ def _read_wide(
     ref_col = schema.columns["Ref"]
     value_col = schema.columns["Value"]
     team_col = schema.columns.get("Team")
-    read_ref = _reader(ref_col)
     records: list[Record] = []
     for r in range(header_row + 1, len(grid)):
         row = grid[r]
@@ -389,5 +425,4 @@ def _read_wide(
             records.append(
                 Record(r, {"Ref": ref, "Period": period, "Value": value, "Team": team}, cols)
             )
-    del read_ref
     return Table(sheet, header_row, found, records, wide=True)

@@ -1,1 +1,2 @@
-"""JSON Schemas of the input sheets and of the JSON results (installed as ``kpi_engine.schemas``)."""
+"""JSON Schemas of the input sheets and of the JSON results (installed as
+``kpi_engine.schemas``)."""

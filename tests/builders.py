@@ -91,7 +91,8 @@ def one(book: dict[str, list[list[Any]]], ref: str) -> IndicatorResult:
 def months(
     start: str, values: list[Any], ref: str = "K1", kind: str = "value", team: str | None = None
 ) -> list[tuple]:
-    """Consecutive monthly points from ``start`` (YYYY-MM): values, or (numerator, denominator) pairs."""
+    """Consecutive monthly points from ``start`` (YYYY-MM): values, or (numerator, denominator)
+    pairs."""
     y, m = map(int, start.split("-"))
     out = []
     for v in values:

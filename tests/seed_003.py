@@ -152,7 +152,10 @@ SHEETS: dict[str, list[list[object]]] = {
         # FRONT DOOR
         [
             "FD 3",
-            "Percentage of completed contacts received in the month which were actioned within 1 working day",
+            (
+                "Percentage of completed contacts received in the month which were actioned within "
+                "1 working day"
+            ),
             _FRONT_DOOR,
             "BIB",
             "%",
@@ -214,8 +217,10 @@ SHEETS: dict[str, list[list[object]]] = {
         ],
         [
             "CP 5",
-            "Percentage of children for whom CPC was held in the month within 15 working days of the "
-            "Strategy discussions",
+            (
+                "Percentage of children for whom CPC was held in the month within 15 working days "
+                "of the Strategy discussions"
+            ),
             _CIN,
             "BIB",
             "%",
@@ -227,8 +232,10 @@ SHEETS: dict[str, list[list[object]]] = {
         ],
         [
             "CP 13",
-            "Percentage of children subject to Child Protection Plan for whom a visit has taken place "
-            "within last 4 weeks",
+            (
+                "Percentage of children subject to Child Protection Plan for whom a visit has "
+                "taken place within last 4 weeks"
+            ),
             _CIN,
             "BIB",
             "%",
@@ -325,8 +332,10 @@ SHEETS: dict[str, list[list[object]]] = {
         ],
         [
             "LAC 19 (12m)",
-            "Percentage of LAC that have been in care for 12+ months , that have had same social "
-            "worker for last 12 months",
+            (
+                "Percentage of LAC that have been in care for 12+ months , that have had same "
+                "social worker for last 12 months"
+            ),
             _LAC,
             "BIB",
             "%",
@@ -338,7 +347,10 @@ SHEETS: dict[str, list[list[object]]] = {
         ],
         [
             "LAC 20",
-            "Percentage of LAC under 16 in care for more than 2.5 years: in the same placement for 2+ years",
+            (
+                "Percentage of LAC under 16 in care for more than 2.5 years: in the same placement "
+                "for 2+ years"
+            ),
             _LAC,
             "BIB",
             "%",
@@ -363,7 +375,10 @@ SHEETS: dict[str, list[list[object]]] = {
         ],
         [
             "AD 7",
-            "Average time between a child entering care and moving in with the adoptive family (days)",
+            (
+                "Average time between a child entering care and moving in with the adoptive family "
+                "(days)"
+            ),
             _FOSTERING,
             "SIB",
             "days",
@@ -388,8 +403,10 @@ SHEETS: dict[str, list[list[object]]] = {
         ],
         [
             "CL 1",
-            "Number of Care Leavers in employment, education, or training (EET) on their 17th to 21st "
-            "Birthday",
+            (
+                "Number of Care Leavers in employment, education, or training (EET) on their 17th "
+                "to 21st Birthday"
+            ),
             _CARE_LEAVERS,
             None,
             "number",
@@ -413,7 +430,10 @@ SHEETS: dict[str, list[list[object]]] = {
         ],
         [
             "CL 2",
-            "Number not in employment, education, or training (NEET) on their 17th to 21st Birthday",
+            (
+                "Number not in employment, education, or training (NEET) on their 17th to 21st "
+                "Birthday"
+            ),
             _CARE_LEAVERS,
             "SIB",
             "number",
@@ -538,111 +558,124 @@ SHEETS: dict[str, list[list[object]]] = {
 # --- Commentary (Nov-17). Text verbatim from the tables, <p> tags dropped. ---
 
 _WORKFORCE_ACTIVITY = (
-    "There has been no movement in the overall vacancy rate of 43%, although we continue to have internal "
-    "variations with more substantive staff in the permanence service. November saw a slight improvement in "
-    "caseloads within the assessment service, with the introduction of the sixth (Best Start) team, but this is "
-    "being rapidly eroded by the accelerating increase in work volumes. We are starting to see the benefit of the "
-    "additional staffing in care planning, where average caseloads have reduced, and the figures in permanence and "
-    "CWD are satisfactory. There has been a substantial decline in ASYE caseloads as the 2017 cohort complete "
-    "graduation."
+    "There has been no movement in the overall vacancy rate of 43%, although we continue to have "
+    "internal variations with more substantive staff in the permanence service. November saw a "
+    "slight improvement in caseloads within the assessment service, with the introduction of the "
+    "sixth (Best Start) team, but this is being rapidly eroded by the accelerating increase in "
+    "work volumes. We are starting to see the benefit of the additional staffing in care planning, "
+    "where average caseloads have reduced, and the figures in permanence and CWD are satisfactory. "
+    "There has been a substantial decline in ASYE caseloads as the 2017 cohort complete graduation."
 )
 
 _FD3_ACTIVITY = (
-    "FD3 - All contacts are actioned within 1 working day. The change of percentage reflects those contacts not "
-    "completed by the MASH where additional information or work is required before a final decision can be taken "
-    "on the best way to progress."
+    "FD3 - All contacts are actioned within 1 working day. The change of percentage reflects those "
+    "contacts not completed by the MASH where additional information or work is required before a "
+    "final decision can be taken on the best way to progress."
 )
 
 _AMT2_ACTIVITY = (
-    "Since our inspection in June, demand and workloads within the Assessment Service have risen markedly from an "
-    "average of 35 new families identified as needing an assessment per week to 54; this equates to a 54% increase "
-    "in volume, resulting in higher caseloads which are impacting the ability of staff and managers to complete "
-    "and sign off caseloads within timescales."
+    "Since our inspection in June, demand and workloads within the Assessment Service have risen "
+    "markedly from an average of 35 new families identified as needing an assessment per week to "
+    "54; this equates to a 54% increase in volume, resulting in higher caseloads which are "
+    "impacting the ability of staff and managers to complete and sign off caseloads within "
+    "timescales."
 )
 _AMT2_NEXT = (
-    "An additional team (Unit 6) has been added to the Assessment Service duty rotation to provide the existing "
-    "teams with an additional week between on-duty weeks to support more timely completion of assessments. "
-    "Unfortunately, the increase demand is greater than the increased staffing and therefore a further business "
-    "case has been agreed for additional staffing within the service. Recruitment has commenced in this regards "
-    "with the hope to have the additional resource in place in the new calendar year."
+    "An additional team (Unit 6) has been added to the Assessment Service duty rotation to provide "
+    "the existing teams with an additional week between on-duty weeks to support more timely "
+    "completion of assessments. Unfortunately, the increase demand is greater than the increased "
+    "staffing and therefore a further business case has been agreed for additional staffing within "
+    "the service. Recruitment has commenced in this regards with the hope to have the additional "
+    "resource in place in the new calendar year."
 )
 
 _CIN4_ACTIVITY = (
-    "CIN 4: Visits to children on CIN plans has been an area of focus in weekly performance clinics. This work "
-    "alongside the additional staff within the Care Planning Service has seen some improvements in this area. This "
-    "progress is slower than hoped which is due to the rising numbers of cases subject to Court and Child "
-    "Protection plans which staff are prioritising."
+    "CIN 4: Visits to children on CIN plans has been an area of focus in weekly performance "
+    "clinics. This work alongside the additional staff within the Care Planning Service has seen "
+    "some improvements in this area. This progress is slower than hoped which is due to the rising "
+    "numbers of cases subject to Court and Child Protection plans which staff are prioritising."
 )
 _CIN5_ACTIVITY = (
-    "CIN 5: The increased demand in Care Planning in respect to cases subject to Court proceedings and Child "
-    "Protection Plans is having an adverse impact on performance in respect to CIN cases as staff are prioritising "
-    "higher risk work. Increased staffing has been allocated within the Care Planning Service and it is "
-    "anticipated that performance in this area will pick up as staff come into post."
+    "CIN 5: The increased demand in Care Planning in respect to cases subject to Court proceedings "
+    "and Child Protection Plans is having an adverse impact on performance in respect to CIN cases "
+    "as staff are prioritising higher risk work. Increased staffing has been allocated within the "
+    "Care Planning Service and it is anticipated that performance in this area will pick up as "
+    "staff come into post."
 )
-# The report prints one Next Steps paragraph headed "CIN 4:" whose second sentence is about CIN reviews
-# (CIN 5), with a stray "CIN 5:" label pushed into the RAG column. Split at the sentence boundary.
+# The report prints one Next Steps paragraph headed "CIN 4:" whose second sentence is about CIN
+# reviews (CIN 5), with a stray "CIN 5:" label pushed into the RAG column. Split at the sentence
+# boundary.
 _CIN4_NEXT = (
-    "CIN 4: Visits to all allocated children will continue to be an area of priority focus in weekly performance "
-    "clinics."
+    "CIN 4: Visits to all allocated children will continue to be an area of priority focus in "
+    "weekly performance clinics."
 )
 _CIN5_NEXT = "CIN Reviews will be included in the weekly performance clinics held with the service."
 
 _CP13_ACTIVITY = (
-    "CP13: Visits to children on CP plans has been an area of focus this year and this work, coupled with "
-    "increased staffing in Care Planning has resulted in improvements in this area."
+    "CP13: Visits to children on CP plans has been an area of focus this year and this work, "
+    "coupled with increased staffing in Care Planning has resulted in improvements in this area."
 )
 _CP13_NEXT = (
-    "CP13: Staff for the third additional team in Care Planning are beginning to come into post and it is hoped "
-    "that these additional staff alongside the continued performance focus on visits will continue to support "
-    "improvements in this area."
+    "CP13: Staff for the third additional team in Care Planning are beginning to come into post "
+    "and it is hoped that these additional staff alongside the continued performance focus on "
+    "visits will continue to support improvements in this area."
 )
 
 _MC6_ACTIVITY = (
-    "There has been a significant amount of work from the missing hub in chasing up social workers to ask them to "
-    "complete interviews and upload information onto CRS. This has resulted in a modest improvement in the "
-    "completed RHI return rate. In addition the HoS has tasked the team with cleaning data to highlight and "
-    "address any recording issues. This work is ongoing. The HoS has also met with the performance team to look "
-    "at which indicators should be reported on to ensure the most accurate reflection of return rate."
+    "There has been a significant amount of work from the missing hub in chasing up social workers "
+    "to ask them to complete interviews and upload information onto CRS. This has resulted in a "
+    "modest improvement in the completed RHI return rate. In addition the HoS has tasked the team "
+    "with cleaning data to highlight and address any recording issues. This work is ongoing. The "
+    "HoS has also met with the performance team to look at which indicators should be reported on "
+    "to ensure the most accurate reflection of return rate."
 )
 _MC6_NEXT = (
-    "The HoS is interviewing this week and next for a service leader for the missing/CSE team and will then be "
-    "recruiting a further two RHI interviewers. There is a new missing process that has been agreed and will be "
-    "implemented in the new year with guidance issued to staff. Most RHI interviews will then be completed and "
-    "input by independent RHI interviewers. It has also been agreed that for LAC children placed outside of the "
-    "borough (further than neighbouring boroughs) return interviews will be spot purchased from local providers. "
-    "All of these steps should see a significant increase in return interviews offered and accepted. Once the "
+    "The HoS is interviewing this week and next for a service leader for the missing/CSE team and "
+    "will then be recruiting a further two RHI interviewers. There is a new missing process that "
+    "has been agreed and will be implemented in the new year with guidance issued to staff. Most "
+    "RHI interviews will then be completed and input by independent RHI interviewers. It has also "
+    "been agreed that for LAC children placed outside of the borough (further than neighbouring "
+    "boroughs) return interviews will be spot purchased from local providers. All of these steps "
+    "should see a significant increase in return interviews offered and accepted. Once the "
     "completion rate improves there will then be a focus on completion within 72 hours."
 )
 
 _LE2_ACTIVITY = (
-    "Performance in respect to the percentage of cases concluded each month within 26 weeks continues to fluctuate "
-    "due to changes in the number of cases reaching conclusion on a month by month basis. There are a number of "
-    "factors outside the Las control that can lead to cases going over 26 weeks, including cases within the LIFT "
-    "and FDAC programmes and cases where potential kinship carers are put forward by the family late in "
-    "proceedings. The average length of duration of proceedings is a more reliable figure and demonstrates that "
-    "despite a sharp rise in the numbers of cases in proceedings, performance in this area continues to improve."
+    "Performance in respect to the percentage of cases concluded each month within 26 weeks "
+    "continues to fluctuate due to changes in the number of cases reaching conclusion on a month "
+    "by month basis. There are a number of factors outside the Las control that can lead to cases "
+    "going over 26 weeks, including cases within the LIFT and FDAC programmes and cases where "
+    "potential kinship carers are put forward by the family late in proceedings. The average "
+    "length of duration of proceedings is a more reliable figure and demonstrates that despite a "
+    "sharp rise in the numbers of cases in proceedings, performance in this area continues to "
+    "improve."
 )
-_LE2_NEXT = "Performance continues to be monitored in monthly Legal Proceedings meetings and via the ELFJB reports"
+_LE2_NEXT = (
+    "Performance continues to be monitored in monthly Legal Proceedings meetings and via the ELFJB "
+    "reports"
+)
 
 _LAC11_ACTIVITY = (
-    "LAC 11: Noting that the figures refer to LAC reviews which are recorded as complete. In reality, there are "
-    "likely to be more young people who have had a LAC review in timescale but the recording has not yet been "
-    "updated to illustrate that. The social work teams and IROs are working together to update the workflow "
-    "processes for individual children to reach a position where the recording is an up to date reflection of the "
-    "child's journey."
+    "LAC 11: Noting that the figures refer to LAC reviews which are recorded as complete. In "
+    "reality, there are likely to be more young people who have had a LAC review in timescale but "
+    "the recording has not yet been updated to illustrate that. The social work teams and IROs are "
+    "working together to update the workflow processes for individual children to reach a position "
+    "where the recording is an up to date reflection of the child's journey."
 )
 
 _F3_ACTIVITY = (
-    "F3: The percentage has taken a dip after a steady incline over the last few months. A new form has been "
-    "devised with staff consultation and is proving popular among the staff team. Managers have taken note of the "
-    "slight decline and are managing individual cases and staff. Of the reviews that are not in timescale, there "
-    "is some evidence that more are closer to timescale than previously."
+    "F3: The percentage has taken a dip after a steady incline over the last few months. A new "
+    "form has been devised with staff consultation and is proving popular among the staff team. "
+    "Managers have taken note of the slight decline and are managing individual cases and staff. "
+    "Of the reviews that are not in timescale, there is some evidence that more are closer to "
+    "timescale than previously."
 )
 
 _CLA_ACTIVITY = (
-    "The Leaving Care Team have a plan of action with individual staff members and individual young people's "
-    "cases, to progress to a position where more of the Pathway Plans are reviewed inside 6 months. The Service "
-    "Leader reports progress to weekly meetings with the HoS and is holding individual managers to account."
+    "The Leaving Care Team have a plan of action with individual staff members and individual "
+    "young people's cases, to progress to a position where more of the Pathway Plans are reviewed "
+    "inside 6 months. The Service Leader reports progress to weekly meetings with the HoS and is "
+    "holding individual managers to account."
 )
 
 SHEETS["Commentary"] = [

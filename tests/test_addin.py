@@ -104,8 +104,8 @@ ALLOWED = {
         "setRangeColors",
     },
 }
-# What this refresh may emit at all: values, clears, links (and a sheet when one is missing), and the
-# Charts sheet's pictures (one per page of small multiples).
+# What this refresh may emit at all: values, clears, links (and a sheet when one is missing), and
+# the Charts sheet's pictures (one per page of small multiples).
 PICTURE_ACTIONS = {
     "addPicture",
     "setPictureName",
@@ -165,7 +165,8 @@ SEED_HEADERS = {
 
 
 def seed_sheets() -> dict[str, list[list[Any]]]:
-    """Seed 003's grids, with the template's own header names (its synonyms are the reader's job)."""
+    """Seed 003's grids, with the template's own header names (its synonyms are the reader's
+    job)."""
     import seed_003
 
     sheets = {name: [list(row) for row in rows] for name, rows in seed_003.SHEETS.items()}
@@ -208,7 +209,8 @@ def make_payload(
     include: tuple[str, ...] | None = addin_excel.INCLUDE_SHEETS,
     version: str | None = None,
 ) -> dict[str, Any]:
-    """The JSON a client posts for the workbook at ``path`` (see addin/payloads.py for each client's ways)."""
+    """The JSON a client posts for the workbook at ``path`` (see addin/payloads.py for each
+    client's ways)."""
     return client_payload(path, client, include, version)
 
 
@@ -257,8 +259,9 @@ def _cells(ws, action):
 
 
 def _replay_picture(pictures: list[dict[str, Any]], action: dict[str, Any]) -> None:
-    """A picture action as VBA and Office Scripts apply it, on a sheet's pictures in Excel's order: a
-    picture is addressed by its position, and replacing one deletes it and adds it again at the end."""
+    """A picture action as VBA and Office Scripts apply it, on a sheet's pictures in Excel's
+    order: a picture is addressed by its position, and replacing one deletes it and adds it again
+    at the end."""
     func, args = action["func"], action["args"]
     if func == "addPicture":
         assert isinstance(args[0], str) and args[0]  # the PNG, base64
@@ -276,7 +279,7 @@ def _replay_picture(pictures: list[dict[str, Any]], action: dict[str, Any]) -> N
         assert old["name"] == args[2]
         pictures.append({**old, "image": args[0]})
     elif func == "deletePicture":
-        pictures.pop(args[0] if isinstance(args, int) else args[0])
+        pictures.pop(args[0])
     else:
         key = {"setPictureName": "name", "setPictureWidth": "width", "setPictureHeight": "height"}[
             func
@@ -475,7 +478,8 @@ def test_refreshing_a_refreshed_workbook_changes_nothing(demo, tmp_path):
 
 
 def test_fewer_issues_than_last_time_clears_the_old_links_and_rows(seed, tmp_path):
-    """After a refresh with many validation rows, a refresh with one: no stale row, no stale link."""
+    """After a refresh with many validation rows, a refresh with one: no stale row, no stale
+    link."""
     many = tmp_path / "many.xlsx"
     replay(run_refresh(make_payload(seed, VBA)), seed, many)
     sheets = seed_sheets()
@@ -628,8 +632,9 @@ def test_output_sheets_left_out_of_include_are_still_cleared(seed, client, tmp_p
     got = tmp_path / "got.xlsx"
     replay(actions, changed, got)
     expected = filled(changed)
-    # The one thing left behind: old links on rows that are now empty (which cells had them was not
-    # sent). openpyxl shows a link's target as the value of an empty linked cell; Excel shows nothing.
+    # The one thing left behind: old links on rows that are now empty (which cells had them was
+    # not sent). openpyxl shows a link's target as the value of an empty linked cell; Excel shows
+    # nothing.
     a, b = openpyxl.load_workbook(got), openpyxl.load_workbook(expected)
     for name in OUTPUT_SHEETS:
         stale = {
@@ -710,7 +715,8 @@ def test_addin_imports_neither_xlwings_nor_the_server_extra():
 
 
 def test_the_server_module_imports_without_xlwings_pro():
-    """The endpoint loads xlwings (and its licensed remote engine) on the first request, not at import."""
+    """The endpoint loads xlwings (and its licensed remote engine) on the first request, not at
+    import."""
     pytest.importorskip("fastapi")
     assert modules_loaded_by("addin.server", ("xlwings", "xlwings.pro", "xlwings_server")) == []
 
@@ -720,7 +726,8 @@ def test_the_server_module_imports_without_xlwings_pro():
 
 
 def _test_client_class():
-    """FastAPI's TestClient; recent Starlette warns (at import) when it runs on httpx rather than httpx2."""
+    """FastAPI's TestClient; recent Starlette warns (at import) when it runs on httpx rather than
+    httpx2."""
     pytest.importorskip("fastapi")
     pytest.importorskip("httpx")
     with warnings.catch_warnings():

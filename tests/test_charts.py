@@ -46,7 +46,13 @@ from workbook_templates.look import (
 
 ROOT = Path(__file__).resolve().parents[1]
 WHEN = dt.datetime(2025, 10, 6, 9, 30)
-PCT = dict(Polarity="BIB", Unit="%", Decimals=0, Measure="percentage", Aggregation="flow")
+PCT = {
+    "Polarity": "BIB",
+    "Unit": "%",
+    "Decimals": 0,
+    "Measure": "percentage",
+    "Aggregation": "flow",
+}
 
 
 def template_with(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
@@ -173,7 +179,8 @@ def test_every_chart_has_alt_text_in_the_drawing(demo_filled, demo_report):
     assert len(descr) == len(titles) == len(charted(demo_report))
     fd8 = next(d for d in descr if " FD 8 " in d)
     assert fd8.startswith(
-        "Line chart of FD 8 Percentage of re-referrals within 12 months, monthly from Oct-24 to Sep-25."
+        "Line chart of FD 8 Percentage of re-referrals within 12 months, "
+        "monthly from Oct-24 to Sep-25."
     )
     assert (
         "England (2024-25) 22.6%" in fd8
@@ -247,7 +254,7 @@ def test_a_report_with_nothing_rated_has_an_empty_charts_sheet():
     sheets = {
         "Settings": settings_rows("2025-09"),
         "Indicators": indicator_rows(
-            dict(Ref="C1", Title="Contacts", Unit="number", Measure="value")
+            {"Ref": "C1", "Title": "Contacts", "Unit": "number", "Measure": "value"}
         ),
         "Data": data_rows(*months("2025-07", [10, 11, 12], ref="C1")),
     }
@@ -416,7 +423,7 @@ def test_the_excel_routes_add_one_picture_per_page_of_charts(tmp_path, count):
     got = replay(actions, path, tmp_path / "got.xlsx")[CHARTS]
     assert [p["name"] for p in got] == [f"{PICTURE_PREFIX}{k}" for k in range(1, pages_wanted + 1)]
     model = render(evaluate(many_indicators(count), refreshed=WHEN))
-    for picture, page in zip(got, pages(model.sheet(CHARTS).charts)):
+    for picture, page in zip(got, pages(model.sheet(CHARTS).charts), strict=True):
         assert (picture["width"], picture["height"]) == (page.width, page.height)
         assert (
             picture["anchor"] == (page.row, page.col) == (6 + (page.number - 1) * 6 * SLOT_ROWS, 3)
@@ -431,8 +438,8 @@ def test_the_excel_routes_add_one_picture_per_page_of_charts(tmp_path, count):
 
 
 def test_refreshing_again_replaces_the_pictures_in_place_and_removes_stale_pages(tmp_path):
-    """Excel moves a replaced picture to the end of the sheet's pictures; every picture must still get
-    its own page's image, and none may be left over."""
+    """Excel moves a replaced picture to the end of the sheet's pictures; every picture must still
+    get its own page's image, and none may be left over."""
     import base64
 
     from test_addin import replay
@@ -505,8 +512,8 @@ def test_a_page_picture_is_one_png_of_the_pages_size(demo_report):
 
 def test_neither_the_engine_nor_addin_imports_matplotlib_until_a_picture_is_drawn():
     imports = (
-        "addin, addin.plan, addin.excel, kpi_engine.commands.fill, kpi_engine.render, kpi_engine.charts, "
-        "kpi_engine.xlsx.writer, kpi_engine.commands.pack"
+        "addin, addin.plan, addin.excel, kpi_engine.commands.fill, kpi_engine.render, "
+        "kpi_engine.charts, kpi_engine.xlsx.writer, kpi_engine.commands.pack"
     )
     assert modules_loaded_by(imports, ("matplotlib",)) == []
 

@@ -48,7 +48,7 @@ def report(sheets):
 
 def records(sheets, name):
     header, *rows = sheets[name]
-    return [dict(zip(header, row)) for row in rows]
+    return [dict(zip(header, row, strict=True)) for row in rows]
 
 
 def data_rows(sheets, ref, period=SEP_25):
@@ -61,7 +61,7 @@ def shown_percent(numerator, denominator, decimals=0):
     return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
-# --- The workbook itself ------------------------------------------------------------------------------
+# --- The workbook itself --------------------------------------------------------------------------
 
 
 def test_headers_are_the_schemas_property_names(sheets):
@@ -124,7 +124,7 @@ def test_indicator_rows_use_the_seeds_features(sheets):
     )
 
 
-# --- What the engine makes of it ---------------------------------------------------------------------
+# --- What the engine makes of it ------------------------------------------------------------------
 
 
 def test_no_errors(report):
@@ -225,11 +225,12 @@ def test_benchmarks(report):
     assert fd8["England"].better is True and fd8["Region"].better is False
 
 
-# --- Hand-worked figures ----------------------------------------------------------------------------------
+# --- Hand-worked figures --------------------------------------------------------------------------
 
 
 def test_fd3_by_hand(sheets, report):
-    """FD 3: the authority's own row; bands read from '90% or above Green 85%-89% Amber 84% and below Red'."""
+    """FD 3: the authority's own row; bands read from '90% or above Green 85%-89% Amber 84% and
+    below Red'."""
     (row,) = data_rows(sheets, "FD 3")
     n, d = row["Numerator"], row["Denominator"]
     fd3 = report.indicator("FD 3")
@@ -240,7 +241,8 @@ def test_fd3_by_hand(sheets, report):
 
 
 def test_cp13_by_hand(sheets, report):
-    """CP 13: no authority row, so the areas' counts are summed (never their percentages averaged)."""
+    """CP 13: no authority row, so the areas' counts are summed (never their percentages
+    averaged)."""
     rows = data_rows(sheets, "CP 13")
     assert sorted(r["Team"] for r in rows) == ["Central", "North", "South"]
     n = sum(r["Numerator"] for r in rows)
@@ -263,7 +265,8 @@ def test_caseload_by_hand(sheets, report):
 
 
 def test_same_results_through_an_xlsx_file(sheets, report, tmp_path):
-    """Written to a real workbook and read back as the command line reads it, the demo gives the same results."""
+    """Written to a real workbook and read back as the command line reads it, the demo gives the
+    same results."""
     pytest.importorskip("openpyxl")
     from kpi_engine.xlsx.reader import read_sheets
 

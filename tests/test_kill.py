@@ -58,7 +58,8 @@ def is_complete(path: Path) -> bool:
 
 
 def kill_and_check(src: Path, out: Path, trigger) -> str:
-    """Start a fill, kill it when ``trigger(started, proc)`` says so; the outcome seen at the output."""
+    """Start a fill, kill it when ``trigger(started, proc)`` says so; the outcome seen at the
+    output."""
     before = out.read_bytes()
     proc = start_fill(src, out)
     started = time.perf_counter()

@@ -34,7 +34,10 @@ def test_shapes_sparklines_and_macros_are_named(tmp_path):
     path = _workbook_with(
         tmp_path,
         {
-            "xl/drawings/drawing1.xml": b'<xdr:wsDr xmlns:xdr="x"><xdr:twoCellAnchor><xdr:sp macro=""/></xdr:twoCellAnchor></xdr:wsDr>',
+            "xl/drawings/drawing1.xml": (
+                b'<xdr:wsDr xmlns:xdr="x"><xdr:twoCellAnchor><xdr:sp macro=""/>'
+                b"</xdr:twoCellAnchor></xdr:wsDr>"
+            ),
             "xl/vbaProject.bin": b"\x00",
         },
         b"<extLst><ext><x14:sparklineGroups/></ext></extLst>",

@@ -28,7 +28,8 @@ def digest(path: Path) -> str:
 def need_libreoffice() -> None:
     if pack.find_libreoffice() is None:
         pytest.skip(
-            f"LibreOffice is not installed, so the board pack cannot be printed here. {INSTALL_HINT}"
+            "LibreOffice is not installed, so the board pack cannot be printed here. "
+            f"{INSTALL_HINT}"
         )
     if shutil.which("pdftotext") is None:
         pytest.skip(
@@ -74,8 +75,8 @@ def test_the_demo_pack_has_the_pages_in_pack_order(demo_pack):
     assert (
         f"Page 1 of {len(pages)}" in pages[0] and f"Page {len(pages)} of {len(pages)}" in pages[-1]
     )
-    # Summary first (counts, then good performance), the exceptions from a page of their own, then the
-    # Dashboard, Teams and Charts; nothing from Validation or the input sheets
+    # Summary first (counts, then good performance), the exceptions from a page of their own, then
+    # the Dashboard, Teams and Charts; nothing from Validation or the input sheets
     first = {
         name: next(i for i, p in enumerate(pages) if marker in p)
         for name, marker in (
@@ -133,7 +134,8 @@ def test_prepare_for_print_orders_hides_and_heads_the_pages(tmp_path):
         assert ws.oddFooter.center.text == "Page &P of &N"
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
     charts = book["Charts"]
-    # a fixed scale and row heights, so the page breaks fall between rows of charts whatever the fonts
+    # a fixed scale and row heights, so the page breaks fall between rows of charts whatever the
+    # fonts
     assert (
         not charts.sheet_properties.pageSetUpPr.fitToPage
         and charts.page_setup.scale == pack.chart_page_scale()

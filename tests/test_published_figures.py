@@ -43,14 +43,14 @@ def test_re_referral_percentages_match_dfe_for_every_authority_and_year():
             workbook(
                 f"{year}-03",
                 [
-                    dict(
-                        Ref="RR",
-                        Title="Re-referrals",
-                        Polarity="SIB",
-                        Unit="%",
-                        Measure="percentage",
-                        Decimals=1,
-                    )
+                    {
+                        "Ref": "RR",
+                        "Title": "Re-referrals",
+                        "Polarity": "SIB",
+                        "Unit": "%",
+                        "Measure": "percentage",
+                        "Decimals": 1,
+                    }
                 ],
                 points,
             ),
@@ -81,14 +81,14 @@ def test_looked_after_rates_per_10000_match_dfe_for_every_authority_and_year():
             workbook(
                 f"{year}-03",
                 [
-                    dict(
-                        Ref="CLA",
-                        Title="Children looked after per 10,000",
-                        Unit="rate per 10,000",
-                        Measure="rate per 10,000",
-                        Decimals=0,
-                        Aggregation="snapshot",
-                    )
+                    {
+                        "Ref": "CLA",
+                        "Title": "Children looked after per 10,000",
+                        "Unit": "rate per 10,000",
+                        "Measure": "rate per 10,000",
+                        "Decimals": 0,
+                        "Aggregation": "snapshot",
+                    }
                 ],
                 points,
             ),

@@ -1,4 +1,5 @@
-"""The rules the engine computes (PRODUCT.md), each checked against a hand-worked figure or decision.
+"""The rules the engine computes (PRODUCT.md), each checked against a hand-worked figure or
+decision.
 
 Months are written YYYY-MM; percentages are fractions; RAG is decided on the value as displayed.
 Every workbook here must read without errors, so a typo in a test cannot pass as a rule.
@@ -73,7 +74,7 @@ def targets(*rows: tuple) -> list[list[Any]]:
     return [["Ref", "Period", "Target", "Team"], *[list(r) + [None] * (4 - len(r)) for r in rows]]
 
 
-# --- Band boundaries, decided at display precision -------------------------------------------------
+# --- Band boundaries, decided at display precision ------------------------------------------------
 
 
 def test_169_of_200_shows_85_percent_and_is_green_from_85():
@@ -151,7 +152,7 @@ def test_bands_on_a_number_round_at_its_decimals(decimals, value, colour):
     assert single(count(green=17, amber=20, decimals=decimals), value).rag == colour
 
 
-# --- Tolerance rule --------------------------------------------------------------------------------
+# --- Tolerance rule -------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -193,7 +194,7 @@ def test_relative_tolerance_smaller_is_better_is_above_the_target(value, colour)
     assert single(count(rule="tolerance", target=20), value).rag == colour
 
 
-# --- Flow aggregation over six months --------------------------------------------------------------
+# --- Flow aggregation over six months -------------------------------------------------------------
 
 
 def test_flow_percentage_sums_counts_not_percentages():
@@ -246,7 +247,7 @@ def test_window_ends_at_the_outturn_month_less_lag():
     assert r.period == M("2024-06") and r.six_month_cumulative == 60
 
 
-# --- Snapshot aggregation and year to date ---------------------------------------------------------
+# --- Snapshot aggregation and year to date --------------------------------------------------------
 
 
 def test_snapshot_average_is_the_mean_of_monthly_outturns_and_has_no_cumulative():
@@ -298,7 +299,7 @@ def test_flow_percentage_year_to_date_sums_counts_from_the_year_start():
     assert r.year_to_date == pytest.approx(27 / 40)
 
 
-# --- Lag and staleness -----------------------------------------------------------------------------
+# --- Lag and staleness ----------------------------------------------------------------------------
 
 
 def test_lag_one_uses_the_month_before_and_is_not_stale():
@@ -331,7 +332,7 @@ def test_annual_figure_is_stale_at_twelve_months_old(reporting, stale):
     assert (r.period, r.stale) == (M("2023-07"), stale)
 
 
-# --- Missing months --------------------------------------------------------------------------------
+# --- Missing months -------------------------------------------------------------------------------
 
 
 def test_series_shows_a_gap_as_no_data_and_c_as_suppressed():
@@ -359,7 +360,7 @@ def test_suppressed_current_month_with_nothing_earlier_has_no_data():
     assert (r.rag, r.rag_reason) == (None, "No data")
 
 
-# --- Annual measures not yet due -------------------------------------------------------------------
+# --- Annual measures not yet due ------------------------------------------------------------------
 
 
 def _annual(reporting: str, points: list[tuple]) -> IndicatorResult:
@@ -396,7 +397,8 @@ def test_annual_figure_arriving_early_is_rated():
 
 
 def test_annual_due_month_is_the_one_in_this_reporting_year():
-    # April year Apr-24..Mar-25: at Mar-25, September 2024 has passed; at Dec-24, a January due month has not.
+    # April year Apr-24..Mar-25: at Mar-25, September 2024 has passed; at Dec-24, a January due
+    # month has not.
     assert _annual("2025-03", [("K1", "2024-03", None, None, 0.65)]).rag == "Green"
     r = result(
         workbook(
@@ -408,7 +410,7 @@ def test_annual_due_month_is_the_one_in_this_reporting_year():
     assert (r.rag, r.rag_reason) == (None, "Not due")
 
 
-# --- Teams -----------------------------------------------------------------------------------------
+# --- Teams ----------------------------------------------------------------------------------------
 
 TEAMS = [
     ("K1", "2024-06", 45, 50, None, "A"),
@@ -481,7 +483,7 @@ def test_team_with_a_small_denominator_is_flagged():
     ]
 
 
-# --- Plan target trajectory ------------------------------------------------------------------------
+# --- Plan target trajectory -----------------------------------------------------------------------
 
 
 def _plan(reporting: str, points: list[tuple], **sheets: Any) -> IndicatorResult:
@@ -552,7 +554,7 @@ def test_without_milestone_or_trajectory_the_target_column_is_used():
     assert r.current_target == 0.9
 
 
-# --- Forecast and required change ------------------------------------------------------------------
+# --- Forecast and required change -----------------------------------------------------------------
 
 
 def _forecast(
@@ -627,7 +629,7 @@ def test_forecast_needs_three_points_but_required_change_does_not():
     assert r.required_change_per_month == pytest.approx(0.14 / 6)
 
 
-# --- Direction of travel and previous RAG ----------------------------------------------------------
+# --- Direction of travel and previous RAG ---------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -676,7 +678,7 @@ def test_previous_rag_uses_the_previous_months_target():
     assert r.rag == "Amber" and r.direction == "improving"
 
 
-# --- Benchmarks ------------------------------------------------------------------------------------
+# --- Benchmarks -----------------------------------------------------------------------------------
 
 
 def _benchmarks(polarity: str, *rows: tuple) -> dict[str, Any]:
@@ -729,7 +731,7 @@ def test_latest_year_per_comparator_wins():
     )
 
 
-# --- Small numbers ---------------------------------------------------------------------------------
+# --- Small numbers --------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("n, d, small", [(2, 3, True), (9, 9, True), (9, 10, False)])
@@ -742,7 +744,7 @@ def test_denominator_under_ten_is_flagged(n, d, small):
     ) == (n, d, small)
 
 
-# --- Summary ---------------------------------------------------------------------------------------
+# --- Summary --------------------------------------------------------------------------------------
 
 
 def test_summary_counts_a_hand_built_mix():

@@ -19,7 +19,7 @@ def shown(value: float, decimals: int = 0, percent: bool = True) -> str:
     return format_number(value, decimals, percent)
 
 
-PCT = dict(Unit="%", Measure="percentage", Polarity="BIB")
+PCT = {"Unit": "%", "Measure": "percentage", "Polarity": "BIB"}
 
 
 # --- Seed 002: monthly pages with a 6-month figure beside the month -----------------------------
@@ -135,16 +135,16 @@ def test_seed_000_caseloads_by_team_against_their_own_targets():
     book = workbook(
         "2015-05",
         [
-            dict(
-                Ref=ref,
-                Title="Caseload",
-                Polarity="SIB",
-                Unit="number",
-                Measure="average",
-                Aggregation="snapshot",
-                Decimals=1,
-                Target=20,
-            )
+            {
+                "Ref": ref,
+                "Title": "Caseload",
+                "Polarity": "SIB",
+                "Unit": "number",
+                "Measure": "average",
+                "Aggregation": "snapshot",
+                "Decimals": 1,
+                "Target": 20,
+            }
         ],
         points,
         Targets=targets,
@@ -157,7 +157,8 @@ def test_seed_000_caseloads_by_team_against_their_own_targets():
         "14.3",
         "23.0",
     ]
-    # Tolerance rule, default 10%: CIN's 17.8 is within 10% of its 17 (up to 18.7), CWD's 23.0 is not.
+    # Tolerance rule, default 10%: CIN's 17.8 is within 10% of its 17 (up to 18.7), CWD's 23.0 is
+    # not.
     assert [by_team[t].rag for t, *_ in teams] == ["Green", "Amber", "Green", "Red"]
     assert by_team["Children in Need"].target == 17
 

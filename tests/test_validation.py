@@ -65,7 +65,8 @@ def issues(book: dict[str, list[list[Any]]]) -> list[Issue]:
 
 
 def only(found: list[Issue], code: Code, cell: str | None = "*") -> Issue:
-    """The single issue with ``code`` (and ``cell``, when given); fails with the whole log otherwise."""
+    """The single issue with ``code`` (and ``cell``, when given); fails with the whole log
+    otherwise."""
     hits = [i for i in found if i.code is code and (cell == "*" or i.cell == cell)]
     assert len(hits) == 1, f"expected one {code.value} at {cell}, got {hits}; all: {found}"
     return hits[0]
@@ -346,7 +347,7 @@ def test_months_are_accepted_in_many_forms(typed):
     assert [p.period for p in inputs.points] == [APR17]
 
 
-# --------------------------------------------------------------------------- numerators and denominators
+# ---------------------------------------------------------------------- numerators and denominators
 
 
 def test_numerator_above_denominator_is_an_error_and_an_invalid_month():
@@ -619,7 +620,7 @@ def test_a_missing_marker_in_a_benchmark_carries_its_reason():
     assert got == {"Statistical neighbours": (None, "Suppressed (c)"), "England": (0.19, None)}
 
 
-# --------------------------------------------------------------------------- bad cells and bad definitions
+# -------------------------------------------------------------------- bad cells and bad definitions
 
 
 def test_a_bad_data_cell_becomes_an_invalid_month_and_the_rest_still_computes():
@@ -932,7 +933,8 @@ def _long_and_wide(values: list[Any], headers: list[Any]) -> tuple[dict, dict]:
         **{"Green threshold": 0.9, "Amber threshold": 0.85},
     )
     periods = ["2017-01", "2017-02", "2017-03", "2017-04", "2017-05", "2017-06"]
-    long = workbook("2017-06", [ind], [("K1", p, None, None, v) for p, v in zip(periods, values)])
+    points = [("K1", p, None, None, v) for p, v in zip(periods, values, strict=True)]
+    long = workbook("2017-06", [ind], points)
     wide = copy.deepcopy(long)
     wide["Data"] = [["Ref", *headers], ["K1", *values]]
     return long, wide
@@ -970,7 +972,7 @@ def test_a_wide_paste_gives_the_same_outturns_as_the_long_form(headers):
 
 
 def test_a_bad_cell_in_a_wide_paste_is_named_by_its_month_column():
-    long, wide = _long_and_wide(
+    _, wide = _long_and_wide(
         [0.8, 0.86, "abc", 91, 0.89, 0.93],
         ["Jan-17", "Feb-17", "Mar-17", "Apr-17", "May-17", "Jun-17"],
     )
@@ -997,7 +999,7 @@ def test_a_bad_cell_in_a_wide_paste_is_named_by_its_month_column():
     )
 
 
-# --------------------------------------------------------------------------- every issue is collected
+# ------------------------------------------------------------------------- every issue is collected
 
 
 def test_validation_collects_every_issue_and_never_stops_at_the_first():
@@ -1032,7 +1034,7 @@ def test_validation_collects_every_issue_and_never_stops_at_the_first():
     assert report.indicator("K1") is not None  # and the dashboard is still computed
 
 
-# --------------------------------------------------------------------------- edges (xfail: an open engine bug)
+# ---------------------------------------------------------------- edges (xfail: an open engine bug)
 
 
 @pytest.mark.parametrize("where", ["value", "target", "green"])
@@ -1325,8 +1327,8 @@ def test_every_unreadable_numeric_cell_is_named_by_its_address(data, value):
         only(report.issues, Code.INDICATOR_LEFT_OUT, f"A{r + 1}")
         assert grid[r][0] not in [x.ref for x in report.indicators]
     else:
-        # The month's figure is missing as Invalid when the bad cell is one its measure uses (a team's
-        # counts included, as the authority figure is their sum).
+        # The month's figure is missing as Invalid when the bad cell is one its measure uses (a
+        # team's counts included, as the authority figure is their sum).
         ref, header = grid[r][0], grid[0][c]
         if (header == "Value") == (ref == "V1"):
             (p,) = [

@@ -19,16 +19,17 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Union
+from typing import Any, Union, cast
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
-from openpyxl.packaging.custom import IntProperty
+from openpyxl.cell.cell import Cell, MergedCell
+from openpyxl.packaging.custom import CustomPropertyList, IntProperty
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -45,31 +46,26 @@ from kpi_engine.render import (
 from kpi_engine.render_model import HEADER, HEADER_ROW, STAMP, TITLE
 from kpi_engine.results import Report, Stamp
 from kpi_engine.schema import Column, sheet_schema
-from kpi_engine.sheets import HEADER_SEARCH_ROWS, find_header, find_wide_header, normalise
+from kpi_engine.sheets import HEADER_SEARCH_ROWS, Grid, find_header, find_wide_header, normalise
 from kpi_engine.workbook_names import (
     CHARTS,
     DASHBOARD,
     INPUT_SHEETS,
+    INSTRUCTIONS_SHEET,
     OUTPUT_SHEETS,
     SUMMARY,
     TEAMS,
     TEMPLATE_INFO_SHEET,
+    TEMPLATE_VERSION_PROPERTY,
     VALIDATION,
-)
-from kpi_engine.workbook_names import (
-    INSTRUCTIONS_SHEET as INSTRUCTIONS,
-)
-from kpi_engine.workbook_names import (
-    TEMPLATE_VERSION_PROPERTY as VERSION_PROPERTY,
 )
 from kpi_engine.xlsx.files import atomic_save
 from workbook_templates.look import FONT, dashboard_month_columns, style_output_sheets
 
 PathLike = Union[str, "os.PathLike[str]"]
-Grid = Sequence[Sequence[Any]]
 
 TABLE_SHEETS = tuple(s for s in INPUT_SHEETS if sheet_schema(s).layout == "table")
-SHEET_ORDER = (INSTRUCTIONS, *OUTPUT_SHEETS, *INPUT_SHEETS, TEMPLATE_INFO_SHEET)
+SHEET_ORDER = (INSTRUCTIONS_SHEET, *OUTPUT_SHEETS, *INPUT_SHEETS, TEMPLATE_INFO_SHEET)
 TEMPLATE_FILE = Path(__file__).with_name("kpi_dashboard_template.xlsx")
 LAST_INPUT_ROW = (
     5000  # drop-downs and input messages cover rows 2..LAST_INPUT_ROW (further when filled)
@@ -140,8 +136,9 @@ def _cut(text: str, limit: int) -> str:
     return text[: limit - 3].rsplit(" ", 1)[0].rstrip(",;:") + "..."
 
 
-def put(cell: Cell, value: Any) -> None:
-    """Write ``value`` as it is, except that text beginning with '=' stays text (never a formula)."""
+def put(cell: Cell | MergedCell, value: Any) -> None:
+    """Write ``value`` as it is, except that text beginning with '=' stays text (never a
+    formula). A merged cell's value is read-only: writing one raises, as openpyxl does."""
     cell.value = value
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"
@@ -290,12 +287,13 @@ def _settings_sheet(ws: Worksheet, lists: _Lists) -> None:
         dv = _validation(column, lists, "Settings")
         dv.add(f"B{r}")
         ws.add_data_validation(dv)
-    for letter, width in zip("ABC", SETTINGS_WIDTHS):
+    for letter, width in zip("ABC", SETTINGS_WIDTHS, strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    # openpyxl always gives a sheet its page setup properties; the stubs allow None.
+    cast(PageSetupProperties, ws.sheet_properties.pageSetUpPr).fitToPage = True
 
 
 def _required_text(sheet: str) -> str:
@@ -316,19 +314,25 @@ def instructions_lines() -> list[tuple[str, str]]:
         ("heading", "What this workbook is"),
         (
             "text",
-            "This workbook makes the monthly improvement board dashboard. You type or paste the figures into "
-            "the input sheets. The kpi-dashboard engine checks them, works out each indicator's outturn, RAG "
-            "rating, direction of travel, forecast and benchmarks, and writes the results on the Summary, "
-            "Dashboard, Validation, Teams and Charts sheets.",
+            (
+                "This workbook makes the monthly improvement board dashboard. You type or paste "
+                "the figures into the input sheets. The kpi-dashboard engine checks them, works "
+                "out each indicator's outturn, RAG rating, direction of travel, forecast and "
+                "benchmarks, and writes the results on the Summary, Dashboard, Validation, Teams "
+                "and Charts sheets."
+            ),
         ),
         ("", ""),
         ("heading", "The input sheets: what goes in each"),
         (
             "text",
-            "Columns are found by their heading, so you can put them in any order, and you can add your own "
-            "columns at the right: they are kept and left alone. Click any cell to see what goes in it. "
-            "Where a column has a drop-down list, pick from it; other spellings the engine understands "
-            "(such as 'bigger is better' for BIB) are allowed after a warning.",
+            (
+                "Columns are found by their heading, so you can put them in any order, and you can "
+                "add your own columns at the right: they are kept and left alone. Click any cell "
+                "to see what goes in it. Where a column has a drop-down list, pick from it; other "
+                "spellings the engine understands (such as 'bigger is better' for BIB) are allowed "
+                "after a warning."
+            ),
         ),
     ]
     for sheet in INPUT_SHEETS:
@@ -340,83 +344,112 @@ def instructions_lines() -> list[tuple[str, str]]:
         ("heading", "Typing figures"),
         (
             "text",
-            "Type percentages with the % sign: for 19%, type 19%. Excel keeps it as 0.19, which is what the "
-            "engine expects. A figure above 150% in a percentage column almost always means the % was "
-            "forgotten, and the Validation sheet will say so.",
+            (
+                "Type percentages with the % sign: for 19%, type 19%. Excel keeps it as 0.19, "
+                "which is what the engine expects. A figure above 150% in a percentage column "
+                "almost always means the % was forgotten, and the Validation sheet will say so."
+            ),
         ),
         ("text", "Type a month as Apr-17, or as any date in that month (01/04/2017)."),
         (
             "text",
-            "When a number is missing, type why instead, with the government statistical symbols: c "
-            "(suppressed), x (not available), z (not applicable), k (rounds to zero), u (low reliability) "
-            "or low; n/a, - and 'Data - In progress' are understood too. These mean 'missing, for this "
-            "reason': they are never an error, and the reason is shown on the dashboard.",
+            (
+                "When a number is missing, type why instead, with the government statistical "
+                "symbols: c (suppressed), x (not available), z (not applicable), k (rounds to "
+                "zero), u (low reliability) or low; n/a, - and 'Data - In progress' are understood "
+                "too. These mean 'missing, for this reason': they are never an error, and the "
+                "reason is shown on the dashboard."
+            ),
         ),
         ("", ""),
         ("heading", "Refreshing the dashboard"),
         (
             "text",
-            "In Excel: click the Refresh button. Without Excel, run: "
-            "kpi-dashboard fill dashboard.xlsx -o out.xlsx (this writes a filled copy to out.xlsx).",
+            (
+                "In Excel: click the Refresh button. Without Excel, run: "
+                "kpi-dashboard fill dashboard.xlsx -o out.xlsx "
+                "(this writes a filled copy to out.xlsx)."
+            ),
         ),
         (
             "text",
-            "Summary, Dashboard, Validation, Teams and Charts are cleared and rewritten on every refresh, so "
-            "anything typed on them is lost. Put your notes on the input sheets: commentary on each indicator "
-            "goes on the Commentary sheet.",
+            (
+                "Summary, Dashboard, Validation, Teams and Charts are cleared and rewritten on "
+                "every refresh, so anything typed on them is lost. Put your notes on the input "
+                "sheets: commentary on each indicator goes on the Commentary sheet."
+            ),
         ),
         (
             "text",
-            "Teams shows each team's or area's figure, numerator and denominator beside the whole "
-            "authority's, rated against the team's own target where the Targets sheet gives one. Charts "
-            "shows each rated indicator's months against its target, benchmarks and plan target, with a "
-            "line saying which way is good; the figures they are drawn from are below them. In Excel the "
-            "charts are pictures, one per page of charts, redrawn on every refresh.",
+            (
+                "Teams shows each team's or area's figure, numerator and denominator beside the "
+                "whole authority's, rated against the team's own target where the Targets sheet "
+                "gives one. Charts shows each rated indicator's months against its target, "
+                "benchmarks and plan target, with a line saying which way is good; the figures "
+                "they are drawn from are below them. In Excel the charts are pictures, one per "
+                "page of charts, redrawn on every refresh."
+            ),
         ),
         ("", ""),
         ("heading", "What the colours mean"),
         (
             "text",
-            "Green, Amber and Red are the RAG ratings. The word is always in the cell, so a rating reads the "
-            "same when printed in black and white.",
+            (
+                "Green, Amber and Red are the RAG ratings. The word is always in the cell, so a "
+                "rating reads the same when printed in black and white."
+            ),
         ),
         (
             "text",
-            "A blank rating comes with its reason: No data (no figure for the period), No target (nothing to "
-            "rate it against), Not due (an annual figure not yet published) or Context (a measure with no "
-            "polarity, shown for information and never rated).",
+            (
+                "A blank rating comes with its reason: No data (no figure for the period), No "
+                "target (nothing to rate it against), Not due (an annual figure not yet published) "
+                "or Context (a measure with no polarity, shown for information and never rated)."
+            ),
         ),
         (
             "text",
-            "RAG is decided on the value as shown, rounded to the indicator's Decimals: a figure shown as "
-            "90% is Green when Green starts at 90%. The dashboard's RAG methodology text is written from "
-            "the thresholds, so the words and the colour always agree.",
+            (
+                "RAG is decided on the value as shown, rounded to the indicator's Decimals: a "
+                "figure shown as 90% is Green when Green starts at 90%. The dashboard's RAG "
+                "methodology text is written from the thresholds, so the words and the colour "
+                "always agree."
+            ),
         ),
         (
             "text",
-            "Direction of travel compares the figure with the previous period: improving (green text), "
-            "declining (red text) or no change. It is judged by polarity, so a figure that falls can be "
-            "improving.",
+            (
+                "Direction of travel compares the figure with the previous period: improving "
+                "(green text), declining (red text) or no change. It is judged by polarity, so a "
+                "figure that falls can be improving."
+            ),
         ),
         ("", ""),
         ("heading", "When the Validation sheet lists a problem"),
         (
             "text",
-            "Each row names the sheet and the cell, says what is wrong and what to type instead. Click the "
-            "link in the Cell column to go straight to the cell, correct it, then refresh.",
+            (
+                "Each row names the sheet and the cell, says what is wrong and what to type "
+                "instead. Click the link in the Cell column to go straight to the cell, correct "
+                "it, then refresh."
+            ),
         ),
         (
             "text",
-            "An error means the value was not used: a bad figure counts as missing, and a bad indicator "
-            "definition leaves that indicator off the dashboard. A warning is worth checking, but the "
-            "figures were used.",
+            (
+                "An error means the value was not used: a bad figure counts as missing, and a bad "
+                "indicator definition leaves that indicator off the dashboard. A warning is worth "
+                "checking, but the figures were used."
+            ),
         ),
         ("", ""),
         ("heading", "Sharing this workbook"),
         (
             "text",
-            "The workbook has no macros, so it can be sent by email. When a newer template comes out, "
-            "kpi-dashboard upgrade old.xlsx -o new.xlsx moves your inputs into it.",
+            (
+                "The workbook has no macros, so it can be sent by email. When a newer template "
+                "comes out, kpi-dashboard upgrade old.xlsx -o new.xlsx moves your inputs into it."
+            ),
         ),
     ]
     return lines
@@ -462,11 +495,13 @@ def _instructions_sheet(ws: Worksheet) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    # openpyxl always gives a sheet its page setup properties; the stubs allow None.
+    cast(PageSetupProperties, ws.sheet_properties.pageSetUpPr).fitToPage = True
 
 
 def _output_placeholders(book: Workbook) -> None:
-    """Title, stamp and header rows as a refresh writes them, so a fresh template shows its layout."""
+    """Title, stamp and header rows as a refresh writes them, so a fresh template shows its
+    layout."""
     empty = Report(Stamp(None, None, None, "", "", None), [], [])
     dashboard = default_dashboard_headers()
     months = dashboard_month_columns()
@@ -517,20 +552,24 @@ def _template_info_sheet(ws: Worksheet) -> None:
 
 
 def build_template() -> Workbook:
-    """A fresh template: instructions, styled output sheets, input sheets and the Template info sheet."""
+    """A fresh template: instructions, styled output sheets, input sheets and the Template info
+    sheet."""
     book = Workbook()
-    book.active.title = SHEET_ORDER[0]
+    # A new Workbook's active sheet is its one worksheet; the stubs allow None.
+    cast(Worksheet, book.active).title = SHEET_ORDER[0]
     for name in SHEET_ORDER[1:]:
         book.create_sheet(name)
     lists = _Lists(book[TEMPLATE_INFO_SHEET])
-    _instructions_sheet(book[INSTRUCTIONS])
+    _instructions_sheet(book[INSTRUCTIONS_SHEET])
     _output_placeholders(book)
     style_output_sheets(book)
     _settings_sheet(book["Settings"], lists)
     for sheet in TABLE_SHEETS:
         _table_sheet(book[sheet], sheet, lists)
     _template_info_sheet(book[TEMPLATE_INFO_SHEET])
-    book.custom_doc_props.append(IntProperty(name=VERSION_PROPERTY, value=TEMPLATE_VERSION))
+    # types-openpyxl's Workbook lacks custom_doc_props (a CustomPropertyList since openpyxl 3.1).
+    props: CustomPropertyList[Any] = cast(Any, book).custom_doc_props
+    props.append(IntProperty(name=TEMPLATE_VERSION_PROPERTY, value=TEMPLATE_VERSION))
     book.properties.creator = "kpi-dashboard"
     book.properties.title = "KPI dashboard"
     book.active = 0
@@ -538,7 +577,8 @@ def build_template() -> Workbook:
 
 
 def save_atomically(book: Workbook, path: PathLike) -> None:
-    """Save through a temporary file in the same folder, so ``path`` is written whole or not at all."""
+    """Save through a temporary file in the same folder, so ``path`` is written whole or not at
+    all."""
     atomic_save(book.save, Path(path))
 
 
@@ -552,7 +592,8 @@ def save_template(path: PathLike) -> None:
 
 
 def _sheet_for(book: Workbook, name: str) -> tuple[str, Worksheet]:
-    """The canonical input sheet name and the book's sheet for a given name (case and spaces ignored)."""
+    """The canonical input sheet name and the book's sheet for a given name (case and spaces
+    ignored)."""
     canonical = {normalise(s): s for s in INPUT_SHEETS}.get(normalise(name))
     if canonical is None:
         raise ValueError(
@@ -590,12 +631,14 @@ def _blank(value: Any) -> bool:
 def _map_columns(
     ws: Worksheet, header: Sequence[Any], rows: Grid, first_new: int
 ) -> dict[int, int]:
-    """Grid column -> sheet column (1-based): by normalised header, unknown ones appended at the right."""
+    """Grid column -> sheet column (1-based): by normalised header, unknown ones appended at the
+    right."""
     existing: dict[str, int] = {}
     taken: set[str] = set()
     last = 0
     for cell in ws[1]:
-        if not _blank(cell.value):
+        # A MergedCell's value is always None, so only a Cell gets past the blank test.
+        if isinstance(cell, Cell) and not _blank(cell.value):
             existing.setdefault(normalise(cell.value), cell.column)
             taken.add(str(cell.value).casefold())
             last = max(last, cell.column)
@@ -632,8 +675,10 @@ def _trim(rows: Grid) -> list[Sequence[Any]]:
 
 def _formats_by_column(ws: Worksheet, sheet: str) -> dict[int, str]:
     schema = sheet_schema(sheet)
-    out = {}
+    out: dict[int, str] = {}
     for cell in ws[1]:
+        if not isinstance(cell, Cell):
+            continue  # a MergedCell, whose value is always None
         column = schema.columns.get(str(cell.value)) if cell.value is not None else None
         if column is not None and column.kind in CELL_FORMATS:
             out[cell.column] = CELL_FORMATS[column.kind]
@@ -688,7 +733,8 @@ def _clear_rows(ws: Worksheet, first: int) -> None:
 
 
 def _write_table(ws: Worksheet, sheet: str, rows: Grid, formats: Grid | None) -> int:
-    """Write a conformed table grid (header first) over the sheet's rows; returns the rows written."""
+    """Write a conformed table grid (header first) over the sheet's rows; returns the rows
+    written."""
     header, body = rows[0], rows[1:]
     fmt_body = list(formats[1:]) if formats is not None else None
     _clear_rows(ws, 2)
@@ -705,9 +751,12 @@ def _write_table(ws: Worksheet, sheet: str, rows: Grid, formats: Grid | None) ->
             column_formats,
             write_blanks=False,
         )
-    last_col = max(c.column for c in ws[1] if not _blank(c.value))
+    # A MergedCell's value is always None, so only Cells are counted.
+    last_col = max(c.column for c in ws[1] if isinstance(c, Cell) and not _blank(c.value))
     last_row = max(2, len(body) + 1)
-    table = ws.tables.get(table_name(sheet)) or next(iter(ws.tables.values()), None)
+    # types-openpyxl leaves TableList.get unannotated (by name: the Table, or None).
+    tables: Any = ws.tables
+    table: Table | None = tables.get(table_name(sheet)) or next(iter(tables.values()), None)
     if table is not None:
         table.ref = f"A1:{get_column_letter(last_col)}{last_row}"
         _set_table_columns(
@@ -727,7 +776,8 @@ def _settings_header(rows: Grid) -> tuple[int, int, int]:
 
 
 def _write_settings(ws: Worksheet, rows: Grid, formats: Grid | None) -> int:
-    """Write a conformed Settings grid (header first): each setting's row, found by name or added."""
+    """Write a conformed Settings grid (header first): each setting's row, found by name or
+    added."""
     header, body = rows[0], rows[1:]
     key_col = list(header).index(SETTINGS_HEADERS[0])
     mapping = _map_columns(ws, header, body, len(SETTINGS_HEADERS) + 1)
@@ -874,7 +924,7 @@ def write_all(
     for name, grid in sheets.items():
         canonical, ws = _sheet_for(book, name)
         formats = (number_formats or {}).get(name)
-        rows = _trim(grid)
+        rows: Grid = _trim(grid)
         if not rows:
             continue
         if canonical == "Settings":

@@ -102,7 +102,8 @@ if TYPE_CHECKING:
 
 
 def month_at(index: int) -> dt.datetime:
-    """Month ``index`` of the demo (0 = Oct-23, 23 = Sep-25; negative reaches back), as Excel stores it."""
+    """Month ``index`` of the demo (0 = Oct-23, 23 = Sep-25; negative reaches back), as Excel
+    stores it."""
     y, m = divmod(FIRST[0] * 12 + FIRST[1] - 1 + index, 12)
     return dt.datetime(y, m + 1, 1)
 
@@ -113,7 +114,8 @@ def population_at(index: int) -> int:
 
 
 def _path(anchors: dict[int, float]) -> list[float]:
-    """A level for each of the 24 months: straight lines through ``anchors`` (month index -> level)."""
+    """A level for each of the 24 months: straight lines through ``anchors`` (month index ->
+    level)."""
     keys = sorted(anchors)
     out = []
     for i in range(N_MONTHS):
@@ -129,7 +131,8 @@ def _path(anchors: dict[int, float]) -> list[float]:
 
 
 class _Book:
-    """Collects the rows of the Data sheet, drawing noise from one seeded generator in a fixed order."""
+    """Collects the rows of the Data sheet, drawing noise from one seeded generator in a fixed
+    order."""
 
     def __init__(self) -> None:
         self.rng = random.Random(2025)
@@ -159,7 +162,7 @@ class _Book:
         """Numerators: the rate (with noise, kept within 0%-100%) of each denominator."""
         return [
             min(d, max(0, round(d * min(1.0, max(0.0, r + self.noise(sd))))))
-            for r, d in zip(rates, denominators)
+            for r, d in zip(rates, denominators, strict=True)
         ]
 
     def percentage(
@@ -173,7 +176,8 @@ class _Book:
         months: range | None = None,
         team: str | None = None,
     ) -> list[tuple[int, int]]:
-        """Monthly numerator/denominator rows; ``pinned`` fixes chosen months, ``skip`` leaves months out."""
+        """Monthly numerator/denominator rows; ``pinned`` fixes chosen months, ``skip`` leaves
+        months out."""
         nums = self.hits(rates, denominators, sd)
         out = []
         for i in months if months is not None else range(N_MONTHS):
@@ -253,7 +257,8 @@ def _indicators() -> list[list[object]]:
     )
     add(
         "FD 3",
-        "Percentage of completed contacts received in the month which were actioned within 1 working day",
+        "Percentage of completed contacts received in the month which were actioned within "
+        "1 working day",
         FRONT_DOOR,
         "BIB",
         "%",
@@ -346,7 +351,8 @@ def _indicators() -> list[list[object]]:
     # CHILD PROTECTION
     add(
         "CP 5",
-        "Percentage of children for whom ICPC was held within 15 working days of the strategy discussion",
+        "Percentage of children for whom ICPC was held within 15 working days of the strategy "
+        "discussion",
         CP,
         "BIB",
         "%",
@@ -388,7 +394,8 @@ def _indicators() -> list[list[object]]:
     )
     add(
         "CP 11",
-        "Percentage of children becoming subject to a Child Protection Plan for a second or subsequent time",
+        "Percentage of children becoming subject to a Child Protection Plan for a second or "
+        "subsequent time",
         CP,
         "SIB",
         "%",
@@ -418,8 +425,8 @@ def _indicators() -> list[list[object]]:
     )
     add(
         "CP 13",
-        "Percentage of children subject to Child Protection Plan for whom a visit has taken place within "
-        "last 4 weeks",
+        "Percentage of children subject to Child Protection Plan for whom a visit has taken place "
+        "within last 4 weeks",
         CP,
         "BIB",
         "%",
@@ -539,7 +546,8 @@ def _indicators() -> list[list[object]]:
     )
     add(
         "LAC 9",
-        "Percentage of initial health assessments completed within 28 days of becoming looked after",
+        "Percentage of initial health assessments completed within 28 days of becoming looked "
+        "after",
         LAC,
         "BIB",
         "%",
@@ -597,7 +605,8 @@ def _indicators() -> list[list[object]]:
     )
     add(
         "LAC 20",
-        "Percentage of LAC under 16 in care for more than 2.5 years: in the same placement for 2+ years",
+        "Percentage of LAC under 16 in care for more than 2.5 years: in the same placement for 2+ "
+        "years",
         LAC,
         "BIB",
         "%",
@@ -793,7 +802,7 @@ def _data() -> list[list[object]]:
         10: 1.05,
     }  # school holidays and term starts, by calendar month
 
-    # --- Front door: contacts, referrals, re-referrals -------------------------------------------------------
+    # --- Front door: contacts, referrals, re-referrals --------------------------------------------
     contacts = []
     for i in idx:
         level = 1230 + 6 * i
@@ -801,8 +810,8 @@ def _data() -> list[list[object]]:
     contacts[LAST] = 1391
     for i in idx:
         book.value("FD 1", i, contacts[i])
-    # Contacts completed (a few are still open at month end), and the share actioned within 1 working day:
-    # slipping to 71% around the inspection, recovering since.
+    # Contacts completed (a few are still open at month end), and the share actioned within
+    # 1 working day: slipping to 71% around the inspection, recovering since.
     completed = [c - max(5, round(c * 0.02 + book.noise(4))) for c in contacts]
     fd3_rates = _path({0: 0.8, 9: 0.76, 12: 0.71, 17: 0.8, 23: 0.87})
     book.percentage("FD 3", fd3_rates, completed, 0.012, pinned={LAST: (1187, 1362)})
@@ -818,7 +827,7 @@ def _data() -> list[list[object]]:
     for i in idx:
         book.ratio("FD 9", i, sum(referrals[i : i + 12]), population_at(i))
 
-    # --- Assessment: by area, plus the authority row that also counts the disabled children's team --------
+    # --- Assessment: by area; the authority row also counts the disabled children's team ----------
     assessments = [round(x) for x in _path({0: 232, 12: 262, 23: 240})]
     shares = {
         "North": 0.38,
@@ -853,20 +862,21 @@ def _data() -> list[list[object]]:
     for i in idx:
         book.value("AMT 5", i, unallocated[i])
 
-    # --- Child protection -------------------------------------------------------------------------------
+    # --- Child protection -------------------------------------------------------------------------
     cp5 = _path({0: 0.66, 12: 0.52, 18: 0.64, 23: 0.74})
     cp5_dens = {"North": 10, "Central": 8, "South": 6}
     cp5_pinned = {"North": (9, 12), "Central": (7, 9), "South": (4, 6)}
+    num: int | str  # a count, or "c" where it was suppressed
     for team in AREAS:
         dens = book.counts([cp5_dens[team]] * N_MONTHS, 2.0, floor=3)
         nums = book.hits(cp5, dens, 0.08)
         for i in idx:
-            n, d = cp5_pinned[team] if i == LAST else (nums[i], dens[i])
+            num, d = cp5_pinned[team] if i == LAST else (nums[i], dens[i])
             if (
                 team == "South" and i == 20
             ):  # Jun-25: South held 4 ICPCs; the count in time was suppressed
-                n, d = "c", 4
-            book.ratio("CP 5", i, n, d, team)
+                num, d = "c", 4
+            book.ratio("CP 5", i, num, d, team)
     cp_plans = book.counts(_path({0: 265, 12: 290, 23: 231}), 4)
     cp_plans[LAST] = 231
     reviews = book.counts([72] * N_MONTHS, 7, floor=40)
@@ -917,7 +927,7 @@ def _data() -> list[list[object]]:
     )
     book.ratio("MC 6", 17, "x", "x")  # the same missing police return: no episodes to count from
 
-    # --- Children in need, by area ----------------------------------------------------------------------
+    # --- Children in need, by area ----------------------------------------------------------------
     cin4 = _path({0: 0.74, 12: 0.65, 18: 0.74, 23: 0.78})
     cin4_dens = {"North": 330, "Central": 300, "South": 250}
     cin4_pinned = {"North": (252, 334), "Central": (236, 297), "South": (201, 248)}
@@ -929,7 +939,7 @@ def _data() -> list[list[object]]:
         "CIN 5", _path({0: 0.82, 12: 0.71, 23: 0.86}), cin_reviews, 0.015, pinned={LAST: (121, 141)}
     )
 
-    # --- Looked after children --------------------------------------------------------------------------
+    # --- Looked after children --------------------------------------------------------------------
     cla = book.counts(_path({0: 452, 12: 461, 17: 450, 23: 433}), 3)
     cla[12], cla[LAST] = 461, 433  # 461 at the inspection: 88.3 per 10,000, the baseline
     for i in idx:
@@ -962,7 +972,7 @@ def _data() -> list[list[object]]:
     for i, (n, d) in ((8, (80, 118)), (20, (88, 124))):  # annual, at 31 March, available each June
         book.ratio("LAC 20", i, n, d)
 
-    # --- Fostering and adoption -------------------------------------------------------------------------
+    # --- Fostering and adoption -------------------------------------------------------------------
     carers = book.counts([16] * N_MONTHS, 3, floor=10)
     book.percentage(
         "F 3", _path({0: 0.78, 12: 0.74, 23: 0.9}), carers, 0.05, pinned={LAST: (18, 20)}
@@ -972,7 +982,7 @@ def _data() -> list[list[object]]:
         days = 1296 if i == LAST else round(children * (520 - 3 * i + book.noise(40)))
         book.ratio("AD 7", i, days, children)
 
-    # --- Care leavers -----------------------------------------------------------------------------------
+    # --- Care leavers -----------------------------------------------------------------------------
     leavers = book.counts(_path({0: 248, 23: 271}), 3)
     book.percentage(
         "CL a",
@@ -987,7 +997,7 @@ def _data() -> list[list[object]]:
     )  # 2023-24, published December 2024; 2024-25 is due December 2025
     book.percentage("CL 3a", _path({0: 0.86, 23: 0.88}), leavers, 0.012, pinned={LAST: (238, 271)})
 
-    # --- Workforce --------------------------------------------------------------------------------------
+    # --- Workforce --------------------------------------------------------------------------------
     caseload_cases = {
         "North": _path({0: 640, 12: 700, 23: 598}),
         "Central": _path({0: 520, 12: 560, 23: 504}),
@@ -1030,7 +1040,7 @@ def _data() -> list[list[object]]:
         months=range(N_MONTHS - 1),
     )  # the manual returns for September are not all in yet
 
-    # --- Quality assurance ------------------------------------------------------------------------------
+    # --- Quality assurance ------------------------------------------------------------------------
     audits = book.counts(_path({0: 28, 12: 24, 23: 31}), 3, floor=15)
     audits[LAST] = 31
     for i in idx:
@@ -1048,7 +1058,8 @@ def _data() -> list[list[object]]:
     for k, i in enumerate(quarters):
         graded = sum(audits[i - 2 : i + 1])
         book.ratio("QA 3", i, round(graded * qa3[k]), graded)
-    return [list(DATA_COLUMNS)] + book.rows
+    header: list[list[object]] = [list(DATA_COLUMNS)]
+    return header + book.rows
 
 
 def _settings() -> list[list[object]]:
@@ -1085,7 +1096,8 @@ def _targets() -> list[list[object]]:
         ["W 2", d(2025, 12, 1), 0.22, None],
         ["W 2", d(2026, 3, 1), 0.18, None],
         # Caseload targets differ by area, as seed 000's do by team: North hosts the assessment
-        # service (25), Central the children in need teams (17), South the children in care teams (20).
+        # service (25), Central the children in need teams (17), South the children in care
+        # teams (20).
         ["W 1", d(2025, 4, 1), 25, "North"],
         ["W 1", d(2025, 4, 1), 17, "Central"],
         ["W 1", d(2025, 4, 1), 20, "South"],
@@ -1093,7 +1105,8 @@ def _targets() -> list[list[object]]:
 
 
 def _benchmarks() -> list[list[object]]:
-    """England and region (West Midlands) from DfE publications; statistical neighbours illustrative.
+    """England and region (West Midlands) from DfE publications; statistical neighbours
+    illustrative.
 
     Sources (Open Government Licence v3.0), as held in the DfE dashboard repositories that
     shared/data/PROVENANCE.md names:
@@ -1189,60 +1202,93 @@ _COMMENTARY: list[tuple[str, dt.datetime, str | None, str | None, str | None]] =
     (
         "FD 3",
         _SEP,
-        "Volumes of contacts rose sharply in September (1,391, from 1,121 in August) with the return to school, "
-        "resulting in a slight reduction in 1 working day completion. The change of percentage reflects contacts "
-        "where additional information was needed from partners before a decision could be taken.",
-        "Two additional Contact Officers joined the MASH in August. Education contacts are now screened by the "
-        "Education Safeguarding Lead before they reach the MASH.",
-        "Head of Service to review MASH capacity at the October performance clinic; trajectory to 90% by March.",
+        (
+            "Volumes of contacts rose sharply in September (1,391, from 1,121 in August) with the "
+            "return to school, resulting in a slight reduction in 1 working day completion. The "
+            "change of percentage reflects contacts where additional information was needed from "
+            "partners before a decision could be taken."
+        ),
+        (
+            "Two additional Contact Officers joined the MASH in August. Education contacts are now "
+            "screened by the Education Safeguarding Lead before they reach the MASH."
+        ),
+        (
+            "Head of Service to review MASH capacity at the October performance clinic; "
+            "trajectory to 90% by March."
+        ),
     ),
     (
         "FD 8",
         _SEP,
-        "Re-referrals within 12 months are stable and now below our statistical neighbours and England.",
-        "Re-referrals have been added to the audit programme and step-down to Early Help is checked at closure.",
+        (
+            "Re-referrals within 12 months are stable and now below our statistical neighbours and "
+            "England."
+        ),
+        (
+            "Re-referrals have been added to the audit programme and step-down to Early Help is "
+            "checked at closure."
+        ),
         None,
     ),
     (
         "AMT 2",
         _SEP,
-        "Timeliness of assessments continues to improve (86.3%, from 67.6% at the inspection) and is on course for "
-        "the March target. North remains the area of greatest delay.",
-        "Assessment teams in North have had a fifth team manager since June; overdue assessments are tracked weekly "
-        "at the performance clinic.",
+        (
+            "Timeliness of assessments continues to improve (86.3%, from 67.6% at the inspection) "
+            "and is on course for the March target. North remains the area of greatest delay."
+        ),
+        (
+            "Assessment teams in North have had a fifth team manager since June; overdue "
+            "assessments are tracked weekly at the performance clinic."
+        ),
         "Disabled children's team assessments to be brought into the weekly tracker from October.",
     ),
     (
         "AMT 5",
         _SEP,
-        "12 family assessments were unallocated for more than 7 days at the end of September, down from 35 at the "
-        "inspection. All unallocated cases have been screened and are child in need, not child protection, cases.",
+        (
+            "12 family assessments were unallocated for more than 7 days at the end of September, "
+            "down from 35 at the inspection. All unallocated cases have been screened and are "
+            "child in need, not child protection, cases."
+        ),
         "Unallocated work is reviewed daily by the Service Manager.",
         "Aim to have no unallocated cases open more than 7 days by December.",
     ),
     (
         "CP 5",
         _SEP,
-        "There has been a further increase in ICPCs held within 15 working days (74%), but the figure remains below "
-        "target. South's June figure was suppressed in the area breakdown because fewer than five conferences were "
-        "held.",
-        "A third CP Chair started in July. Analysis of delayed ICPCs points to notice periods requested by some "
-        "agencies.",
-        "Conference chair manager to agree shorter notice arrangements with health and police by November.",
+        (
+            "There has been a further increase in ICPCs held within 15 working days (74%), but the "
+            "figure remains below target. South's June figure was suppressed in the area breakdown "
+            "because fewer than five conferences were held."
+        ),
+        (
+            "A third CP Chair started in July. Analysis of delayed ICPCs points to notice periods "
+            "requested by some agencies."
+        ),
+        (
+            "Conference chair manager to agree shorter notice arrangements with health and police "
+            "by November."
+        ),
     ),
     (
         "CP 11",
         _SEP,
-        "24.3% of plans starting in the quarter were second or subsequent plans, in line with England (24.5%).",
+        (
+            "24.3% of plans starting in the quarter were second or subsequent plans, in line with "
+            "England (24.5%)."
+        ),
         "All repeat plans within two years are reviewed by the conference chair manager.",
         "Thematic audit of repeat plans scheduled for the November audit cycle.",
     ),
     (
         "LE 2",
         _SEP,
-        "Only three sets of care proceedings concluded in September, two of them within 26 weeks; the third ran to "
-        "31 weeks because a kinship carer was put forward late in proceedings. The six-month figure is a more "
-        "reliable measure.",
+        (
+            "Only three sets of care proceedings concluded in September, two of them within 26 "
+            "weeks; the third ran to 31 weeks because a kinship carer was put forward late in "
+            "proceedings. The six-month figure is a more reliable measure."
+        ),
         None,
         "Performance continues to be monitored in monthly Legal Proceedings meetings.",
     ),
@@ -1250,13 +1296,19 @@ _COMMENTARY: list[tuple[str, dt.datetime, str | None, str | None, str | None]] =
     (
         "CIN 4",
         _SEP,
-        "Visits to children on CIN plans remain below target (78%). Central and South are close to 80%; North is "
-        "lowest, reflecting the rising numbers of cases subject to child protection plans and court work that staff "
-        "are prioritising.",
-        "CIN visits are an area of priority focus in weekly performance clinics, with a named manager for each "
-        "child not seen.",
-        "Reports are monitored by the Service Director twice a week, with an expectation of a narrative as to why a "
-        "child has not been seen.",
+        (
+            "Visits to children on CIN plans remain below target (78%). Central and South are "
+            "close to 80%; North is lowest, reflecting the rising numbers of cases subject to "
+            "child protection plans and court work that staff are prioritising."
+        ),
+        (
+            "CIN visits are an area of priority focus in weekly performance clinics, with a named "
+            "manager for each child not seen."
+        ),
+        (
+            "Reports are monitored by the Service Director twice a week, with an expectation of a "
+            "narrative as to why a child has not been seen."
+        ),
     ),
     (
         "CIN 5",
@@ -1268,44 +1320,61 @@ _COMMENTARY: list[tuple[str, dt.datetime, str | None, str | None, str | None]] =
     (
         "LAC 1",
         _SEP,
-        "The number of children in care is gradually reducing as intended in our improvement plan (433, 82.6 per "
-        "10,000, from 461 at the inspection). This is a combination of more children returning home safely, more "
-        "special guardianship orders and more challenge at resource panel.",
+        (
+            "The number of children in care is gradually reducing as intended in our improvement "
+            "plan (433, 82.6 per 10,000, from 461 at the inspection). This is a combination of "
+            "more children returning home safely, more special guardianship orders and more "
+            "challenge at resource panel."
+        ),
         "Edge of care team fully staffed since May.",
         "On trajectory to reach 80 per 10,000 by March.",
     ),
     (
         "LAC 4",
         _SEP,
-        "Placement stability remains strong: 9.5% of children in care have had 3 or more placements in the last 12 "
-        "months, in line with England.",
+        (
+            "Placement stability remains strong: 9.5% of children in care have had 3 or more "
+            "placements in the last 12 months, in line with England."
+        ),
         None,
         None,
     ),
     (
         "LAC 9",
         _SEP,
-        "August: 10 of 16 initial health assessments were completed within 28 days. Delays are mainly in consent "
-        "forms reaching health within 5 working days of the child becoming looked after.",
-        "Additional business support capacity is in place for initial health assessment notifications and this is "
-        "monitored weekly with the designated nurse.",
+        (
+            "August: 10 of 16 initial health assessments were completed within 28 days. Delays are "
+            "mainly in consent forms reaching health within 5 working days of the child becoming "
+            "looked after."
+        ),
+        (
+            "Additional business support capacity is in place for initial health assessment "
+            "notifications and this is monitored weekly with the designated nurse."
+        ),
         "Joint review with the ICB of every late assessment from September.",
     ),
     (
         "LAC 11",
         _SEP,
-        "91% of reviews were held in timescale. Noting that the figures refer to reviews recorded as complete: no "
-        "figure is available for February, when the case management system was migrated.",
+        (
+            "91% of reviews were held in timescale. Noting that the figures refer to reviews "
+            "recorded as complete: no figure is available for February, when the case management "
+            "system was migrated."
+        ),
         "Authorisation levels for re-scheduling reviews have been re-set with the Head of Service.",
         None,
     ),
     (
         "LAC 15",
         _SEP,
-        "61% of children in care are placed within 20 miles of home. Sufficiency of local foster placements remains "
-        "the main pressure, particularly for adolescents.",
-        "The fostering recruitment campaign has approved six new households this year; two more residential beds "
-        "open in the borough in January.",
+        (
+            "61% of children in care are placed within 20 miles of home. Sufficiency of local "
+            "foster placements remains the main pressure, particularly for adolescents."
+        ),
+        (
+            "The fostering recruitment campaign has approved six new households this year; two "
+            "more residential beds open in the borough in January."
+        ),
         "Sufficiency strategy refresh to Corporate Parenting Panel in November.",
     ),
     (
@@ -1318,8 +1387,10 @@ _COMMENTARY: list[tuple[str, dt.datetime, str | None, str | None, str | None]] =
     (
         "AD 7",
         _SEP,
-        "Family finding and matching remain a strength: the three children placed in September moved in with their "
-        "adoptive families an average of 432 days after entering care.",
+        (
+            "Family finding and matching remain a strength: the three children placed in September "
+            "moved in with their adoptive families an average of 432 days after entering care."
+        ),
         None,
         None,
     ),
@@ -1327,52 +1398,73 @@ _COMMENTARY: list[tuple[str, dt.datetime, str | None, str | None, str | None]] =
         "CL a",
         _SEP,
         "74% of care leavers have an up-to-date pathway plan, short of the 85% milestone.",
-        "The Leaving Care Team have a plan of action with individual staff members and individual young people's "
-        "cases, so that more pathway plans are reviewed inside 6 months. The Service Leader reports progress weekly "
-        "to the Head of Service.",
-        "Two additional personal advisers start in October; plans overdue by more than 3 months to be cleared by "
-        "December.",
+        (
+            "The Leaving Care Team have a plan of action with individual staff members and "
+            "individual young people's cases, so that more pathway plans are reviewed inside 6 "
+            "months. The Service Leader reports progress weekly to the Head of Service."
+        ),
+        (
+            "Two additional personal advisers start in October; plans overdue by more than 3 "
+            "months to be cleared by December."
+        ),
     ),
     (
         "W 1",
         _SEP,
-        "Average caseloads have reduced to 18.1 from 22.5 at the inspection. Central (18.0) remains above its target "
-        "of 17, with the increase in children in need work.",
+        (
+            "Average caseloads have reduced to 18.1 from 22.5 at the inspection. Central (18.0) "
+            "remains above its target of 17, with the increase in children in need work."
+        ),
         "Twelve recruits ready to start between September and November (8 permanent, 4 agency).",
         "Caseloads are reviewed team by team at the monthly workforce board.",
     ),
     (
         "W 2",
         _SEP,
-        "The vacancy rate has fallen to 23% (25.3 FTE of 112), but is not yet reducing quickly enough to reach 18% by "
-        "March.",
-        "Recruitment campaign with the regional memorandum of understanding on agency rates; ASYE cohort of 9 joined "
-        "in September.",
+        (
+            "The vacancy rate has fallen to 23% (25.3 FTE of 112), but is not yet reducing quickly "
+            "enough to reach 18% by March."
+        ),
+        (
+            "Recruitment campaign with the regional memorandum of understanding on agency rates; "
+            "ASYE cohort of 9 joined in September."
+        ),
         None,
     ),
     (
         "W 3",
         _SEP,
-        "21% of social workers are agency staff, well above the 15% target. Agency workers are covering vacant posts "
-        "while permanent recruits complete induction.",
-        "Agency workers are released in a planned way as permanent staff start, based on a risk review of each "
-        "caseload.",
+        (
+            "21% of social workers are agency staff, well above the 15% target. Agency workers are "
+            "covering vacant posts while permanent recruits complete induction."
+        ),
+        (
+            "Agency workers are released in a planned way as permanent staff start, based on a "
+            "risk review of each caseload."
+        ),
         "Progress reported monthly to the workforce board.",
     ),
     (
         "W 4",
         _SEP,
-        "September's supervision returns are not all in yet, so August's figure (83%) is shown. Supervision "
-        "requires manual recording.",
+        (
+            "September's supervision returns are not all in yet, so August's figure (83%) is "
+            "shown. Supervision requires manual recording."
+        ),
         "Practice Improvement Manager monitors supervision weekly.",
         "Supervision recording moves to the case management system in November.",
     ),
     (
         "QA 3",
         _SEP,
-        "42% of cases audited in the quarter were graded good or outstanding, up from 22% at the inspection, but "
-        "the majority remain at requires improvement.",
-        "Management footprint on cases is a priority, with moderation of every audit by a second manager.",
+        (
+            "42% of cases audited in the quarter were graded good or outstanding, up from 22% at "
+            "the inspection, but the majority remain at requires improvement."
+        ),
+        (
+            "Management footprint on cases is a priority, with moderation of every audit by a "
+            "second manager."
+        ),
         "Audit grading outcomes to be reported to the board each quarter.",
     ),
 ]
@@ -1400,7 +1492,8 @@ DEMO_FILE = Path(__file__).with_name("demo_dashboard.xlsx")
 
 
 def build_demo() -> Workbook:
-    """The template with the demo authority's input sheets filled in, output sheets not yet refreshed."""
+    """The template with the demo authority's input sheets filled in, output sheets not yet
+    refreshed."""
     from workbook_templates.build import build_template, write_inputs
 
     book = build_template()

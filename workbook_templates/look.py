@@ -22,14 +22,18 @@ header), so the template follows the render model when columns move.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 from openpyxl import Workbook
-from openpyxl.formatting.rule import CellIsRule, FormulaRule, Rule
+from openpyxl.formatting import rule as _rule
+from openpyxl.formatting.rule import Rule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.styles.numbers import NumberFormat
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.header_footer import HeaderFooterItem
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi_engine import charts, render_model
@@ -50,6 +54,10 @@ from kpi_engine.render import (
 from kpi_engine.render_model import HEADER, HEADER_ROW, ROW, SECTION, STAMP, TITLE
 from kpi_engine.results import Report, Stamp
 from kpi_engine.workbook_names import CHARTS, DASHBOARD, OUTPUT_SHEETS, SUMMARY, TEAMS, VALIDATION
+
+# types-openpyxl leaves openpyxl's rule factories unannotated; each returns a Rule.
+FormulaRule = cast(Callable[..., Rule], _rule.FormulaRule)
+CellIsRule = cast(Callable[..., Rule], _rule.CellIsRule)
 
 STYLED_ROWS = 2000  # conditional formats cover rows 1..STYLED_ROWS
 HEADER_FILL, HEADER_TEXT = "1F3864", "FFFFFF"
@@ -133,8 +141,8 @@ def contrast_ratio(a: str, b: str) -> float:
     return (la + 0.05) / (lb + 0.05)
 
 
-# Machado, Oliveira and Fernandes (2009), "A physiologically-based model for simulation of color vision
-# deficiency", severity 1.0: each matrix maps linear RGB to what a dichromat sees.
+# Machado, Oliveira and Fernandes (2009), "A physiologically-based model for simulation of color
+# vision deficiency", severity 1.0: each matrix maps linear RGB to what a dichromat sees.
 CVD_MATRICES = {
     "protanopia": (
         (0.152286, 1.052583, -0.204868),
@@ -172,7 +180,8 @@ def _hex(linear: tuple[float, float, float]) -> str:
 
 
 def simulate_colour_vision(hex_colour: str, kind: str) -> str:
-    """How an ``RRGGBB`` colour looks to a reader with ``kind`` (protanopia, deuteranopia, tritanopia)."""
+    """How an ``RRGGBB`` colour looks to a reader with ``kind`` (protanopia, deuteranopia,
+    tritanopia)."""
     m = CVD_MATRICES[kind]
     v = _linear(hex_colour.lstrip("#"))
     return _hex(tuple(sum(m[i][j] * v[j] for j in range(3)) for i in range(3)))  # type: ignore[arg-type]
@@ -192,9 +201,12 @@ def cie_lab(hex_colour: str) -> tuple[float, float, float]:
 
 
 def delta_e(a: str, b: str) -> float:
-    """CIE76 colour difference of two ``RRGGBB`` colours (2.3 is just noticeable; 20 is plainly different)."""
+    """CIE76 colour difference of two ``RRGGBB`` colours (2.3 is just noticeable; 20 is plainly
+    different)."""
     la, lb = cie_lab(a), cie_lab(b)
-    return sum((p - q) ** 2 for p, q in zip(la, lb)) ** 0.5
+    # float ** float is typed Any (a negative base would give a complex); a sum of squares is not.
+    distance: float = sum((p - q) ** 2 for p, q in zip(la, lb, strict=True)) ** 0.5
+    return distance
 
 
 def text_colour_on(fill: str) -> str:
@@ -203,7 +215,8 @@ def text_colour_on(fill: str) -> str:
 
 
 def rag_styles(colours: dict[str, str] | None = None) -> dict[str, tuple[str, str]]:
-    """RAG word -> (fill, text colour); with the defaults, black on Green and Amber, white on Red."""
+    """RAG word -> (fill, text colour); with the defaults, black on Green and Amber, white on
+    Red."""
     fills = {**DEFAULT_COLOURS, **(colours or {})}
     return {
         word: (fill.lstrip("#").upper(), text_colour_on(fill.lstrip("#").upper()))
@@ -225,7 +238,8 @@ def _empty_report() -> Report:
 
 
 def header_rows(sheet: str) -> list[list[Any]]:
-    """The header rows a refresh writes on an output sheet (column A first), for the default layout."""
+    """The header rows a refresh writes on an output sheet (column A first), for the default
+    layout."""
     if sheet == DASHBOARD:
         return [[HEADER, *default_dashboard_headers()[1:]]]
     if sheet == CHARTS:  # the chart data's header (the key row above the charts has no columns)
@@ -262,7 +276,7 @@ def dashboard_month_columns() -> list[int]:
     """Zero-based positions of the month columns in the Dashboard's default header row."""
     headers = default_dashboard_headers()
     other = default_dashboard_headers(reporting_period=month(2000, 6))
-    return [i for i, (a, b) in enumerate(zip(headers, other)) if a != b]
+    return [i for i, (a, b) in enumerate(zip(headers, other, strict=True)) if a != b]
 
 
 def dashboard_last_column() -> int:
@@ -282,7 +296,8 @@ def styled_width(sheet: str) -> int:
 
 
 def chart_column_widths() -> dict[str, float]:
-    """Column letter -> width on the Charts sheet: B narrow (format keys), then every column one width."""
+    """Column letter -> width on the Charts sheet: B narrow (format keys), then every column one
+    width."""
     widths: dict[str, float] = {"B": FORMAT_WIDTH}
     for col in range(3, styled_width(CHARTS) + 1):
         widths[get_column_letter(col)] = CHART_COLUMN_WIDTH
@@ -364,7 +379,8 @@ def _hide_format_keys(ws: Worksheet, sheet: str, ids: dict[str, int]) -> None:
     column = f"{letter}1:{letter}{STYLED_ROWS}"
     cf = ws.conditional_formatting
     shown = f'$A1<>"{TITLE}",$A1<>"{STAMP}"'
-    # LibreOffice applies only the first rule that matches a cell, so these carry the row's fill too.
+    # LibreOffice applies only the first rule that matches a cell, so these carry the row's fill
+    # too.
     cf.add(
         column,
         FormulaRule(
@@ -378,7 +394,8 @@ def _hide_format_keys(ws: Worksheet, sheet: str, ids: dict[str, int]) -> None:
         ),
     )
     rule = _number_rule(f"AND({shown})", HIDDEN_TEXT, ids)
-    rule.dxf.font = Font(color=WHITE)
+    # _number_rule always gives the rule a DifferentialStyle; the stubs allow None.
+    cast(DifferentialStyle, rule.dxf).font = Font(color=WHITE)
     cf.add(column, rule)
 
 
@@ -454,14 +471,16 @@ def _print_setup(ws: Worksheet) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0  # as many pages down as needed
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    # openpyxl always gives a sheet its page setup properties; the stubs allow None.
+    cast(PageSetupProperties, ws.sheet_properties.pageSetUpPr).fitToPage = True
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     ws.page_margins.header = ws.page_margins.footer = 0.3
     # "&A" is the file format's code for the sheet's name (Excel's dialog shows it as &[Tab]).
-    ws.oddHeader.center.text = "&A"
-    ws.oddFooter.center.text = "Page &P of &N"
+    # openpyxl always makes a sheet's odd-page header and footer; the stubs allow None.
+    cast(HeaderFooterItem, ws.oddHeader).center.text = "&A"
+    cast(HeaderFooterItem, ws.oddFooter).center.text = "Page &P of &N"
 
 
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -500,8 +519,8 @@ def _freeze(sheet: str) -> str | None:
 
 
 def _header_row(ws: Worksheet, sheet: str) -> None:
-    """Row 4 is every output sheet's (first) header row: its cells wrap, so long headings show whole.
-    Cells styled ahead of time keep their style when a refresh writes their values."""
+    """Row 4 is every output sheet's (first) header row: its cells wrap, so long headings show
+    whole. Cells styled ahead of time keep their style when a refresh writes their values."""
     if sheet != DASHBOARD:
         return
     wrap = Alignment(wrap_text=True, vertical="center")
@@ -511,8 +530,8 @@ def _header_row(ws: Worksheet, sheet: str) -> None:
 
 
 def style_output_sheets(book: Workbook, colours: dict[str, str] | None = None) -> None:
-    """Give the output sheets (Summary, Dashboard, Validation, Teams, Charts) their look (creating any
-    that are missing)."""
+    """Give the output sheets (Summary, Dashboard, Validation, Teams, Charts) their look
+    (creating any that are missing)."""
     ids: dict[str, int] = {}
     for name in OUTPUT_SHEETS:
         ws = book[name] if name in book.sheetnames else book.create_sheet(name)

@@ -93,7 +93,8 @@ def _blank(value: Any) -> bool:
 
 
 def _copy_sheet(source: Worksheet, book: Workbook, before: int) -> int:
-    """Copy a sheet the template does not have (values, number formats, widths); returns its rows."""
+    """Copy a sheet the template does not have (values, number formats, widths); returns its
+    rows."""
     ws = book.create_sheet(source.title, before)
     rows = 0
     for row in source.iter_rows():
@@ -131,11 +132,12 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def upgrade(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> dict[str, int]:
-    """Move ``src``'s inputs into a fresh template saved at ``dst``; returns the rows moved per sheet.
+    """Move ``src``'s inputs into a fresh template saved at ``dst``; returns the rows moved per
+    sheet.
 
-    ``src`` is never modified. Raises :class:`~kpi_engine.errors.TemplateError` when ``src`` has no input sheet, or when
-    ``dst`` is ``src`` itself; :class:`~kpi_engine.errors.WorkbookError` when ``src``
-    cannot be read as an .xlsx workbook.
+    ``src`` is never modified. Raises :class:`~kpi_engine.errors.TemplateError` when ``src`` has
+    no input sheet, or when ``dst`` is ``src`` itself; :class:`~kpi_engine.errors.WorkbookError`
+    when ``src`` cannot be read as an .xlsx workbook.
     """
     source, target = Path(src), Path(dst)
     if _same_file(source, target):

@@ -47,7 +47,7 @@ def fill_one(source: str, output: str, strict: bool = False) -> Outcome:
         return Outcome(src, None, "failed", message=str(err))
     except OSError as err:
         return Outcome(src, None, "failed", message=describe_write_failure(out, err))
-    except Exception as err:  # a workbook that breaks the engine must not stop the batch
+    except Exception as err:  # noqa: BLE001 - a workbook that breaks the engine must not stop the batch
         return Outcome(
             src,
             None,
@@ -76,7 +76,8 @@ def run_batch(
     strict: bool = False,
     on_done: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
-    """Fill every workbook in ``sources`` into ``outdir``; ``on_done`` is called as each finishes."""
+    """Fill every workbook in ``sources`` into ``outdir``; ``on_done`` is called as each one
+    finishes."""
     outdir.mkdir(parents=True, exist_ok=True)
     jobs = jobs or default_jobs(len(sources))
     results: dict[int, Outcome] = {}
@@ -88,15 +89,15 @@ def run_batch(
                 Path(s),
                 None,
                 "failed",
-                message=f"has the same file name as {sources[seen[name]]}; both would be written to "
-                f"{outdir / name}. Rename one.",
+                message=f"has the same file name as {sources[seen[name]]}; both would be written "
+                f"to {outdir / name}. Rename one.",
             )
         else:
             seen[name] = i
     todo = [i for i in range(len(sources)) if i not in results]
-    for i in results:
+    for outcome in results.values():
         if on_done:
-            on_done(results[i])
+            on_done(outcome)
     if jobs == 1:
         for i in todo:
             results[i] = fill_one(

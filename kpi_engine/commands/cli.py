@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -18,6 +18,9 @@ from kpi_engine import TEMPLATE_VERSION, __version__
 from kpi_engine.errors import KpiDashboardError
 from kpi_engine.issues import Issue
 from kpi_engine.xlsx.files import describe_write_failure
+
+if TYPE_CHECKING:
+    from kpi_engine.commands.batch import Outcome
 
 EXIT_OK, EXIT_DATA_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -127,8 +130,9 @@ def fill(workbook: Path, output: Path, json_path: Path | None, strict: bool) -> 
     counts = f" ({counts})" if counts else ""
     if result.written:
         click.echo(
-            f"{output}: {len(report.indicators)} indicators{counts}; {errors} error{'s' * (errors != 1)}, "
-            f"{warnings} warning{'s' * (warnings != 1)} (see the Validation sheet)."
+            f"{output}: {len(report.indicators)} indicators{counts}; {errors} "
+            f"error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)} (see the "
+            "Validation sheet)."
         )
     else:
         click.echo(
@@ -172,7 +176,7 @@ def batch(workbooks: tuple[Path, ...], outdir: Path, jobs: int | None, strict: b
         total=len(workbooks), unit="workbook", file=sys.stderr, disable=None, leave=False
     ) as bar:
 
-        def done(outcome):
+        def done(outcome: Outcome) -> None:
             bar.update(1)
             if not outcome.ok:
                 where = (
@@ -245,8 +249,8 @@ def new_template(output: Path) -> None:
     except OSError as err:
         fail(describe_write_failure(output, err))
     click.echo(
-        f"{output}: a new template (version {TEMPLATE_VERSION}). Fill in its input sheets, then run "
-        f"'kpi-dashboard fill {output.name} -o dashboard.xlsx' or click Refresh in Excel."
+        f"{output}: a new template (version {TEMPLATE_VERSION}). Fill in its input sheets, then "
+        f"run 'kpi-dashboard fill {output.name} -o dashboard.xlsx' or click Refresh in Excel."
     )
 
 
@@ -296,8 +300,8 @@ def upgrade(workbook: Path, output: Path) -> None:
     "--xlwings-server",
     "xlwings_server",
     is_flag=True,
-    help="Run xlwings Server (the Office.js add-in's back end, with the Refresh script) instead of the "
-    "POST /refresh endpoint for VBA and Office Scripts.",
+    help="Run xlwings Server (the Office.js add-in's back end, with the Refresh script) instead "
+    "of the POST /refresh endpoint for VBA and Office Scripts.",
 )
 def serve(host: str, port: int, xlwings_server: bool) -> None:
     """Run the refresh server that Excel's Refresh button calls.
@@ -348,7 +352,8 @@ def serve(host: str, port: int, xlwings_server: bool) -> None:
         fail(err)
     if not os.environ.get("KPI_DASHBOARD_TOKEN"):
         click.echo(
-            "Warning: KPI_DASHBOARD_TOKEN is not set, so any caller that can reach the server can use it.",
+            "Warning: KPI_DASHBOARD_TOKEN is not set, so any caller that can reach the server can "
+            "use it.",
             err=True,
         )
     uvicorn.run(app, host=host, port=port)

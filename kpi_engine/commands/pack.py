@@ -1,11 +1,12 @@
 """The board pack: the filled dashboard printed to one PDF by LibreOffice.
 
-:func:`make_pack` fills the workbook into a temporary copy (the same :func:`~kpi_engine.commands.fill.fill_workbook`
-as ``kpi-dashboard fill``), sets the copy up for print (the pack's sheets first, in pack order, every
-other sheet hidden; the organisation and reporting period in each page's header; the Charts sheet's
-print area kept to its charts, broken between rows of charts), converts it with LibreOffice headless
-(a fresh profile in a temporary folder, so it never meets an officer's open LibreOffice), and writes the
-PDF to ``out`` whole or not at all. The source workbook is never touched.
+:func:`make_pack` fills the workbook into a temporary copy (the same
+:func:`~kpi_engine.commands.fill.fill_workbook` as ``kpi-dashboard fill``), sets the copy up for
+print (the pack's sheets first, in pack order, every other sheet hidden; the organisation and
+reporting period in each page's header; the Charts sheet's print area kept to its charts, broken
+between rows of charts), converts it with LibreOffice headless (a fresh profile in a temporary
+folder, so it never meets an officer's open LibreOffice), and writes the PDF to ``out`` whole or
+not at all. The source workbook is never touched.
 
 Pages, in order: Summary (counts, good performance, and the exceptions with their commentary),
 Dashboard, Teams, Charts.
@@ -31,6 +32,7 @@ from kpi_engine.render_model import HEADER_ROW
 from kpi_engine.results import Report
 from kpi_engine.workbook_names import CHARTS, DASHBOARD, SUMMARY, TEAMS
 from kpi_engine.xlsx.files import atomic_save
+from kpi_engine.xlsx.guard import check_workbook_file
 from kpi_engine.xlsx.reader import open_workbook
 
 PACK_SHEETS = (SUMMARY, DASHBOARD, TEAMS, CHARTS)
@@ -150,14 +152,16 @@ def chart_page_scale() -> int:
     body_width = A4_LONG_SIDE - 2 * PRINT_MARGIN_SIDES
     title_rows = 3 * TITLE_ROW_ALLOWANCE + (FIRST_CHART_ROW - 4) * ROW_HEIGHT
     content_height = title_rows + CHART_ROWS_PER_PAGE * SLOT_ROWS * ROW_HEIGHT
-    # The widest the grid prints: columns sized with a wide font's digits (9 pixels, not Calibri's 7)
+    # The widest the grid prints: columns sized with a wide font's digits (9 pixels, not
+    # Calibri's 7)
     content_width = (GRID_COLUMNS + 1) * column_points() * 9 / 7
     return int(100 * min(body_height / content_height, body_width / content_width))
 
 
 def _summary_breaks(ws: Any) -> None:
     """The exceptions (Red and Amber, with their commentary) start on a page of their own, under
-    their table's header, which repeats on the pages after (the counts' header would mislead there)."""
+    their table's header, which repeats on the pages after (the counts' header would mislead
+    there)."""
     from openpyxl.worksheet.pagebreak import Break, RowBreak
 
     from kpi_engine.render_model import HEADER, SECTION
@@ -184,7 +188,8 @@ def prepare_for_print(path: Path, report: Report) -> tuple[str, ...]:
     printed = tuple(name for name in PACK_SHEETS if name in book.sheetnames)
     for position, name in enumerate(printed):
         book.move_sheet(name, position - book.sheetnames.index(name))
-    for ws in book.worksheets + book.chartsheets:
+    sheets: list[Any] = [*book.worksheets, *book.chartsheets]
+    for ws in sheets:
         ws.sheet_view.tabSelected = False
         if ws.title in printed:
             ws.sheet_state = "visible"
@@ -192,7 +197,7 @@ def prepare_for_print(path: Path, report: Report) -> tuple[str, ...]:
         else:
             ws.sheet_state = "hidden"
     book.active = 0
-    book.active.sheet_view.tabSelected = True
+    sheets[0].sheet_view.tabSelected = True
     if CHARTS in printed:
         _chart_print_area(book[CHARTS], charted(report))
     if SUMMARY in printed and report.exceptions:
@@ -254,7 +259,8 @@ def convert_to_pdf(
         detail = (run.stderr or run.stdout or "").strip().splitlines()
         tail = f": {detail[-1]}" if detail else ""
         raise PackError(
-            f"LibreOffice could not print the pack (exit status {run.returncode}){tail}; nothing was written."
+            f"LibreOffice could not print the pack (exit status {run.returncode}){tail}; nothing "
+            "was written."
         )
     return pdf
 
@@ -286,10 +292,11 @@ def make_pack(
     import time
 
     started = time.perf_counter()
+    src, out = Path(src), Path(out)
+    check_workbook_file(src)  # a hostile or broken file is named first, LibreOffice or not
     soffice = soffice or find_libreoffice()
     if soffice is None:
         raise PackError(INSTALL_HINT)
-    src, out = Path(src), Path(out)
     folder = out.parent if str(out.parent) else Path(".")
     if not folder.is_dir():  # before the minute of work, not after
         raise OSError(errno.ENOENT, os.strerror(errno.ENOENT), str(out))

@@ -70,8 +70,9 @@ def _text_props(size: int, bold: bool = False, rotation: int | None = None) -> R
 
 def _title(text: str) -> Title:
     title = Title()
+    text_body: Any = title.tx  # a new Title's text body is always there, with its rich text
     props = CharacterProperties(sz=TITLE_SIZE, b=True)
-    title.tx.rich.paragraphs = [
+    text_body.rich.paragraphs = [
         Paragraph(pPr=ParagraphProperties(defRPr=props), r=[RegularTextRun(rPr=props, t=text)])
     ]
     title.overlay = False
@@ -89,12 +90,12 @@ def _no_labels() -> DataLabelList:
     )
 
 
-def _line(colour: str, width_pt: float, dash: str | None = None) -> GraphicalProperties:
+def _line(colour: str, width_pt: float, dash: Any = None) -> GraphicalProperties:
     line = LineProperties(solidFill=colour, w=int(width_pt * EMU_PER_POINT), prstDash=dash)
     return GraphicalProperties(ln=line)
 
 
-def _series(ws: Worksheet, spec: ChartSpec, row: int, name_col: int) -> Series:
+def _series(ws: Worksheet, spec: ChartSpec, row: int, name_col: int) -> Any:
     values = Reference(ws, min_col=spec.first_col, max_col=spec.last_col, min_row=row, max_row=row)
     series = Series(values)
     address = f"{quote_sheetname(ws.title)}!${get_column_letter(name_col)}${row}"
@@ -102,7 +103,7 @@ def _series(ws: Worksheet, spec: ChartSpec, row: int, name_col: int) -> Series:
     return series
 
 
-def _style(series: Series, role: str, benchmark: int, kind: str) -> None:
+def _style(series: Any, role: str, benchmark: int, kind: str) -> None:
     series.dLbls = _no_labels()
     if role == ACTUAL and kind == "column":
         series.graphicalProperties = GraphicalProperties(solidFill=COLUMN_COLOUR)
@@ -141,7 +142,8 @@ def _axes(chart: Any, spec: ChartSpec) -> None:
 
 
 def build_chart(ws: Worksheet, spec: ChartSpec, name_col: int) -> Any:
-    """The openpyxl chart for ``spec``, its series referencing ``ws``'s cells (names in ``name_col``)."""
+    """The openpyxl chart for ``spec``, its series referencing ``ws``'s cells (their names in
+    ``name_col``)."""
     categories = Reference(
         ws,
         min_col=spec.first_col,
@@ -208,7 +210,7 @@ class DescribedAnchor(TwoCellAnchor):
     def to_tree(
         self, tagname: str | None = None, idx: Any = None, namespace: str | None = None
     ) -> Any:
-        frame = self.graphicFrame
+        frame: Any = self.graphicFrame
         if frame is not None:
             frame.nvGraphicFramePr.cNvPr.descr = self.description or None
             frame.nvGraphicFramePr.cNvPr.title = self.chart_title or None
@@ -217,7 +219,8 @@ class DescribedAnchor(TwoCellAnchor):
 
 def place_charts(ws: Worksheet, charts: list[ChartSpec], name_col: int) -> None:
     """Replace the sheet's charts (and pictures left by an Excel route) with ``charts``."""
-    ws._charts = []
-    ws._images = []
+    # openpyxl has no public way to remove a sheet's charts and pictures.
+    ws._charts = []  # type: ignore[attr-defined]
+    ws._images = []  # type: ignore[attr-defined]
     for spec in charts:
         ws.add_chart(build_chart(ws, spec, name_col))

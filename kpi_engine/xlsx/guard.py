@@ -36,7 +36,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from kpi_engine.errors import WorkbookError
 
@@ -63,7 +63,8 @@ def _env_number(name: str, default: float) -> float:
     return float(m.group(1)) * _UNITS[m.group(2).upper()]
 
 
-def _env(name: str, default: float, kind: type = int):
+def _env(name: str, default: float, kind: type = int) -> Any:
+    """A dataclass field whose default is read from the environment when a Limits is made."""
     return field(default_factory=lambda: kind(_env_number(name, default)))
 
 
@@ -121,13 +122,14 @@ def _ole_message(name: str, f: IO[bytes], size: int) -> str:
         tail = f.read(256 * 1024)
     if "EncryptedPackage".encode("utf-16-le") in head + tail:
         return (
-            f"{name} is password-protected, so it cannot be read. Open it in Excel, remove the password "
-            "(File > Info > Protect Workbook > Encrypt with Password, and clear it) and save it as "
-            "'Excel Workbook (*.xlsx)'."
+            f"{name} is password-protected, so it cannot be read. Open it in Excel, remove the "
+            "password (File > Info > Protect Workbook > Encrypt with Password, and clear it) and "
+            "save it as 'Excel Workbook (*.xlsx)'."
         )
     return (
-        f"{name} is password-protected or an old .xls (Excel 97-2003) file, not an .xlsx workbook. Open it in "
-        "Excel, remove any password (File > Info > Protect Workbook) and save it as 'Excel Workbook (*.xlsx)'."
+        f"{name} is password-protected or an old .xls (Excel 97-2003) file, not an .xlsx "
+        "workbook. Open it in Excel, remove any password (File > Info > Protect Workbook) and "
+        "save it as 'Excel Workbook (*.xlsx)'."
     )
 
 
@@ -164,9 +166,9 @@ def _check_zip(name: str, z: zipfile.ZipFile, limits: Limits) -> None:
     infos = z.infolist()
     if len(infos) > limits.max_members:
         raise WorkbookError(
-            f"{name} is refused: it holds {len(infos):,} parts (the limit is {limits.max_members:,}), "
-            f"far more than any workbook. It may be built to exhaust memory; do not open it. "
-            "If it is genuine, raise KPI_DASHBOARD_MAX_MEMBERS."
+            f"{name} is refused: it holds {len(infos):,} parts (the limit is "
+            f"{limits.max_members:,}), far more than any workbook. It may be built to exhaust "
+            "memory; do not open it. If it is genuine, raise KPI_DASHBOARD_MAX_MEMBERS."
         )
     names = {i.filename for i in infos}
     if "xl/workbook.bin" in names:
@@ -200,9 +202,9 @@ def _check_zip(name: str, z: zipfile.ZipFile, limits: Limits) -> None:
             )
         if info.file_size > limits.max_member_bytes:
             raise WorkbookError(
-                f"{name} is refused: its part {part} would inflate to {_size(info.file_size)} (the "
-                f"limit is {_size(limits.max_member_bytes)}). It looks like a zip bomb; do not open "
-                "it. If it is genuine, raise KPI_DASHBOARD_MAX_MEMBER_BYTES."
+                f"{name} is refused: its part {part} would inflate to {_size(info.file_size)} "
+                f"(the limit is {_size(limits.max_member_bytes)}). It looks like a zip bomb; do "
+                "not open it. If it is genuine, raise KPI_DASHBOARD_MAX_MEMBER_BYTES."
             )
         if info.file_size >= limits.ratio_min_bytes:
             ratio = info.file_size / max(info.compress_size, 1)
@@ -217,8 +219,8 @@ def _check_zip(name: str, z: zipfile.ZipFile, limits: Limits) -> None:
         if total > limits.max_total_bytes:
             raise WorkbookError(
                 f"{name} is refused: its parts would inflate to more than "
-                f"{_size(limits.max_total_bytes)} in all. It looks like a zip bomb; do not open it. "
-                "If it is genuine, raise KPI_DASHBOARD_MAX_TOTAL_BYTES."
+                f"{_size(limits.max_total_bytes)} in all. It looks like a zip bomb; do not open "
+                "it. If it is genuine, raise KPI_DASHBOARD_MAX_TOTAL_BYTES."
             )
     _check_xml_prologs(name, z, infos)
     _check_sheet_parts(name, z, names)
@@ -258,13 +260,11 @@ def _check_sheet_parts(name: str, z: zipfile.ZipFile, names: set[str]) -> None:
         rels = ET.fromstring(z.read(rels_part))
     except ET.ParseError:
         return  # openpyxl will say what is wrong
-    targets = {}
+    targets: dict[str, str] = {}
     for rel in rels:
-        if rel.get("TargetMode") != "External" and rel.get("Id"):
-            target = rel.get("Target", "")
-            targets[rel.get("Id")] = (
-                target.lstrip("/") if target.startswith("/") else "xl/" + target
-            )
+        rel_id, href = rel.get("Id"), rel.get("Target", "")
+        if rel.get("TargetMode") != "External" and rel_id:
+            targets[rel_id] = href.lstrip("/") if href.startswith("/") else "xl/" + href
     seen: dict[str, str] = {}
     for sheet in book.iter():
         if not sheet.tag.endswith("}sheet"):
@@ -272,27 +272,32 @@ def _check_sheet_parts(name: str, z: zipfile.ZipFile, names: set[str]) -> None:
         title = sheet.get("name") or ""
         if title.casefold() in seen:
             raise WorkbookError(
-                f"{name} has two sheets named '{seen[title.casefold()]}' and '{title}', which Excel "
-                "does not allow (sheet names ignore case). Rename one of them and try again."
+                f"{name} has two sheets named '{seen[title.casefold()]}' and '{title}', which "
+                "Excel does not allow (sheet names ignore case). Rename one of them and try "
+                "again."
             )
         seen[title.casefold()] = title
-        rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
+        rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), "")
         target = targets.get(rid)
         if target is not None and target not in names:
             raise WorkbookError(
-                f"{name} is damaged: its sheet '{sheet.get('name')}' is listed but its part {target} "
-                "is missing. Open it in Excel (which offers to repair it) and save it again."
+                f"{name} is damaged: its sheet '{sheet.get('name')}' is listed but its part "
+                f"{target} is missing. Open it in Excel (which offers to repair it) and save it "
+                "again."
             )
 
 
-def check_workbook_file(source: Source, limits: Limits | None = None) -> None:
-    """Refuse, with a one-line :class:`WorkbookError` naming the file, what is not a safe .xlsx.
+def check_workbook_file(
+    source: Source, limits: Limits | None = None, name: str | None = None
+) -> None:
+    """Refuse, with a one-line :class:`WorkbookError` naming the file (``name``, else the path or
+    the stream's name), what is not a safe .xlsx.
 
     Reads the zip directory and at most 64 KB of each XML part; inflates nothing else. A stream
     (``IO[bytes]``) must be seekable and is left at its start.
     """
     limits = limits or Limits()
-    name = _name_of(source)
+    name = name or _name_of(source)
     if not isinstance(source, (str, Path)):
         source.seek(0, os.SEEK_END)
         size = source.tell()
@@ -329,8 +334,9 @@ def _check_stream(name: str, f: IO[bytes], size: int, limits: Limits) -> None:
         )
     if size > limits.max_file_bytes:
         raise WorkbookError(
-            f"{name} is refused: it is {_size(size)} (the limit is {_size(limits.max_file_bytes)}), "
-            "far larger than any dashboard. If it is genuine, raise KPI_DASHBOARD_MAX_FILE_BYTES."
+            f"{name} is refused: it is {_size(size)} (the limit is "
+            f"{_size(limits.max_file_bytes)}), far larger than any dashboard. If it is genuine, "
+            "raise KPI_DASHBOARD_MAX_FILE_BYTES."
         )
     head = f.read(8)
     if head.startswith(OLE_MAGIC):

@@ -62,8 +62,9 @@ def unsupported_features(path: str | Path) -> list[str]:
                         else "the workbook"
                     )
                     notes.append(
-                        f"{what} in {place} will not be kept in the filled copy (openpyxl cannot write "
-                        "them); add them to the filled workbook in Excel, or use the Refresh button instead"
+                        f"{what} in {place} will not be kept in the filled copy (openpyxl cannot "
+                        "write them); add them to the filled workbook in Excel, or use the "
+                        "Refresh button instead"
                     )
     except (zipfile.BadZipFile, OSError):
         return []

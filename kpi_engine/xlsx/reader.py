@@ -55,8 +55,9 @@ def describe_failure(name: str, err: Exception) -> str:
         )
     if isinstance(err, zipfile.BadZipFile):
         return (
-            f"{name} is not an .xlsx workbook (it may be an old .xls, a .xlsb, a password-protected "
-            "or a damaged file). Open it in Excel and save it as 'Excel Workbook (*.xlsx)'."
+            f"{name} is not an .xlsx workbook (it may be an old .xls, a .xlsb, a "
+            "password-protected or a damaged file). Open it in Excel and save it as 'Excel "
+            "Workbook (*.xlsx)'."
         )
     if any(
         type(e).__module__.startswith("defusedxml")
@@ -65,8 +66,8 @@ def describe_failure(name: str, err: Exception) -> str:
     ):
         return (
             f"{name} is refused: it declares XML entities or a DOCTYPE, which Excel never writes; "
-            "the file may be built to attack the reader. Do not open it; ask for a fresh copy saved "
-            "from Excel."
+            "the file may be built to attack the reader. Do not open it; ask for a fresh copy "
+            "saved from Excel."
         )
     if isinstance(err, KeyError) and "There is no item named" in str(err):
         part = str(err).split("'")[1] if str(err).count("'") >= 2 else "a part"
@@ -76,8 +77,8 @@ def describe_failure(name: str, err: Exception) -> str:
         )
     if isinstance(err, (zlib.error, EOFError)):
         return (
-            f"{name} is damaged ({err}). Copy it again, or open it in Excel (which offers to repair "
-            "it) and save it again."
+            f"{name} is damaged ({err}). Copy it again, or open it in Excel (which offers to "
+            "repair it) and save it again."
         )
     detail = " ".join(str(err).split())[:200]  # one line, whatever the parser said
     return (
@@ -92,6 +93,7 @@ def open_workbook(
     read_only: bool = False,
     data_only: bool = False,
     keep_warnings: list[str] | None = None,
+    name: str | None = None,
 ) -> Workbook:
     """The workbook at ``source``, opened by openpyxl after the guard has passed it.
 
@@ -100,10 +102,10 @@ def open_workbook(
     ``keep_warnings`` when given, else dropped. A read-only workbook reads its stream lazily: use
     :func:`opened`, which keeps the file open for its block and closes it after.
     """
-    import openpyxl
+    name = name or name_of(source)
+    check_workbook_file(source, name=name)  # zip bombs, entity tricks, files that are not workbooks
+    import openpyxl  # after the guard: a refused file costs no more than the guard
 
-    name = name_of(source)
-    check_workbook_file(source)  # zip bombs, entity tricks and files that are not workbooks
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -131,10 +133,9 @@ def opened(source: Source, *, data_only: bool = True) -> Iterator[Workbook]:
                 stream: IO[bytes] = files.enter_context(open(source, "rb"))
             except OSError as err:
                 raise WorkbookError(describe_failure(name, err)) from err
-            stream_name = name
         else:
-            stream, stream_name = source, name
-        book = open_workbook(_Named(stream, stream_name), read_only=True, data_only=data_only)
+            stream = source
+        book = open_workbook(stream, read_only=True, data_only=data_only, name=name)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter(
@@ -147,16 +148,6 @@ def opened(source: Source, *, data_only: bool = True) -> Iterator[Workbook]:
             raise WorkbookError(describe_failure(name, err)) from err
         finally:
             book.close()
-
-
-class _Named:
-    """A stream that answers to the file's name, so the guard's messages name the file."""
-
-    def __init__(self, stream: IO[bytes], name: str) -> None:
-        self._stream, self.name = stream, name
-
-    def __getattr__(self, attr: str) -> Any:
-        return getattr(self._stream, attr)
 
 
 def sheet_rows(ws: Any) -> list[tuple[Any, ...]]:
@@ -195,6 +186,15 @@ def read_workbook(source: Source) -> tuple[dict[str, list[tuple[Any, ...]]], str
         return grids, template_version(book)
 
 
+def _version_in_rows(rows: list[tuple[Any, ...]]) -> str | None:
+    for row in rows[:VERSION_SEARCH_ROWS]:
+        if len(row) >= 2 and isinstance(row[0], str) and normalise(row[0]) == VERSION_LABEL:
+            version = version_text(row[1])
+            if version is not None:
+                return version
+    return None
+
+
 def input_grids(book: Workbook, source: Source) -> dict[str, Grid]:
     """The input sheets of a workbook opened whole (formulas as text): their values, and where a
     sheet holds formulas, their last calculated values, read again from ``source``."""
@@ -222,13 +222,10 @@ def template_version(book: Workbook) -> str | None:
         ws = book[name]
         if normalise(name) != normalise(TEMPLATE_INFO_SHEET) or not is_worksheet(ws):
             continue
-        for row in ws.iter_rows(
-            min_row=1, max_row=VERSION_SEARCH_ROWS, max_col=2, values_only=True
-        ):
-            if len(row) >= 2 and isinstance(row[0], str) and normalise(row[0]) == VERSION_LABEL:
-                version = version_text(row[1])
-                if version is not None:
-                    return version
+        rows = ws.iter_rows(min_row=1, max_row=VERSION_SEARCH_ROWS, max_col=2, values_only=True)
+        version = _version_in_rows(list(rows))
+        if version is not None:
+            return version
     props = getattr(book, "custom_doc_props", None)
     for prop in getattr(props, "props", None) or []:
         if prop.name == TEMPLATE_VERSION_PROPERTY:

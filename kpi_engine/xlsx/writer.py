@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kpi_engine.render_model import HEADER_ROW, RenderModel, SheetRender
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from kpi_engine.render_model import FORMULA_STARTS, HEADER_ROW, RenderModel, SheetRender
 
 
 def _clear(ws: Worksheet) -> None:
@@ -52,7 +51,7 @@ def fit_rows(ws: Worksheet, sheet: SheetRender) -> None:
         return
     widths = {}
     for col in sheet.wrap_columns:
-        letter = ws.cell(row=1, column=col).column_letter
+        letter = get_column_letter(col)
         dim = ws.column_dimensions.get(letter)
         widths[col] = dim.width if dim is not None and dim.width else DEFAULT_WIDTH
     for block in sheet.blocks:

@@ -72,7 +72,8 @@ MONTHS = [dt.datetime(2024, m, 1) for m in range(1, 7)]
 
 
 def good_grids() -> Grids:
-    """Three indicators, six months of data, targets, benchmarks and commentary: no issues at all."""
+    """Three indicators, six months of data, targets, benchmarks and commentary: no issues at
+    all."""
     data: list[list[Any]] = [list(DATA_HEADER)]
     for i, month in enumerate(MONTHS):
         data.append(["A1", month, 80 + i, 100, None, None])
@@ -147,7 +148,8 @@ def good_grids() -> Grids:
 
 
 def save_grids(path: Path, sheets: Grids, setup: Callable[[Any], None] | None = None) -> Path:
-    """Write grids with openpyxl; text that begins with '=' stays text, as Excel stores typed text."""
+    """Write grids with openpyxl; text that begins with '=' stays text, as Excel stores typed
+    text."""
     book = openpyxl.Workbook()
     book.remove(book.active)
     for name, rows in sheets.items():
@@ -189,7 +191,8 @@ def rewrite_zip(
     add: dict[str, bytes] | None = None,
     compress: int = zipfile.ZIP_DEFLATED,
 ) -> Path:
-    """Copy a zip, replacing (bytes: added when absent) or dropping (None) members, and adding others."""
+    """Copy a zip, replacing (bytes: added when absent) or dropping (None) members, and adding
+    others."""
     replace = replace or {}
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", compress) as zout:
         for info in zin.infolist():
@@ -240,7 +243,8 @@ def _patch_central_directory(
 
 
 def _padded_sheet_bomb(dst: Path, base: Path, megabytes: int) -> None:
-    """A valid workbook whose first sheet's XML carries `megabytes` MB of whitespace (deflates ~1000:1)."""
+    """A valid workbook whose first sheet's XML carries `megabytes` MB of whitespace (deflates
+    ~1000:1)."""
     part = _sheet_part(base, "Settings")
     original = _member(base, part)
     head, tail = original.split(b"<sheetData>", 1)
@@ -279,7 +283,8 @@ def _understated_bomb(dst: Path, base: Path) -> None:
 
 
 def _ole_file(dst: Path, encrypted: bool) -> None:
-    """The start of an OLE compound file (what Excel writes for .xls and for a password-protected .xlsx)."""
+    """The start of an OLE compound file (what Excel writes for .xls and for a password-protected
+    .xlsx)."""
     header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
     stream = ("EncryptionInfo" if encrypted else "Workbook").encode("utf-16-le")
     body = stream + bytes(64) + ("EncryptedPackage".encode("utf-16-le") if encrypted else b"")
@@ -289,7 +294,8 @@ def _ole_file(dst: Path, encrypted: bool) -> None:
 def _xml_bomb(doctype: str, body: str) -> bytes:
     return (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n{doctype}\n'
-        f'<worksheet xmlns="{MAIN_NS}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>{body}</t></is>'
+        f'<worksheet xmlns="{MAIN_NS}"><sheetData><row r="1">'
+        f'<c r="A1" t="inlineStr"><is><t>{body}</t></is>'
         f"</c></row></sheetData></worksheet>"
     ).encode()
 
@@ -633,7 +639,8 @@ def build_corpus(folder: str | Path, bomb_mb: int = BOMB_MB) -> list[Case]:
         good_grids(),
         lambda book: setattr(book["Data"], "sheet_state", "hidden"),
     )
-    # Excel cannot make this; the engine reads the last of the two (a header-only DATA) and says it is empty.
+    # Excel cannot make this; the engine reads the last of the two (a header-only DATA) and says
+    # it is empty.
     p = save_grids(
         case(
             "sheet_names_differ_by_case",
@@ -693,7 +700,8 @@ def build_corpus(folder: str | Path, bomb_mb: int = BOMB_MB) -> list[Case]:
             )
         ),
     )
-    # openpyxl cuts text at Excel's 32,767 characters when it saves, so the 40,000 are put in the XML.
+    # openpyxl cuts text at Excel's 32,767 characters when it saves, so the 40,000 are put in the
+    # XML.
     p = save_grids(
         case(
             "huge_strings",
@@ -905,7 +913,8 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit("usage: python tests/corpus/make_corpus.py FOLDER")
     for c in build_corpus(argv[0]):
         print(
-            f"{c.name:30} validate {c.validate} fill {c.fill}  {c.path.stat().st_size:>9,} bytes  {c.about}"
+            f"{c.name:30} validate {c.validate} fill {c.fill}  "
+            f"{c.path.stat().st_size:>9,} bytes  {c.about}"
         )
 
 
