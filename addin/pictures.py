@@ -37,7 +37,7 @@ from kpi_engine.charts import (
     ChartSpec,
     column_points,
 )
-from kpi_engine.xlsx.charts import (
+from kpi_engine.xlsx.chart_xml import (
     ACTUAL_COLOUR,
     BENCHMARK_STYLES,
     COLUMN_COLOUR,

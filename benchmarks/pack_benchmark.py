@@ -77,8 +77,8 @@ def pictures(src: Path) -> tuple[float, int, int]:
     from kpi_engine.workbook_names import CHARTS
     from kpi_engine.xlsx.reader import read_workbook
 
-    sheets, version = read_workbook(src)
-    _, model = run(sheets, version, refreshed=WHEN)
+    book = read_workbook(src)
+    _, model = run(book.grids, book.template_version, refreshed=WHEN)
     all_pages = pages(model.sheet(CHARTS).charts or [])
     page_png.cache_clear()
     start = time.perf_counter()

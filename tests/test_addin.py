@@ -14,6 +14,7 @@ import datetime as dt
 import importlib.util
 import inspect
 import json
+import math
 import os
 import re
 import subprocess
@@ -349,6 +350,14 @@ def _link(cell: Any) -> str | None:
     return None if cell.hyperlink is None else (cell.hyperlink.location or cell.hyperlink.target)
 
 
+def same_value(a: Any, b: Any) -> bool:
+    """Equal, or the same float written with 16 significant digits (as openpyxl, which replays
+    the Excel routes' actions here, writes them) and with all 17 (as the fill writes them)."""
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-15, abs_tol=0.0)
+    return bool(a == b)
+
+
 def assert_same_workbook(got: Path, expected: Path) -> None:
     a, b = openpyxl.load_workbook(got), openpyxl.load_workbook(expected)
     assert a.sheetnames == b.sheetnames
@@ -359,7 +368,7 @@ def assert_same_workbook(got: Path, expected: Path) -> None:
             for c in range(1, cols + 1):
                 ca, cb = wa.cell(r, c), wb.cell(r, c)
                 where = f"{name}!{get_column_letter(c)}{r}"
-                assert ca.value == cb.value, f"{where}: {ca.value!r} != {cb.value!r}"
+                assert same_value(ca.value, cb.value), f"{where}: {ca.value!r} != {cb.value!r}"
                 assert ca.number_format == cb.number_format, (
                     f"{where}: {ca.number_format} != {cb.number_format}"
                 )

@@ -142,12 +142,11 @@ def test_a_crash_while_saving_leaves_no_output_and_no_temporary_file(
     out = tmp_path / "out.xlsx"
     out.write_bytes(b"previous output")
 
-    def broken_save(self, filename):
-        with open(filename, "wb") as f:
-            f.write(b"half a workbook")
+    def broken_save(package, out, replaced, order=()):
+        out.write(b"half a workbook")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(openpyxl.Workbook, "save", broken_save)
+    monkeypatch.setattr("kpi_engine.xlsx.splice.write_package", broken_save)
     with pytest.raises(OSError):
         fill_workbook(seed_book, out, refreshed=WHEN)
     assert out.read_bytes() == b"previous output"

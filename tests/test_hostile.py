@@ -39,11 +39,14 @@ from kpi_engine.commands.batch import run_batch
 from kpi_engine.commands.cli import main
 from kpi_engine.commands.fill import fill_workbook
 from kpi_engine.errors import WorkbookError
+from kpi_engine.render_model import FORMULA_STARTS, Block, SheetRender
 from kpi_engine.xlsx import guard as safety
 from kpi_engine.xlsx.guard import Limits, check_workbook_file
-from kpi_engine.xlsx.losses import _sheet_names
+from kpi_engine.xlsx.package import Package
+from kpi_engine.xlsx.parts import rels_part
+from kpi_engine.xlsx.parts import sheets as sheet_parts
 from kpi_engine.xlsx.reader import read_sheets
-from kpi_engine.xlsx.writer import FORMULA_STARTS, set_text_safe
+from kpi_engine.xlsx.sheet_xml import sheet_xml
 
 OUTPUT_SHEETS = ("Summary", "Dashboard", "Validation")
 INPUT_SHEETS = ("Settings", "Indicators", "Data", "Targets", "Benchmarks", "Commentary")
@@ -127,11 +130,12 @@ def output_formula_or_link_problems(path: Path) -> list[str]:
                 link = cell.hyperlink
                 if link is not None and (link.target or not link.location):
                     problems.append(f"{name}!{cell.coordinate} links out: {link.target!r}")
-    with zipfile.ZipFile(path) as z:
-        parts = {name: part for part, name in _sheet_names(z).items()}
+    with open(path, "rb") as stream:
+        package = Package(stream)
+        parts = {s.name: s.part for s in sheet_parts(package)}
         for name in OUTPUT_SHEETS:
-            rels = parts[name].replace("worksheets/", "worksheets/_rels/") + ".rels"
-            if rels in z.namelist() and 'TargetMode="External"' in z.read(rels).decode("utf-8"):
+            rels = rels_part(parts[name])
+            if rels in package and b'TargetMode="External"' in package.read(rels):
                 problems.append(f"{name} has a relationship to an external target")
     return problems
 
@@ -406,14 +410,23 @@ def test_missing_file_and_folder_are_named(tmp_path):
         '=HYPERLINK("http://evil.invalid","x")',
     ],
 )
-def test_set_text_safe_keeps_every_formula_start_as_text_after_a_reload(tmp_path, text):
+def test_every_formula_start_is_written_as_text_and_read_back_as_text(tmp_path, text):
+    sheet = SheetRender("Summary", [Block(1, 1, [[text]])])
+    asked: list[bytes] = []
+    xml = sheet_xml(None, sheet, quoted=lambda style: asked.append(style) or b"0")
+    assert b"<f>" not in xml and b"<f " not in xml
+    path = tmp_path / "t.xlsx"
     book = openpyxl.Workbook()
-    set_text_safe(book.active["A1"], text)
-    book.save(tmp_path / "t.xlsx")
-    cell = openpyxl.load_workbook(tmp_path / "t.xlsx").active["A1"]
+    book.save(path)
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = xml
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    cell = openpyxl.load_workbook(path).active["A1"]
     assert cell.value == text and cell.data_type == "s"
-    with zipfile.ZipFile(tmp_path / "t.xlsx") as z:
-        assert "<f>" not in z.read("xl/worksheets/sheet1.xml").decode()
+    assert asked == [b"0"]  # the writer asked for its style with quotePrefix, as Excel marks it
 
 
 def test_formula_text_from_inputs_reaches_the_dashboard_as_text(by_name, tmp_path):
@@ -468,11 +481,11 @@ def assert_write_refused(result, out: Path, words: str) -> None:
 def test_a_full_disk_leaves_the_previous_output(previous, monkeypatch):
     src, out = previous
 
-    def full_disk(self, filename):
-        Path(filename).write_bytes(b"half a workbook")
+    def full_disk(package, out, replaced, order=()):
+        out.write(b"half a workbook")
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(openpyxl.Workbook, "save", full_disk)
+    monkeypatch.setattr("kpi_engine.xlsx.splice.write_package", full_disk)
     result = invoke("fill", src, "-o", out)
     assert_write_refused(result, out, "the disk is full")
     assert out.read_bytes() == b"the previous output"

@@ -57,10 +57,10 @@ def validate(workbook: Path, as_json: bool) -> None:
     from kpi_engine.xlsx.reader import read_workbook
 
     try:
-        sheets, version = read_workbook(workbook)
+        book = read_workbook(workbook)
     except KpiDashboardError as err:
         fail(err)
-    report, _ = run(sheets, version)
+    report, _ = run(book.grids, book.template_version, file_issues=book.issues)
     issues = report.issues
     errors = sum(1 for i in issues if i.severity.value == "error")
     warnings = len(issues) - errors

@@ -13,19 +13,27 @@ custom document property; else ``None`` (a workbook not made from a kpi-dashboar
 
 from __future__ import annotations
 
+import io
+import re
 import warnings
 import zipfile
 import zlib
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from kpi_engine.errors import WorkbookError
 from kpi_engine.inputs import input_sheet_names
+from kpi_engine.issues import Issue
 from kpi_engine.sheets import Grid, normalise
 from kpi_engine.workbook_names import TEMPLATE_INFO_SHEET, TEMPLATE_VERSION_PROPERTY, version_text
 from kpi_engine.xlsx.guard import check_workbook_file
+from kpi_engine.xlsx.package import Package
+from kpi_engine.xlsx.parts import SheetPart
+from kpi_engine.xlsx.parts import sheets as sheet_parts
+from kpi_engine.xlsx.values import read_grids
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
@@ -33,6 +41,7 @@ if TYPE_CHECKING:
 Source = str | Path | IO[bytes]
 VERSION_LABEL = "template version"  # column A of the Template info sheet, normalised
 VERSION_SEARCH_ROWS = 10
+CUSTOM_PROPERTIES = "docProps/custom.xml"
 
 
 def name_of(source: Source) -> str:
@@ -175,15 +184,63 @@ def read_sheets(source: Source, all_sheets: bool = False) -> dict[str, list[tupl
         }
 
 
-def read_workbook(source: Source) -> tuple[dict[str, list[tuple[Any, ...]]], str | None]:
-    """(the input sheets' values, the template version): what the pipeline needs of a file."""
-    with opened(source) as book:
-        grids = {
-            name: sheet_rows(book[name])
-            for name in input_sheet_names(book.sheetnames)
-            if is_worksheet(book[name])
-        }
-        return grids, template_version(book)
+@dataclass
+class SourceWorkbook:
+    """A user's workbook as the fill and ``validate`` read it: its package (for the splice
+    writer), its sheets, the input sheets' values and template version, and what the reader had
+    to say about cells it could not take as they were."""
+
+    name: str
+    package: Package
+    sheets: list[SheetPart]
+    grids: dict[str, list[tuple[Any, ...]]]
+    template_version: str | None
+    issues: list[Issue] = field(default_factory=list)
+
+
+def read_workbook(source: Source) -> SourceWorkbook:
+    """Read ``source`` through the guard: the package's parts as bytes, the input sheets' values
+    through python-calamine (:mod:`kpi_engine.xlsx.values`); openpyxl is not involved. Raises
+    :class:`WorkbookError`, one line naming the file, for anything that is not a safe, readable
+    .xlsx."""
+    name = name_of(source)
+    check_workbook_file(source, name=name)
+    try:
+        if isinstance(source, (str, Path)):
+            with open(source, "rb") as stream:
+                data = stream.read()
+        else:
+            source.seek(0)
+            data = source.read()
+        package = Package(io.BytesIO(data))
+        sheets = sheet_parts(package)
+        by_name = {s.name: s for s in sheets if s.part and s.kind == "worksheet"}
+        wanted = [n for n in input_sheet_names([s.name for s in sheets]) if n in by_name]
+        info = next(
+            (s for s in by_name.values() if normalise(s.name) == normalise(TEMPLATE_INFO_SHEET)),
+            None,
+        )
+        to_read = {n: by_name[n].part for n in wanted}
+        if info is not None:
+            to_read[info.name] = info.part
+        grids, issues = read_grids(package, data, to_read, name)
+    except WorkbookError:
+        raise
+    except Exception as err:  # calamine and the zip reader raise many kinds for a bad file
+        raise WorkbookError(describe_failure(name, err)) from err
+    version = _version_in_rows(grids.pop(info.name)) if info is not None else None
+    if version is None:
+        version = _version_in_properties(package)
+    return SourceWorkbook(name, package, sheets, grids, version, issues)
+
+
+def _version_in_properties(package: Package) -> str | None:
+    if CUSTOM_PROPERTIES not in package:
+        return None
+    xml = package.read(CUSTOM_PROPERTIES)
+    pattern = rb'<property\b[^>]*name="' + re.escape(TEMPLATE_VERSION_PROPERTY.encode())
+    m = re.search(pattern + rb'"[^>]*>\s*<vt:\w+>([^<]*)<', xml)
+    return version_text(m.group(1).decode("utf-8")) if m else None
 
 
 def _version_in_rows(rows: list[tuple[Any, ...]]) -> str | None:

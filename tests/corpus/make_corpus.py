@@ -899,8 +899,7 @@ def build_corpus(folder: str | Path, bomb_mb: int = BOMB_MB) -> list[Case]:
             0,
             0,
             "no problems found",
-            about="a vbaProject.bin part",
-            fill_phrase="it contains macros, which an .xlsx output cannot keep",
+            about="a vbaProject.bin part (kept as it is by the fill)",
         ),
         add={"xl/vbaProject.bin": rng.randbytes(512)},
     )

@@ -1,4 +1,7 @@
-"""Native Excel charts for the headless fill, from the render model's chart specs.
+"""The reference the fill's chart XML is checked against: the openpyxl charts the headless
+fill drew before it wrote its own XML (kpi_engine.xlsx.chart_xml), kept for tests/test_chart_xml.py.
+
+Native Excel charts for the headless fill, from the render model's chart specs.
 
 Each :class:`~kpi_engine.charts.ChartSpec` becomes an openpyxl line chart, or a column chart with
 its targets and benchmarks as lines over the columns, whose series and categories reference the
@@ -38,21 +41,16 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi_engine.charts import ACTUAL, BENCHMARK, PLAN, TARGET, ChartSpec
-
-# How each role is drawn; the same look as the pictures (addin.pictures), from one table.
-ACTUAL_COLOUR = "1F3864"  # the template's header blue: 12.6:1 on white
-COLUMN_COLOUR = "2F5597"
-TARGET_COLOUR = "000000"
-PLAN_COLOUR = "C55A11"  # 4.6:1 on white
-BENCHMARK_STYLES = (
-    ("7030A0", "sysDot"),
-    ("595959", "dash"),
-    ("006100", "lgDashDot"),
-    ("9C0006", "sysDash"),
+from kpi_engine.xlsx.chart_xml import (
+    ACTUAL_COLOUR,
+    BENCHMARK_STYLES,
+    COLUMN_COLOUR,
+    EMU_PER_POINT,
+    PLAN_COLOUR,
+    TARGET_COLOUR,
+    TEXT_SIZE,
+    TITLE_SIZE,
 )
-TITLE_SIZE = 1000  # hundredths of a point
-TEXT_SIZE = 800
-EMU_PER_POINT = 12700
 
 
 def _text_props(size: int, bold: bool = False, rotation: int | None = None) -> RichText:

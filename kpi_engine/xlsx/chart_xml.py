@@ -1,0 +1,427 @@
+"""The Charts sheet's native Excel charts as package parts, written without openpyxl.
+
+:func:`chart_xml` gives one chart's part (``xl/charts/chartN.xml``, a ``c:chartSpace``) and
+:func:`drawing_xml` the sheet's drawing (``xl/drawings/drawingN.xml``), one anchored graphic frame
+per chart with its alt text and title. They write, element for element, what
+:mod:`kpi_engine.xlsx.charts` has openpyxl write for the same :class:`~kpi_engine.charts.ChartSpec`
+(tests/test_chart_xml.py compares the two), so the zip-level writer can make the charts without
+importing openpyxl (and numpy with it). That includes openpyxl's defaults that Excel does not need
+(``axPos="l"`` on both axes, an empty ``a:r`` in every text body, a line under a marker of
+``symbol="none"``): the two writers must agree.
+
+Only the standard library is used. Text goes through :func:`_text` and :func:`_attr`, which escape
+XML's special characters and drop the control characters XML 1.0 cannot hold.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from kpi_engine.charts import ACTUAL, BENCHMARK, PLAN, TARGET, ChartSpec, SeriesSpec
+
+NS_C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+NS_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NS_XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
+DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+
+# How each role is drawn, here and in the pictures of the Excel routes (addin.pictures).
+ACTUAL_COLOUR = "1F3864"
+COLUMN_COLOUR = "2F5597"
+TARGET_COLOUR = "000000"
+PLAN_COLOUR = "C55A11"
+BENCHMARK_STYLES = (
+    ("7030A0", "sysDot"),
+    ("595959", "dash"),
+    ("006100", "lgDashDot"),
+    ("9C0006", "sysDash"),
+)
+GRIDLINE_COLOUR = "D9D9D9"
+TITLE_SIZE = 1000  # hundredths of a point
+TEXT_SIZE = 800
+EMU_PER_POINT = 12700
+ACTUAL_WIDTH, TARGET_WIDTH = 2.25, 1.5  # points
+CATEGORY_AXIS_ID, VALUE_AXIS_ID = 10, 100  # openpyxl's ids, shared by the columns and lines
+ROTATE_LABELS_OVER = 13  # categories: more than this and the month labels are at -45 degrees
+COLUMN_GAP_WIDTH = 60
+
+# Characters XML 1.0 cannot hold (most C0 controls, lone surrogates, U+FFFE and U+FFFF).
+_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_TEXT_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_ATTR_ESCAPES = {**_TEXT_ESCAPES, '"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#09;"}
+_TEXT_SPECIAL = re.compile("[&<>]")
+_ATTR_SPECIAL = re.compile('[&<>"\n\r\t]')
+
+
+def _text(value: str) -> str:
+    """``value`` as element content."""
+    return _TEXT_SPECIAL.sub(lambda m: _TEXT_ESCAPES[m.group()], _ILLEGAL.sub("", value))
+
+
+def _attr(value: object) -> str:
+    """``value`` as an attribute value (inside double quotes), its line breaks kept."""
+    return _ATTR_SPECIAL.sub(lambda m: _ATTR_ESCAPES[m.group()], _ILLEGAL.sub("", str(value)))
+
+
+def _el(tag: str, attrs: dict[str, object] | None = None, children: Iterable[str] = ()) -> str:
+    """An element: attributes with a value of None are left out, no children makes it empty."""
+    head = tag + "".join(
+        f' {name}="{_attr(value)}"' for name, value in (attrs or {}).items() if value is not None
+    )
+    body = "".join(children)
+    return f"<{head}>{body}</{tag}>" if body else f"<{head}/>"
+
+
+def _text_el(tag: str, value: str) -> str:
+    """An element holding text; as openpyxl does, ``xml:space="preserve"`` when the text has
+    leading or trailing white space around something else."""
+    stripped = value.strip()
+    space = ' xml:space="preserve"' if stripped and stripped != value else ""
+    return f"<{tag}{space}>{_text(value)}</{tag}>" if value else f"<{tag}/>"
+
+
+def _val(tag: str, value: object) -> str:
+    return _el(tag, {"val": value})
+
+
+def _flag(tag: str, on: bool) -> str:
+    return _val(tag, "1" if on else "0")
+
+
+def column_letter(col: int) -> str:
+    """Excel's letters for 1-based column ``col`` (1 -> A, 27 -> AA)."""
+    if not 1 <= col <= 18278:
+        raise ValueError(f"no column {col}")
+    letters = ""
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def quote_sheetname(title: str) -> str:
+    """A sheet's name as a formula refers to it: always quoted, as openpyxl writes it."""
+    return "'" + title.replace("'", "''") + "'"
+
+
+def _range(sheet: str, first_col: int, last_col: int, row: int) -> str:
+    first = f"{sheet}!${column_letter(first_col)}${row}"
+    return first if first_col == last_col else f"{first}:${column_letter(last_col)}${row}"
+
+
+# ---------------------------------------------------------------------------------------------
+# DrawingML pieces
+
+
+def _solid_fill(colour: str) -> str:
+    return _el("a:solidFill", children=[_val("a:srgbClr", colour)])
+
+
+def _ln(colour: str | None = None, width: int | None = None, dash: str = "solid") -> str:
+    """A line: ``colour`` None is no line at all (``a:noFill``)."""
+    fill = _solid_fill(colour) if colour is not None else "<a:noFill/>"
+    return _el("a:ln", {"w": width}, [fill, _val("a:prstDash", dash)])
+
+
+def _default_ln() -> str:
+    """The line openpyxl gives a shape whose line is not set."""
+    return _el("a:ln", children=[_val("a:prstDash", "solid")])
+
+
+def _sp_pr(*children: str) -> str:
+    return _el("c:spPr", children=children)
+
+
+def _run_props(tag: str, size: int, bold: bool) -> str:
+    return _el(tag, {"sz": size, "b": "1" if bold else "0"})
+
+
+def _text_props(size: int, rotation: int | None = None) -> str:
+    """A ``c:txPr``: the size of an axis' or the legend's text, its angle in degrees."""
+    body = {"rot": rotation * 60000, "vert": "horz"} if rotation is not None else None
+    paragraph = _el(
+        "a:p",
+        children=[
+            _el("a:pPr", children=[_run_props("a:defRPr", size, False)]),
+            _el("a:r", children=[_text_el("a:t", "")]),
+            _run_props("a:endParaRPr", size, False),
+        ],
+    )
+    return _el("c:txPr", children=[_el("a:bodyPr", body), paragraph])
+
+
+def _title(text: str) -> str:
+    paragraph = _el(
+        "a:p",
+        children=[
+            _el("a:pPr", children=[_run_props("a:defRPr", TITLE_SIZE, True)]),
+            _el("a:r", children=[_run_props("a:rPr", TITLE_SIZE, True), _text_el("a:t", text)]),
+        ],
+    )
+    rich = _el("c:rich", children=["<a:bodyPr/>", paragraph])
+    return _el("c:title", children=[_el("c:tx", children=[rich]), _flag("c:overlay", False)])
+
+
+def _no_labels() -> str:
+    return _el(
+        "c:dLbls",
+        children=[
+            _flag(tag, False)
+            for tag in (
+                "c:showLegendKey",
+                "c:showVal",
+                "c:showCatName",
+                "c:showSerName",
+                "c:showPercent",
+                "c:showBubbleSize",
+            )
+        ],
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The chart part
+
+
+def _marker(symbol: str, size: int | None = None, colour: str | None = None) -> str:
+    if colour is not None:
+        props = _sp_pr(_solid_fill(colour), _ln(colour))
+    else:
+        props = _sp_pr(_default_ln())
+    size_el = [_val("c:size", size)] if size is not None else []
+    return _el("c:marker", children=[_val("c:symbol", symbol), *size_el, props])
+
+
+def _look(role: str, benchmark: int) -> tuple[str, str]:
+    """A line series' ``c:spPr`` and ``c:marker`` for its role."""
+    if role == ACTUAL:
+        width = int(ACTUAL_WIDTH * EMU_PER_POINT)
+        return _sp_pr(_ln(ACTUAL_COLOUR, width)), _marker("circle", 5, ACTUAL_COLOUR)
+    if role == TARGET:
+        width = int(TARGET_WIDTH * EMU_PER_POINT)
+        return _sp_pr(_ln(TARGET_COLOUR, width, "dash")), _marker("none")
+    if role == BENCHMARK:
+        colour, dash = BENCHMARK_STYLES[benchmark % len(BENCHMARK_STYLES)]
+        width = int(TARGET_WIDTH * EMU_PER_POINT)
+        return _sp_pr(_ln(colour, width, dash)), _marker("none")
+    if role == PLAN:
+        return _sp_pr(_ln(None)), _marker("diamond", 9, PLAN_COLOUR)
+    return _sp_pr(_default_ln()), _marker("none")  # a role with no look: openpyxl's defaults
+
+
+def _series(
+    index: int, name: str, values: str, categories: str, look: tuple[str, str] | None
+) -> str:
+    """One ``c:ser``: a column series when ``look`` is None, else a line with that look."""
+    head = [
+        _val("c:idx", index),
+        _val("c:order", index),
+        _el("c:tx", children=[_el("c:strRef", children=[_text_el("c:f", name)])]),
+    ]
+    refs = [
+        _el("c:cat", children=[_el("c:strRef", children=[_text_el("c:f", categories)])]),
+        _el("c:val", children=[_el("c:numRef", children=[_text_el("c:f", values)])]),
+    ]
+    if look is None:
+        columns = _sp_pr(_solid_fill(COLUMN_COLOUR), _ln(COLUMN_COLOUR))
+        return _el("c:ser", children=[*head, columns, _no_labels(), *refs])
+    sp_pr, marker = look
+    return _el(
+        "c:ser", children=[*head, sp_pr, marker, _no_labels(), *refs, _flag("c:smooth", False)]
+    )
+
+
+def _axis_ids() -> list[str]:
+    return [_val("c:axId", CATEGORY_AXIS_ID), _val("c:axId", VALUE_AXIS_ID)]
+
+
+def _axes(spec: ChartSpec) -> list[str]:
+    rotation = -45 if len(spec.categories) > ROTATE_LABELS_OVER else None
+    category = _el(
+        "c:catAx",
+        children=[
+            _val("c:axId", CATEGORY_AXIS_ID),
+            _el("c:scaling", children=[_val("c:orientation", "minMax")]),
+            _flag("c:delete", False),
+            _val("c:axPos", "l"),
+            _val("c:majorTickMark", "none"),
+            _val("c:minorTickMark", "none"),
+            _val("c:tickLblPos", "low"),
+            _text_props(TEXT_SIZE, rotation),
+            _val("c:crossAx", VALUE_AXIS_ID),
+            _val("c:lblOffset", 100),
+        ],
+    )
+    scaling = [_val("c:orientation", "minMax")]
+    if spec.kind == "column":
+        scaling.append(_val("c:min", 0))  # columns stand on zero
+    value = _el(
+        "c:valAx",
+        children=[
+            _val("c:axId", VALUE_AXIS_ID),
+            _el("c:scaling", children=scaling),
+            _flag("c:delete", False),
+            _val("c:axPos", "l"),
+            _el("c:majorGridlines", children=[_sp_pr(_ln(GRIDLINE_COLOUR))]),
+            _el("c:numFmt", {"formatCode": spec.axis_format, "sourceLinked": "0"}),
+            _val("c:majorTickMark", "none"),
+            _val("c:minorTickMark", "none"),
+            _val("c:tickLblPos", "nextTo"),
+            _text_props(TEXT_SIZE),
+            _val("c:crossAx", CATEGORY_AXIS_ID),
+            _val("c:crosses", "autoZero"),
+        ],
+    )
+    return [category, value]
+
+
+def chart_xml(sheet_title: str, spec: ChartSpec, name_col: int) -> bytes:
+    """The chart part (c:chartSpace) for one chart, its series reading the sheet's cells."""
+    sheet = quote_sheetname(sheet_title)
+    categories = _range(sheet, spec.first_col, spec.last_col, spec.categories_row)
+    columns = spec.kind == "column"
+    # A column chart draws its monthly figures as columns and every other series as a line over
+    # them; a line chart draws them all as lines. The columns' series are numbered first.
+    bars: list[SeriesSpec] = []
+    lines: list[tuple[SeriesSpec, tuple[str, str]]] = []
+    benchmark = 0
+    for s in spec.series:
+        if columns and s.role == ACTUAL:
+            bars.append(s)
+        else:
+            lines.append((s, _look(s.role, benchmark)))
+        if s.role == BENCHMARK:
+            benchmark += 1
+
+    def ser(index: int, s: SeriesSpec, look: tuple[str, str] | None) -> str:
+        values = _range(sheet, spec.first_col, spec.last_col, s.row)
+        name = f"{sheet}!${column_letter(name_col)}${s.row}"
+        return _series(index, name, values, categories, look)
+
+    plot: list[str] = []
+    if columns:
+        plot.append(
+            _el(
+                "c:barChart",
+                children=[
+                    _val("c:barDir", "col"),
+                    _val("c:grouping", "clustered"),
+                    *(ser(i, s, None) for i, s in enumerate(bars)),
+                    _no_labels(),
+                    _val("c:gapWidth", COLUMN_GAP_WIDTH),
+                    *_axis_ids(),
+                ],
+            )
+        )
+    if not columns or lines:
+        plot.append(
+            _el(
+                "c:lineChart",
+                children=[
+                    _val("c:grouping", "standard"),
+                    *(ser(len(bars) + i, s, look) for i, (s, look) in enumerate(lines)),
+                    _no_labels(),
+                    *_axis_ids(),
+                ],
+            )
+        )
+    legend = _el(
+        "c:legend",
+        children=[_val("c:legendPos", "b"), _flag("c:overlay", False), _text_props(TEXT_SIZE)],
+    )
+    chart = _el(
+        "c:chart",
+        children=[
+            _title(spec.title),
+            _el("c:plotArea", children=[*plot, *_axes(spec)]),
+            legend,
+            _flag("c:plotVisOnly", True),
+            _val("c:dispBlanksAs", "span" if spec.connect_gaps else "gap"),
+        ],
+    )
+    root = _el(
+        "c:chartSpace",
+        {"xmlns:c": NS_C, "xmlns:a": NS_A, "xmlns:r": NS_R},
+        [_flag("c:roundedCorners", False), chart],
+    )
+    return (DECLARATION + root).encode("utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# The drawing part
+
+
+def _marker_cell(tag: str, col: int, row: int) -> str:
+    """An anchor's corner: 0-based column and row, no offset."""
+    return _el(
+        tag,
+        children=[
+            _el("xdr:col", children=[str(col)]),
+            "<xdr:colOff>0</xdr:colOff>",
+            _el("xdr:row", children=[str(row)]),
+            "<xdr:rowOff>0</xdr:rowOff>",
+        ],
+    )
+
+
+def _anchor(spec: ChartSpec, number: int, rel_id: str) -> str:
+    """Chart ``number`` (1-based) over its cells, moving with them but not resizing."""
+    frame = _el(
+        "xdr:graphicFrame",
+        children=[
+            _el(
+                "xdr:nvGraphicFramePr",
+                children=[
+                    _el(
+                        "xdr:cNvPr",
+                        {
+                            "id": number,
+                            "name": f"Chart {number}",
+                            "descr": spec.description or None,
+                            "title": spec.title or None,
+                        },
+                    ),
+                    "<xdr:cNvGraphicFramePr/>",
+                ],
+            ),
+            "<xdr:xfrm/>",
+            _el(
+                "a:graphic",
+                children=[
+                    _el(
+                        "a:graphicData",
+                        {"uri": NS_C},
+                        [_el("c:chart", {"r:id": rel_id})],
+                    )
+                ],
+            ),
+        ],
+    )
+    return _el(
+        "xdr:twoCellAnchor",
+        {"editAs": "oneCell"},
+        [
+            _marker_cell("xdr:from", spec.col - 1, spec.row - 1),
+            _marker_cell("xdr:to", spec.col - 1 + spec.cols, spec.row - 1 + spec.rows),
+            frame,
+            "<xdr:clientData/>",
+        ],
+    )
+
+
+def drawing_xml(charts: Sequence[ChartSpec], rel_ids: Sequence[str]) -> bytes:
+    """The sheet's drawing part: one anchored graphic frame per chart (alt text and title as
+    today), the i-th pointing at relationship rel_ids[i]."""
+    if len(charts) != len(rel_ids):
+        raise ValueError(f"{len(charts)} charts but {len(rel_ids)} relationship ids")
+    anchors = [
+        _anchor(spec, number, rel_id)
+        for number, (spec, rel_id) in enumerate(zip(charts, rel_ids, strict=True), 1)
+    ]
+    root = _el(
+        "xdr:wsDr",
+        {"xmlns:xdr": NS_XDR, "xmlns:a": NS_A, "xmlns:c": NS_C, "xmlns:r": NS_R},
+        anchors,
+    )
+    return (DECLARATION + root).encode("utf-8")

@@ -1,0 +1,305 @@
+"""One output sheet's XML, written from the render model into the template's own sheet.
+
+Everything the template put outside the cells (column widths, conditional formats, print setup,
+views, protection, tables) is kept byte for byte. The writer owns, and rewrites: the cells
+(``sheetData``), ``dimension`` and ``hyperlinks``, and, on a sheet with charts, the reference
+to its drawing. A cell the template styled keeps its style with its value cleared, as a refill
+must give the same sheet as the first fill; row heights below the header are sized to the
+wrapped text, as Excel's autofit would.
+
+Text is written as inline strings, so nothing an officer typed can turn into a formula; text that
+Excel would read as a formula when edited (``=``, ``+``, ``-``, ``@``) also gets a style with
+``quotePrefix``, as Excel itself marks such cells.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from kpi_engine.render_model import FORMULA_STARTS, HEADER_ROW, SheetRender
+from kpi_engine.xlsx.values import column_letters, column_number
+
+NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+EMPTY_SHEET = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    f'<worksheet xmlns="{NS_MAIN}" xmlns:r="{NS_REL}"><sheetData/></worksheet>'
+).encode()
+
+LINE_HEIGHT = 15.0  # points per line of 11-point text
+MAX_ROW_HEIGHT = 409.0  # Excel's limit
+DEFAULT_WIDTH = 8.43
+
+# What follows sheetData in a worksheet, in the schema's order: where a new element goes.
+AFTER_SHEET_DATA = (
+    "sheetCalcPr",
+    "sheetProtection",
+    "protectedRanges",
+    "scenarios",
+    "autoFilter",
+    "sortState",
+    "dataConsolidate",
+    "customSheetViews",
+    "mergeCells",
+    "phoneticPr",
+    "conditionalFormatting",
+    "dataValidations",
+    "hyperlinks",
+    "printOptions",
+    "pageMargins",
+    "pageSetup",
+    "headerFooter",
+    "rowBreaks",
+    "colBreaks",
+    "customProperties",
+    "cellWatches",
+    "ignoredErrors",
+    "smartTags",
+    "drawing",
+    "legacyDrawing",
+    "legacyDrawingHF",
+    "drawingHF",
+    "picture",
+    "oleObjects",
+    "controls",
+    "webPublishItems",
+    "tableParts",
+    "extLst",
+)
+BEFORE_DIMENSION = ("sheetPr",)
+
+ROW = re.compile(rb"<row\b([^>]*?)(?:/>|>(.*?)</row>)", re.DOTALL)
+CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>.*?</c>)", re.DOTALL)
+ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
+COL = re.compile(rb"<col\b([^>]*?)/?>")
+
+
+@dataclass
+class _Row:
+    attrs: list[tuple[bytes, bytes]] = field(default_factory=list)  # as written, r excluded
+    styles: dict[int, bytes] = field(default_factory=dict)  # column -> s of a styled cell
+    values: dict[int, Any] = field(default_factory=dict)
+    height: float | None = None
+
+
+def _attrs(raw: bytes) -> list[tuple[bytes, bytes]]:
+    return ATTR.findall(raw)
+
+
+def _split(xml: bytes) -> tuple[bytes, bytes, bytes]:
+    """(what comes before sheetData, its content, what comes after it)."""
+    start = xml.find(b"<sheetData")
+    if start < 0:
+        raise ValueError("a worksheet without sheetData")
+    head_end = xml.index(b">", start)
+    if xml[head_end - 1 : head_end] == b"/":
+        return xml[:start], b"", xml[head_end + 1 :]
+    end = xml.index(b"</sheetData>", head_end)
+    return xml[:start], xml[head_end + 1 : end], xml[end + len(b"</sheetData>") :]
+
+
+def _existing_rows(content: bytes) -> dict[int, _Row]:
+    rows: dict[int, _Row] = {}
+    number = 0
+    for m in ROW.finditer(content):
+        attrs = _attrs(m.group(1))
+        found = dict(attrs)
+        number = int(found[b"r"]) if b"r" in found else number + 1
+        row = _Row([(k, v) for k, v in attrs if k != b"r"])
+        column = 0
+        for c in CELL.finditer(m.group(2) or b""):
+            cell = dict(_attrs(c.group(1)))
+            ref = cell.get(b"r")
+            column = column_number(re.sub(rb"[0-9]", b"", ref)) if ref else column + 1
+            style = cell.get(b"s")
+            if style and style != b"0":
+                row.styles[column] = style
+        rows[number] = row
+    return rows
+
+
+def _column_widths(head: bytes) -> dict[int, float]:
+    widths: dict[int, float] = {}
+    for m in COL.finditer(head):
+        found = dict(_attrs(m.group(1)))
+        if b"width" not in found:
+            continue
+        for col in range(int(found.get(b"min", b"1")), int(found.get(b"max", b"1")) + 1):
+            widths[col] = float(found[b"width"])
+    return widths
+
+
+def _lines(text: str, width: float) -> int:
+    per_line = int(max(1.0, width * 1.15))
+    return sum(-(-len(part) // per_line) or 1 for part in text.split("\n"))
+
+
+def _number(value: float) -> str:
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"{value} cannot be written to a cell")
+        return repr(value)
+    return str(value)
+
+
+def _cell(address: str, value: Any, style: bytes | None, quoted: Callable[[bytes], bytes]) -> bytes:
+    s = b"" if style is None else b' s="' + style + b'"'
+    if value is None or value == "":
+        return b'<c r="' + address.encode() + b'"' + s + b"/>"
+    if isinstance(value, bool):
+        return f'<c r="{address}"{s.decode()} t="b"><v>{int(value)}</v></c>'.encode()
+    if isinstance(value, (int, float)):
+        return f'<c r="{address}"{s.decode()}><v>{_number(value)}</v></c>'.encode()
+    text = str(value)
+    if text.startswith(FORMULA_STARTS):
+        s = b' s="' + quoted(style or b"0") + b'"'
+    space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
+    body = escape(_xml_text(text)).replace("\r", "&#13;")  # a parser reads a bare CR as LF
+    return f'<c r="{address}"{s.decode()} t="inlineStr"><is><t{space}>{body}</t></is></c>'.encode()
+
+
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _xml_text(text: str) -> str:
+    """XML 1.0 cannot hold most control characters: Excel writes them as _xHHHH_."""
+    return _ILLEGAL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+
+
+def _insert(after_data: bytes, element: bytes, name: str) -> bytes:
+    """Put ``element`` where the schema wants ``name`` among what follows sheetData."""
+    later = AFTER_SHEET_DATA[AFTER_SHEET_DATA.index(name) + 1 :]
+    positions = [after_data.find(b"<" + n.encode()) for n in later]
+    positions = [p for p in positions if p >= 0 and _is_element(after_data, p)]
+    end = after_data.rfind(b"</worksheet>")
+    at = min(positions, default=end)
+    return after_data[:at] + element + after_data[at:]
+
+
+def _is_element(xml: bytes, at: int) -> bool:
+    nxt = xml[at + 1 :].split(b">", 1)[0]
+    name = re.split(rb"[\s/]", nxt, maxsplit=1)[0]
+    return name.decode() in AFTER_SHEET_DATA
+
+
+def _remove(xml: bytes, name: str) -> bytes:
+    pattern = re.compile(
+        rb"<" + name.encode() + rb"\b[^>]*?(?:/>|>.*?</" + name.encode() + rb">)", re.DOTALL
+    )
+    return pattern.sub(b"", xml)
+
+
+def _dimension(head: bytes, ref: str) -> bytes:
+    element = f'<dimension ref="{ref}"/>'.encode()
+    if re.search(rb"<dimension\b", head):
+        return re.sub(rb"<dimension\b[^>]*?/>", element, head, count=1)
+    m = re.search(rb"<sheetPr\b[^>]*?(?:/>|>.*?</sheetPr>)", head, re.DOTALL)
+    if m:
+        return head[: m.end()] + element + head[m.end() :]
+    m = re.search(rb"<worksheet\b[^>]*>", head)
+    assert m is not None
+    return head[: m.end()] + element + head[m.end() :]
+
+
+def sheet_xml(
+    existing: bytes | None,
+    sheet: SheetRender,
+    quoted: Callable[[bytes], bytes],
+    drawing_rel_id: str | None = None,
+) -> bytes:
+    """The output sheet's new XML: ``existing`` (the template's sheet, or ``None`` for a sheet
+    being added) with its cells, dimension and links rewritten from ``sheet``. ``quoted`` gives
+    the style index that adds ``quotePrefix`` to a style index. ``drawing_rel_id`` is the
+    relationship of the sheet's new drawing, on a sheet whose charts the writer owns."""
+    head, content, tail = _split(existing if existing is not None else EMPTY_SHEET)
+    rows = _existing_rows(content)
+    for number, row in rows.items():
+        if number > HEADER_ROW:
+            row.attrs = [(k, v) for k, v in row.attrs if k not in (b"ht", b"customHeight")]
+    for block in sheet.blocks:
+        for i, values in enumerate(block.values):
+            row = rows.setdefault(block.row + i, _Row())
+            for j, value in enumerate(values):
+                if value is not None:
+                    row.values[block.col + j] = value
+    for link in sheet.links:
+        rows.setdefault(link.row, _Row()).values.setdefault(link.col, None)
+    widths = _column_widths(head)
+    _fit_rows(sheet, rows, widths)
+    out = [b"<sheetData>"]
+    last_row = last_col = 0
+    for number in sorted(rows):
+        row = rows[number]
+        columns = sorted(set(row.styles) | set(row.values))
+        attrs = b"".join(
+            b" " + k + b'="' + v + b'"' for k, v in row.attrs if k not in (b"ht", b"customHeight")
+        )
+        if row.height is not None:
+            attrs += f' ht="{row.height:g}" customHeight="1"'.encode()
+        else:
+            attrs += b"".join(
+                b" " + k + b'="' + v + b'"' for k, v in row.attrs if k in (b"ht", b"customHeight")
+            )
+        cells = [
+            _cell(f"{column_letters(c)}{number}", row.values.get(c), row.styles.get(c), quoted)
+            for c in columns
+        ]
+        out.append(
+            f'<row r="{number}"'.encode()
+            + attrs
+            + (b">" + b"".join(cells) + b"</row>" if cells else b"/>")
+        )
+        if columns:
+            last_row, last_col = number, max(last_col, columns[-1])
+    out.append(b"</sheetData>")
+    head = _dimension(head, f"A1:{column_letters(max(last_col, 1))}{max(last_row, 1)}")
+    tail = _remove(tail, "hyperlinks")
+    if sheet.links:
+        links = b"".join(
+            b'<hyperlink ref="'
+            + f"{column_letters(link.col)}{link.row}".encode()
+            + b'" location='
+            + quoteattr(link.target).encode()
+            + b' display=""/>'
+            for link in sheet.links
+        )
+        tail = _insert(tail, b"<hyperlinks>" + links + b"</hyperlinks>", "hyperlinks")
+    if sheet.charts is not None:
+        tail = _remove(tail, "drawing")
+        if drawing_rel_id is not None:
+            element = f'<drawing r:id="{drawing_rel_id}"/>'.encode()
+            tail = _insert(tail, element, "drawing")
+            head = _declare_r(head)
+    return head + b"".join(out) + tail
+
+
+def _declare_r(head: bytes) -> bytes:
+    m = re.search(rb"<worksheet\b[^>]*>", head)
+    assert m is not None
+    root = m.group(0)
+    if b'xmlns:r="' in root:
+        return head
+    fixed = root[:-1] + f' xmlns:r="{NS_REL}">'.encode()
+    return head[: m.start()] + fixed + head[m.end() :]
+
+
+def _fit_rows(sheet: SheetRender, rows: dict[int, _Row], widths: dict[int, float]) -> None:
+    """Size rows to their wrapped text (what Excel's row autofit does; nothing here can measure
+    text, so it counts characters against the column's width)."""
+    if not sheet.wrap_columns:
+        return
+    for block in sheet.blocks:
+        for i, values in enumerate(block.values):
+            lines = 1
+            for col in sheet.wrap_columns:
+                j = col - block.col
+                text = values[j] if 0 <= j < len(values) else None
+                if isinstance(text, str) and text:
+                    lines = max(lines, _lines(text, widths.get(col, DEFAULT_WIDTH)))
+            if lines > 1:
+                rows[block.row + i].height = min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT)
