@@ -258,6 +258,12 @@ def _read_rows(
                 ref_raw = cells.read_text(row[ref_col])
         for name, col, column, read, check, required in readers:
             raw = row[col] if col < len(row) else None
+            if raw.__class__ is cells.Uncalculated:
+                message = uncalculated_message(column.title, raw)
+                where = f"{column_letter(col)}{r + 1}"
+                log.error(sheet, where, Code.UNCALCULATED_FORMULA, message, ref_raw)
+                values[name] = REJECTED
+                continue
             try:
                 value = read(raw)
             except cells.CellError as err:

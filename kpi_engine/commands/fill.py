@@ -21,6 +21,7 @@ from kpi_engine.results_json import dumps
 from kpi_engine.sheets import normalise
 from kpi_engine.workbook_names import OUTPUT_SHEETS, TEMPLATE_INFO_SHEET
 from kpi_engine.xlsx.files import atomic_save
+from kpi_engine.xlsx.parts import has_macros
 from kpi_engine.xlsx.reader import SourceWorkbook, read_workbook
 from kpi_engine.xlsx.splice import splice
 
@@ -70,6 +71,26 @@ def check_output_sheets(book: SourceWorkbook) -> None:
             )
 
 
+MACRO_SUFFIXES = (".xlsm",)
+
+
+def check_extension(book: SourceWorkbook, out: Path) -> None:
+    """Excel refuses a file whose extension says the opposite of its content about macros: the
+    output keeps the workbook's kind, so its name must say the same."""
+    macros = has_macros(book.package)
+    if macros and out.suffix.lower() not in MACRO_SUFFIXES:
+        raise OutputError(
+            f"{book.name} has macros, which the filled workbook keeps, so it must be saved with "
+            "the .xlsm extension, or Excel will refuse to open it. Use -o "
+            f"{out.with_suffix('.xlsm')}."
+        )
+    if not macros and out.suffix.lower() in MACRO_SUFFIXES:
+        raise OutputError(
+            f"{book.name} has no macros, so the filled workbook must be saved with the .xlsx "
+            f"extension, or Excel will refuse to open it. Use -o {out.with_suffix('.xlsx')}."
+        )
+
+
 def fill_workbook(
     src: Path,
     out: Path | None,
@@ -97,6 +118,7 @@ def fill_workbook(
         )
     if out is None or (strict and report.errors):
         return FillResult(report, False)
+    check_extension(book, Path(out))
     created: list[str] = []
 
     def save(tmp: str) -> None:

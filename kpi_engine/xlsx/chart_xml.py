@@ -15,10 +15,10 @@ XML's special characters and drop the control characters XML 1.0 cannot hold.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
 from kpi_engine.charts import ACTUAL, BENCHMARK, PLAN, TARGET, ChartSpec, SeriesSpec
+from kpi_engine.xlsx.xml_text import attr, text
 
 NS_C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 NS_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -46,28 +46,11 @@ CATEGORY_AXIS_ID, VALUE_AXIS_ID = 10, 100  # openpyxl's ids, shared by the colum
 ROTATE_LABELS_OVER = 13  # categories: more than this and the month labels are at -45 degrees
 COLUMN_GAP_WIDTH = 60
 
-# Characters XML 1.0 cannot hold (most C0 controls, lone surrogates, U+FFFE and U+FFFF).
-_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_TEXT_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-_ATTR_ESCAPES = {**_TEXT_ESCAPES, '"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#09;"}
-_TEXT_SPECIAL = re.compile("[&<>]")
-_ATTR_SPECIAL = re.compile('[&<>"\n\r\t]')
-
-
-def _text(value: str) -> str:
-    """``value`` as element content."""
-    return _TEXT_SPECIAL.sub(lambda m: _TEXT_ESCAPES[m.group()], _ILLEGAL.sub("", value))
-
-
-def _attr(value: object) -> str:
-    """``value`` as an attribute value (inside double quotes), its line breaks kept."""
-    return _ATTR_SPECIAL.sub(lambda m: _ATTR_ESCAPES[m.group()], _ILLEGAL.sub("", str(value)))
-
 
 def _el(tag: str, attrs: dict[str, object] | None = None, children: Iterable[str] = ()) -> str:
     """An element: attributes with a value of None are left out, no children makes it empty."""
     head = tag + "".join(
-        f' {name}="{_attr(value)}"' for name, value in (attrs or {}).items() if value is not None
+        f' {name}="{attr(value)}"' for name, value in (attrs or {}).items() if value is not None
     )
     body = "".join(children)
     return f"<{head}>{body}</{tag}>" if body else f"<{head}/>"
@@ -78,7 +61,7 @@ def _text_el(tag: str, value: str) -> str:
     leading or trailing white space around something else."""
     stripped = value.strip()
     space = ' xml:space="preserve"' if stripped and stripped != value else ""
-    return f"<{tag}{space}>{_text(value)}</{tag}>" if value else f"<{tag}/>"
+    return f"<{tag}{space}>{text(value)}</{tag}>" if value else f"<{tag}/>"
 
 
 def _val(tag: str, value: object) -> str:

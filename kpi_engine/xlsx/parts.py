@@ -36,6 +36,14 @@ class SheetPart:
     state: str  # "visible", "hidden" or "veryHidden"
 
 
+def has_macros(package: Package) -> bool:
+    """Whether the workbook part is declared macro-enabled (an .xlsm), as Excel checks against
+    the file's extension."""
+    if TYPES_PART not in package:
+        return False
+    return b"sheet.macroEnabled.main+xml" in package.read(TYPES_PART)
+
+
 def rels_part(part: str) -> str:
     """Where a part's relationships live: xl/worksheets/_rels/sheet1.xml.rels."""
     folder, name = posixpath.split(part)

@@ -19,10 +19,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 from kpi_engine.render_model import FORMULA_STARTS, HEADER_ROW, SheetRender
 from kpi_engine.xlsx.values import column_letters, column_number
+from kpi_engine.xlsx.xml_text import attr, cell_text
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -103,7 +103,37 @@ def _split(xml: bytes) -> tuple[bytes, bytes, bytes]:
     return xml[:start], xml[head_end + 1 : end], xml[end + len(b"</sheetData>") :]
 
 
+STYLED_CELL = re.compile(
+    rb'<c\s(?:[^>]*?\s)?r="([A-Z]{1,3})([0-9]+)"[^>]*?\ss="([0-9]+)"'
+    rb'|<c\s(?:[^>]*?\s)?s="([0-9]+)"[^>]*?\sr="([A-Z]{1,3})([0-9]+)"'
+)
+ROW_HEAD = re.compile(rb"<row\b([^>]*?)/?>")
+
+
 def _existing_rows(content: bytes) -> dict[int, _Row]:
+    """The rows of the sheet as it stands, with the cells the template styled (values are
+    dropped: the model rewrites them). Cells that name themselves (as every common writer's do)
+    are found in one pass; others are counted along their row."""
+    if b"<c>" in content or re.search(rb"<c(?![^>]*\sr=)[\s>/]", content):
+        return _existing_rows_counted(content)
+    rows: dict[int, _Row] = {}
+    number = 0
+    for m in ROW_HEAD.finditer(content):
+        attrs = _attrs(m.group(1))
+        found = dict(attrs)
+        number = int(found[b"r"]) if b"r" in found else number + 1
+        rows[number] = _Row([(k, v) for k, v in attrs if k != b"r"])
+    for m in STYLED_CELL.finditer(content):
+        letters, number_text, style = (
+            m.group(1, 2, 3) if m.group(1) is not None else m.group(5, 6, 4)
+        )
+        if style != b"0":
+            row = rows.setdefault(int(number_text), _Row())
+            row.styles[column_number(letters)] = style
+    return rows
+
+
+def _existing_rows_counted(content: bytes) -> dict[int, _Row]:
     rows: dict[int, _Row] = {}
     number = 0
     for m in ROW.finditer(content):
@@ -139,36 +169,26 @@ def _lines(text: str, width: float) -> int:
     return sum(-(-len(part) // per_line) or 1 for part in text.split("\n"))
 
 
-def _number(value: float) -> str:
-    if isinstance(value, float):
+def _cell(address: str, value: Any, style: bytes | None, quoted: Callable[[bytes], bytes]) -> str:
+    """One cell element (as text: a sheet's cells are encoded together)."""
+    s = "" if style is None else f' s="{style.decode()}"'
+    kind = value.__class__
+    if kind is float:
         if not math.isfinite(value):
             raise ValueError(f"{value} cannot be written to a cell")
-        return repr(value)
-    return str(value)
-
-
-def _cell(address: str, value: Any, style: bytes | None, quoted: Callable[[bytes], bytes]) -> bytes:
-    s = b"" if style is None else b' s="' + style + b'"'
+        return f'<c r="{address}"{s}><v>{value!r}</v></c>'
     if value is None or value == "":
-        return b'<c r="' + address.encode() + b'"' + s + b"/>"
-    if isinstance(value, bool):
-        return f'<c r="{address}"{s.decode()} t="b"><v>{int(value)}</v></c>'.encode()
-    if isinstance(value, (int, float)):
-        return f'<c r="{address}"{s.decode()}><v>{_number(value)}</v></c>'.encode()
+        return f'<c r="{address}"{s}/>'
+    if kind is bool:
+        return f'<c r="{address}"{s} t="b"><v>{int(value)}</v></c>'
+    if kind is int:
+        return f'<c r="{address}"{s}><v>{value}</v></c>'
     text = str(value)
     if text.startswith(FORMULA_STARTS):
-        s = b' s="' + quoted(style or b"0") + b'"'
+        s = f' s="{quoted(style or b"0").decode()}"'
     space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
-    body = escape(_xml_text(text)).replace("\r", "&#13;")  # a parser reads a bare CR as LF
-    return f'<c r="{address}"{s.decode()} t="inlineStr"><is><t{space}>{body}</t></is></c>'.encode()
-
-
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def _xml_text(text: str) -> str:
-    """XML 1.0 cannot hold most control characters: Excel writes them as _xHHHH_."""
-    return _ILLEGAL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+    body = cell_text(text)
+    return f'<c r="{address}"{s} t="inlineStr"><is><t{space}>{body}</t></is></c>'
 
 
 def _insert(after_data: bytes, element: bytes, name: str) -> bytes:
@@ -231,32 +251,33 @@ def sheet_xml(
         rows.setdefault(link.row, _Row()).values.setdefault(link.col, None)
     widths = _column_widths(head)
     _fit_rows(sheet, rows, widths)
-    out = [b"<sheetData>"]
+    out = ["<sheetData>"]
     last_row = last_col = 0
+    letters: dict[int, str] = {}
     for number in sorted(rows):
         row = rows[number]
         columns = sorted(set(row.styles) | set(row.values))
-        attrs = b"".join(
-            b" " + k + b'="' + v + b'"' for k, v in row.attrs if k not in (b"ht", b"customHeight")
-        )
+        # spans (a hint of the row's first and last cell) would be stale: left out, as allowed
+        kept = [(k, v) for k, v in row.attrs if k not in (b"ht", b"customHeight", b"spans")]
+        attrs = "".join(f' {k.decode()}="{v.decode()}"' for k, v in kept)
         if row.height is not None:
-            attrs += f' ht="{row.height:g}" customHeight="1"'.encode()
+            attrs += f' ht="{row.height:g}" customHeight="1"'
         else:
-            attrs += b"".join(
-                b" " + k + b'="' + v + b'"' for k, v in row.attrs if k in (b"ht", b"customHeight")
-            )
-        cells = [
-            _cell(f"{column_letters(c)}{number}", row.values.get(c), row.styles.get(c), quoted)
-            for c in columns
-        ]
+            height = [(k, v) for k, v in row.attrs if k in (b"ht", b"customHeight")]
+            attrs += "".join(f' {k.decode()}="{v.decode()}"' for k, v in height)
+        cell_values, styles = row.values, row.styles
+        cells = []
+        for c in columns:
+            letter = letters.get(c) or letters.setdefault(c, column_letters(c))
+            cells.append(_cell(f"{letter}{number}", cell_values.get(c), styles.get(c), quoted))
         out.append(
-            f'<row r="{number}"'.encode()
-            + attrs
-            + (b">" + b"".join(cells) + b"</row>" if cells else b"/>")
+            f'<row r="{number}"{attrs}>{"".join(cells)}</row>'
+            if cells
+            else f'<row r="{number}"{attrs}/>'
         )
         if columns:
             last_row, last_col = number, max(last_col, columns[-1])
-    out.append(b"</sheetData>")
+    out.append("</sheetData>")
     head = _dimension(head, f"A1:{column_letters(max(last_col, 1))}{max(last_row, 1)}")
     tail = _remove(tail, "hyperlinks")
     if sheet.links:
@@ -264,7 +285,9 @@ def sheet_xml(
             b'<hyperlink ref="'
             + f"{column_letters(link.col)}{link.row}".encode()
             + b'" location='
-            + quoteattr(link.target).encode()
+            + b'"'
+            + attr(link.target).encode()
+            + b'"'
             + b' display=""/>'
             for link in sheet.links
         )
@@ -275,7 +298,7 @@ def sheet_xml(
             element = f'<drawing r:id="{drawing_rel_id}"/>'.encode()
             tail = _insert(tail, element, "drawing")
             head = _declare_r(head)
-    return head + b"".join(out) + tail
+    return head + "".join(out).encode() + tail
 
 
 def _declare_r(head: bytes) -> bytes:

@@ -19,7 +19,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO
-from xml.sax.saxutils import quoteattr
 
 from kpi_engine.charts import NAME_COLUMN
 from kpi_engine.render_model import RenderModel, SheetRender
@@ -35,6 +34,7 @@ from kpi_engine.xlsx.parts import (
     resolve,
 )
 from kpi_engine.xlsx.sheet_xml import sheet_xml
+from kpi_engine.xlsx.xml_text import attr
 
 WORKSHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 DRAWING_CT = "application/vnd.openxmlformats-officedocument.drawing+xml"
@@ -122,7 +122,7 @@ class _QuoteStyles:
 def _rels_xml(rels: Iterable[tuple[str, str, str]]) -> bytes:
     """A relationships part: (id, type, target) each."""
     body = "".join(
-        f"<Relationship Id={quoteattr(i)} Type={quoteattr(t)} Target={quoteattr(target)}/>"
+        f'<Relationship Id="{attr(i)}" Type="{attr(t)}" Target="{attr(target)}"/>'
         for i, t, target in rels
     )
     return XML_DECLARATION + f'<Relationships xmlns="{PKG_RELS_NS}">{body}</Relationships>'.encode()
@@ -149,8 +149,8 @@ def _rel_list(edits: _Edits, part: str) -> list[tuple[str, str, str, str | None]
 
 def _write_rels(edits: _Edits, part: str, rels: list[tuple[str, str, str, str | None]]) -> None:
     body = "".join(
-        f"<Relationship Id={quoteattr(i)} Type={quoteattr(t)} Target={quoteattr(target)}"
-        + (f" TargetMode={quoteattr(mode)}" if mode else "")
+        f'<Relationship Id="{attr(i)}" Type="{attr(t)}" Target="{attr(target)}"'
+        + (f' TargetMode="{attr(mode)}"' if mode else "")
         + "/>"
         for i, t, target, mode in rels
     )
@@ -229,7 +229,7 @@ def _content_types(edits: _Edits) -> None:
             rb'<Override\b[^>]*PartName="/' + re.escape(name.encode()) + rb'"[^>]*/>', b"", data
         )
     overrides = b"".join(
-        f"<Override PartName={quoteattr('/' + name)} ContentType={quoteattr(kind)}/>".encode()
+        f'<Override PartName="{attr("/" + name)}" ContentType="{attr(kind)}"/>'.encode()
         for name, kind in edits.added_types.items()
         if f'PartName="/{name}"'.encode() not in data
     )
@@ -301,7 +301,7 @@ def _add_sheet(
     ids = [int(x) for x in re.findall(rb'<sheet\b[^>]*?\ssheetId="(\d+)"', book)]
     visibility = "" if state == "visible" else f' state="{state}"'
     element = (
-        f'<sheet xmlns:r="{REL}" name={quoteattr(name)} sheetId="{max(ids, default=0) + 1}"'
+        f'<sheet xmlns:r="{REL}" name="{attr(name)}" sheetId="{max(ids, default=0) + 1}"'
         f'{visibility} r:id="{rel_id}"/>'
     ).encode()
     at = book.index(b"</sheets>")

@@ -33,13 +33,16 @@ from kpi_engine.xlsx.package import Package, write_package
 # A grid needing more cells than this (rows x columns, as calamine allocates it) is checked for
 # stray cells far outside its table. A 200-indicator Data sheet is about 130,000 cells.
 DENSE_CELL_LIMIT = 2_000_000
+# The most cells (rows x columns) a sheet's table may span once stray cells are left out: about
+# 350 MB as calamine holds them, and some 40 times the largest real dashboard's Data sheet.
+TABLE_CELL_LIMIT = 10_000_000
 # Rows (or columns) of nothing between the table and a cell that make that cell stray.
 STRAY_GAP_ROWS = 1_000
 STRAY_GAP_COLUMNS = 200
 MAX_STRAY_REPORTED = 10
 
 CELL_REF = re.compile(rb'<c\b[^>]*?\sr="([A-Z]{1,3})([0-9]{1,7})"')
-WIDE_CELL_REF = re.compile(rb'<c\b[^>]*?\sr="([A-Z]{2,3})[0-9]')
+WIDE_CELL_REF = re.compile(rb'\sr="([A-Z]{2,3})[0-9]')  # only cells' references have letters
 LAST_ROW = re.compile(rb'<row\b[^>]*?\sr="([0-9]{1,7})"')
 CELL_START = re.compile(rb"<c\b")
 REF_ATTR = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,7})"')
@@ -78,6 +81,15 @@ def _extent(xml: bytes) -> tuple[int, int]:
     if not rows:  # rows without numbers: count the cells' own references
         rows = max((int(m.group(2)) for m in CELL_REF.finditer(xml)), default=0)
     cols = max((column_number(m.group(1)) for m in WIDE_CELL_REF.finditer(xml)), default=26)
+    return rows, cols
+
+
+def _exact_extent(xml: bytes) -> tuple[int, int]:
+    """(rows, columns) from every cell's own reference: the cost of reading every cell once."""
+    rows = cols = 0
+    for m in CELL_REF.finditer(xml):
+        rows = max(rows, int(m.group(2)))
+        cols = max(cols, column_number(m.group(1)))
     return rows, cols
 
 
@@ -201,6 +213,27 @@ def normalise(value: Any) -> Any:
     return value
 
 
+_LARGEST_EXACT = float(2**53)
+
+
+def _normalised(row: list[Any]) -> tuple[Any, ...]:
+    """A row's values as openpyxl gives them (:func:`normalise`, inlined for the common types:
+    this runs once for every cell of every input sheet)."""
+    out: list[Any] = []
+    append = out.append
+    for v in row:
+        kind = v.__class__
+        if kind is str:
+            append(v if v else None)
+        elif kind is float:
+            append(int(v) if v.is_integer() and -_LARGEST_EXACT < v < _LARGEST_EXACT else v)
+        elif kind is _dt.date:
+            append(_dt.datetime(v.year, v.month, v.day))
+        else:
+            append(normalise(v))
+    return tuple(out)
+
+
 def read_grids(
     package: Package, data: bytes, parts: dict[str, str], file_name: str = "the workbook"
 ) -> tuple[dict[str, list[tuple[Any, ...]]], list[Issue]]:
@@ -213,8 +246,17 @@ def read_grids(
     trimmed: dict[str, bytes] = {}
     for name, xml in xmls.items():
         rows, cols = _extent(xml)
-        if rows * cols > DENSE_CELL_LIMIT:
-            xml, found = trim_strays(name, xml)
+        if rows * cols <= DENSE_CELL_LIMIT:
+            continue
+        xml, found = trim_strays(name, xml)
+        rows, cols = _exact_extent(xml)
+        if rows * cols > TABLE_CELL_LIMIT:  # a table that really is that large
+            raise WorkbookError(
+                f"{file_name}: its sheet '{name}' spans {rows:,} rows and {cols:,} columns, "
+                "far more than any dashboard. Delete the rows and columns it does not need, "
+                "save it and fill again."
+            )
+        if found:
             issues += found
             trimmed[parts[name]] = xml
             xmls[name] = xml
@@ -222,19 +264,11 @@ def read_grids(
         rebuilt = io.BytesIO()
         write_package(package, rebuilt, trimmed)
         data = rebuilt.getvalue()
-        for name, xml in xmls.items():
-            rows, cols = _extent(xml)
-            if rows * cols > DENSE_CELL_LIMIT:  # a table that really is that large
-                raise WorkbookError(
-                    f"{file_name}: its sheet '{name}' spans {rows:,} rows and {cols:,} columns, "
-                    "far more than any dashboard. Delete the rows and columns it does not need, "
-                    "save it and fill again."
-                )
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     grids: dict[str, list[tuple[Any, ...]]] = {}
     for name in parts:
         rows_read = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        grid = [tuple(normalise(v) for v in row) for row in rows_read]
+        grid = [_normalised(row) for row in rows_read]
         for cell, value in blind_spots(xmls[name]).items():
             if cell.row <= len(grid):
                 row = list(grid[cell.row - 1])
