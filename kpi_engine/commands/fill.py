@@ -66,8 +66,8 @@ def check_output_sheets(book: SourceWorkbook) -> None:
                 f"{book.name}: it has a sheet of its own named '{sheet.name}', where the "
                 "dashboard would write its output, and it is not a dashboard template (it has "
                 f"no {TEMPLATE_INFO_SHEET} sheet), so that sheet is left alone. Rename your "
-                "sheet, or start from 'kpi-dashboard new-template' (or 'kpi-dashboard import' "
-                "for a dashboard of your own) and fill that."
+                "sheet, or move your data into a template with 'kpi-dashboard upgrade' (or "
+                "start from 'kpi-dashboard new-template') and fill that."
             )
 
 

@@ -8,6 +8,7 @@ or entities, so the standard library's parser is safe here.
 from __future__ import annotations
 
 import posixpath
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
@@ -34,6 +35,27 @@ class SheetPart:
     part: str  # e.g. xl/worksheets/sheet3.xml; "" when its relationship is missing
     kind: str  # "worksheet", "chartsheet", or another relationship type's last word
     state: str  # "visible", "hidden" or "veryHidden"
+
+
+_ROOT = re.compile(rb"<([A-Za-z_][\w.-]*):[A-Za-z_][\w.-]*\b[^>]*>")
+
+
+def plain_xml(xml: bytes) -> bytes:
+    """A SpreadsheetML part with its main namespace as the default one (``<sheetData>``), as
+    Excel writes it. Some writers (the Open XML SDK, ClosedXML) give it a prefix instead
+    (``<x:sheetData>``); the same XML said the usual way lets one reading of it serve both. A
+    part already in the usual form, or one that also declares a default namespace of its own,
+    is returned as it is."""
+    root = _ROOT.search(xml, 0, 4096)
+    if root is None:
+        return xml
+    prefix = root.group(1)
+    declaration = b"xmlns:" + prefix + b'="' + MAIN.encode() + b'"'
+    if declaration not in root.group(0) or b' xmlns="' in xml:
+        return xml
+    body = re.sub(rb"<(/?)" + re.escape(prefix) + rb":", rb"<\1", xml[root.start() :])
+    body = body.replace(declaration, b'xmlns="' + MAIN.encode() + b'" ' + declaration, 1)
+    return xml[: root.start()] + body
 
 
 def has_macros(package: Package) -> bool:

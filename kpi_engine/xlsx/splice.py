@@ -30,6 +30,7 @@ from kpi_engine.xlsx.parts import (
     REL,
     TYPES_PART,
     SheetPart,
+    plain_xml,
     rels_part,
     resolve,
 )
@@ -97,6 +98,7 @@ class _QuoteStyles:
         styles = self.edits.current(STYLES_PART)
         if styles is None:
             return style
+        styles = plain_xml(styles)
         m = re.search(rb"<cellXfs\b[^>]*>(.*?)</cellXfs>", styles, re.DOTALL)
         if m is None:
             return style
@@ -242,6 +244,7 @@ def _calc_chain(edits: _Edits, output_ids: set[int]) -> None:
     data = edits.current(CALC_CHAIN_PART)
     if data is None:
         return
+    data = plain_xml(data)
     kept, sheet_id = [], 0
     for m in re.finditer(rb"<c\b([^>]*?)/>", data):
         attrs = dict(re.findall(rb'(\w+)="([^"]*)"', m.group(1)))
@@ -334,7 +337,7 @@ def splice(
     edits = _Edits(package)
     quoted = _QuoteStyles(edits)
     by_name = {s.name.casefold(): s for s in sheets}
-    book = package.read(BOOK_PART)
+    book = plain_xml(package.read(BOOK_PART))
     created = []
     output_ids = set()
     for sheet in model.sheets:
@@ -344,7 +347,8 @@ def splice(
             rel_id = None
             if sheet.charts is not None:
                 rel_id = _place_charts(edits, sheet, found.part, found.name)
-            edits.parts[found.part] = sheet_xml(package.read(found.part), sheet, quoted, rel_id)
+            existing = plain_xml(package.read(found.part))
+            edits.parts[found.part] = sheet_xml(existing, sheet, quoted, rel_id)
             continue
         created.append(sheet.name)
         part = edits.unused("xl/worksheets/sheet{}.xml")

@@ -29,6 +29,7 @@ from kpi_engine.cells import Uncalculated
 from kpi_engine.errors import WorkbookError
 from kpi_engine.issues import Code, Issue, Severity, column_letter
 from kpi_engine.xlsx.package import Package, write_package
+from kpi_engine.xlsx.parts import plain_xml
 
 # A grid needing more cells than this (rows x columns, as calamine allocates it) is checked for
 # stray cells far outside its table. A 200-indicator Data sheet is about 130,000 cells.
@@ -175,7 +176,7 @@ def blind_spots(xml: bytes) -> dict[Cell, Any]:
     for start, end, ref in _cell_spans(xml):
         if not ref:
             continue
-        element = xml[start:end]
+        element = xml[start:end].replace(b"<v/>", b"<v></v>")
         if b"<f" not in element and b't="e"' not in element:
             continue
         m = REF_ATTR.search(ref)
@@ -183,9 +184,12 @@ def blind_spots(xml: bytes) -> dict[Cell, Any]:
         where = Cell(int(m.group(2)), column_number(m.group(1)))
         value = VALUE.search(element)
         kind = TYPE_ATTR.search(element[: element.find(b">") + 1])
+        text_result = kind is not None and kind.group(1) == b"str"
         if kind and kind.group(1) == b"e" and value:
             found[where] = value.group(1).decode("utf-8")
-        elif value is None and b"<f" in element:
+        elif b"<f" in element and (value is None or (not value.group(1) and not text_result)):
+            # No stored value: no <v>, or an empty one (openpyxl writes <v></v> for a formula
+            # it saved); only a text result may be empty.
             formula = FORMULA.search(element)
             text = formula.group(1).decode("utf-8") if formula and formula.group(1) else ""
             found[where] = Uncalculated("=" + _unescape(text) if text else "")
@@ -242,7 +246,7 @@ def read_grids(
     from python_calamine import CalamineWorkbook
 
     issues: list[Issue] = []
-    xmls = {name: package.read(part) for name, part in parts.items()}
+    xmls = {name: plain_xml(package.read(part)) for name, part in parts.items()}
     trimmed: dict[str, bytes] = {}
     for name, xml in xmls.items():
         rows, cols = _extent(xml)
