@@ -77,21 +77,44 @@ def compile_check(node: dict[str, Any], root: dict[str, Any]) -> Check:
     checks: list[Check] = []
     if "type" in node:
         names = node["type"] if isinstance(node["type"], list) else [node["type"]]
-        tests = [_TYPE_TESTS[n] for n in names]
+        tests = tuple(_TYPE_TESTS[n] for n in names)
+        wrong_type: Failure = ("type", names)
+        # These run once for every cell of every input sheet: no generator, no new tuple.
+        if len(tests) == 1:
 
-        def type_check(
-            v: Any, tests: list[Callable[[Any], bool]] = tests, names: list[str] = names
-        ) -> Failure | None:
-            return None if any(t(v) for t in tests) else ("type", names)
+            def one_type_check(
+                v: Any, test: Callable[[Any], bool] = tests[0], failure: Failure = wrong_type
+            ) -> Failure | None:
+                return None if test(v) else failure
 
-        checks.append(type_check)
+            checks.append(one_type_check)
+
+        else:
+
+            def any_type_check(
+                v: Any,
+                tests: tuple[Callable[[Any], bool], ...] = tests,
+                failure: Failure = wrong_type,
+            ) -> Failure | None:
+                for test in tests:
+                    if test(v):
+                        return None
+                return failure
+
+            checks.append(any_type_check)
     if "enum" in node:
         allowed = node["enum"]
+        # Equal and of the same type (1.0 is not the enum's 1), looked up in one step.
+        members = frozenset((type(a), a) for a in allowed)
+        not_allowed: Failure = ("enum", allowed)
 
-        def enum_check(v: Any, allowed: list[Any] = allowed) -> Failure | None:
-            return (
-                None if any(v == a and type(v) is type(a) for a in allowed) else ("enum", allowed)
-            )
+        def enum_check(
+            v: Any, members: frozenset[tuple[type, Any]] = members, failure: Failure = not_allowed
+        ) -> Failure | None:
+            try:
+                return None if (type(v), v) in members else failure
+            except TypeError:  # an unhashable value is in no enum
+                return failure
 
         checks.append(enum_check)
     if "minimum" in node:

@@ -195,3 +195,32 @@ def test_batch_fills_the_good_ones_and_reports_the_bad(seed_book, tmp_path):
     )
     assert result.exit_code == 1
     assert "2 workbooks: 1 filled (1 with errors), 1 failed." in result.output
+
+
+@pytest.mark.parametrize("target", ["input", "output"])
+def test_json_over_the_workbook_or_the_output_is_refused_before_anything_is_written(
+    seed_book, tmp_path, target
+):
+    out = tmp_path / "out.xlsx"
+    out.write_bytes(b"the previous output")
+    before = seed_book.read_bytes()
+    json_path = seed_book if target == "input" else out
+    result = CliRunner().invoke(
+        main, ["fill", str(seed_book), "-o", str(out), "--json", str(json_path)]
+    )
+    assert result.exit_code == 2
+    assert "--json" in result.output and "results.json" in result.output
+    assert seed_book.read_bytes() == before and out.read_bytes() == b"the previous output"
+
+
+def test_filling_in_place_with_json_elsewhere_is_allowed(seed_book, tmp_path):
+    result = CliRunner().invoke(
+        main, ["fill", str(seed_book), "-o", str(seed_book), "--json", str(tmp_path / "r.json")]
+    )
+    assert result.exit_code in (0, 1) and (tmp_path / "r.json").exists()
+
+
+def test_an_xlsx_cannot_be_written_under_an_xlsm_name(seed_book, tmp_path):
+    out = tmp_path / "out.xlsm"
+    result = CliRunner().invoke(main, ["fill", str(seed_book), "-o", str(out)])
+    assert result.exit_code == 2 and "out.xlsx" in result.output and not out.exists()

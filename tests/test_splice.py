@@ -534,3 +534,12 @@ def test_a_stray_cell_in_a_sheet_written_with_a_namespace_prefix_is_left_out(tmp
     run = measure("validate", rw.prefixed(src, tmp_path / "sdk.xlsx"))
     assert run["rc"] in (0, 1), run["stderr"][-500:]
     assert "Data!XFD1048576" in run["stdout"]
+
+
+def test_an_xlsm_is_not_filled_under_an_xlsx_name(books, tmp_path):
+    src = tmp_path / "book.xlsm"
+    shutil.copy(books.path("xlsm"), src)
+    out = tmp_path / "book.xlsx"
+    result = invoke("fill", src, "-o", out)
+    assert result.exit_code == 2 and "book.xlsm" in result.output and ".xlsm" in result.output
+    assert not out.exists()

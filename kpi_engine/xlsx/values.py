@@ -43,7 +43,7 @@ STRAY_GAP_COLUMNS = 200
 MAX_STRAY_REPORTED = 10
 
 CELL_REF = re.compile(rb'<c\b[^>]*?\sr="([A-Z]{1,3})([0-9]{1,7})"')
-WIDE_CELL_REF = re.compile(rb'\sr="([A-Z]{2,3})[0-9]')  # only cells' references have letters
+WIDE_CELL_REF = re.compile(rb' r="([A-Z]{2,3})[0-9]')  # only cells' references have letters
 LAST_ROW = re.compile(rb'<row\b[^>]*?\sr="([0-9]{1,7})"')
 CELL_START = re.compile(rb"<c\b")
 REF_ATTR = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,7})"')
@@ -71,18 +71,39 @@ def column_letters(n: int) -> str:
     return column_letter(n - 1)
 
 
-def _extent(xml: bytes) -> tuple[int, int]:
-    """(rows, columns) a reader allocating from A1 would need: cheap, from the last row's number
-    and the widest column reference (only two- and three-letter ones are looked for)."""
+def _last_row(xml: bytes) -> int:
     last = xml.rfind(b"<row ")
-    rows = 0
     if last >= 0:
         m = LAST_ROW.match(xml, last)
-        rows = int(m.group(1)) if m else 0
-    if not rows:  # rows without numbers: count the cells' own references
-        rows = max((int(m.group(2)) for m in CELL_REF.finditer(xml)), default=0)
-    cols = max((column_number(m.group(1)) for m in WIDE_CELL_REF.finditer(xml)), default=26)
-    return rows, cols
+        if m:
+            return int(m.group(1))
+    # rows without numbers: the cells' own references
+    return max((int(m.group(2)) for m in CELL_REF.finditer(xml)), default=0)
+
+
+def _too_large(xml: bytes, limit: int = DENSE_CELL_LIMIT) -> bool:
+    """Whether a reader allocating from A1 would need more than ``limit`` cells: found cheaply,
+    from the last row's number and only as much of the columns as that row count needs."""
+    rows = _last_row(xml)
+    if rows * 16384 <= limit:  # 16384 columns: as wide as a sheet can be
+        return False
+    wide = max((column_number(m.group(1)) for m in WIDE_CELL_REF.finditer(xml)), default=0)
+    if rows * wide > limit:
+        return True
+    allowed = limit // rows
+    return any(_names_column(xml, 64 + n) for n in range(allowed + 1, 27))
+
+
+def _names_column(xml: bytes, letter: int) -> bool:
+    """Whether some cell's reference is in the one-letter column ``letter`` (a literal search:
+    fast, where a regular expression would visit every cell)."""
+    needle = b' r="' + bytes([letter])
+    at = xml.find(needle)
+    while at >= 0:
+        if 48 <= xml[at + len(needle)] <= 57:  # a digit: the column is this letter alone
+            return True
+        at = xml.find(needle, at + 1)
+    return False
 
 
 def _exact_extent(xml: bytes) -> tuple[int, int]:
@@ -249,8 +270,7 @@ def read_grids(
     xmls = {name: plain_xml(package.read(part)) for name, part in parts.items()}
     trimmed: dict[str, bytes] = {}
     for name, xml in xmls.items():
-        rows, cols = _extent(xml)
-        if rows * cols <= DENSE_CELL_LIMIT:
+        if not _too_large(xml):
             continue
         xml, found = trim_strays(name, xml)
         rows, cols = _exact_extent(xml)
