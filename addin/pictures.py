@@ -34,9 +34,9 @@ from kpi_engine.charts import (
     ROW_HEIGHT,
     SLOT_ROWS,
     TARGET,
-    ChartSpec,
     column_points,
 )
+from kpi_engine.render_model import ChartSpec
 from kpi_engine.xlsx.chart_xml import (
     ACTUAL_COLOUR,
     BENCHMARK_STYLES,

@@ -34,8 +34,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from kpi_engine.charts import PICTURE_PREFIX, ChartSpec, pages
-from kpi_engine.render_model import FORMULA_STARTS, HEADER, ROW, RenderModel, SheetRender
+from kpi_engine.charts import PICTURE_PREFIX, pages
+from kpi_engine.render_model import FORMULA_STARTS, HEADER, ROW, ChartSpec, RenderModel, SheetRender
 from kpi_engine.sheets import Grid
 from kpi_engine.workbook_names import VALIDATION
 

@@ -4,7 +4,7 @@ as small multiples.
 Part of the render model (:mod:`kpi_engine.render`): this module decides what every chart shows
 and where, and writes the figures each chart is drawn from as a data block on the Charts sheet
 itself, below the charts, so a chart's series point at real cells. It draws nothing: the headless
-writer turns each :class:`ChartSpec` into a native Excel chart (:mod:`kpi_engine.xlsx.charts`),
+writer turns each :class:`ChartSpec` into a native Excel chart (:mod:`kpi_engine.xlsx.chart_xml`),
 and the Excel routes, whose clients cannot all add charts, draw the same specs as pictures, one
 per page of :data:`CHARTS_PER_PAGE` charts (:mod:`addin.pictures`).
 
@@ -29,6 +29,7 @@ from typing import Any
 from .periods import Month, label
 from .render_model import (
     BLANK,
+    CHARTS_PER_PAGE,
     FORMAT_COLUMN_HEADER,
     HEADER,
     HEADER_ROW,
@@ -36,6 +37,8 @@ from .render_model import (
     ROW,
     SECTION,
     Block,
+    ChartSpec,
+    SeriesSpec,
     SheetRender,
     format_key,
     number_format,
@@ -53,7 +56,6 @@ CAPTION_ROWS = 2  # which way is good; the latest figure against its target
 SLOT_ROWS = CHART_ROWS + CAPTION_ROWS + 1  # chart, captions, a blank row
 FIRST_CHART_COLUMN = 3  # C
 FIRST_CHART_ROW = HEADER_ROW + 2
-CHARTS_PER_PAGE = 12  # a page of small multiples: one picture on the Excel routes
 GRID_COLUMNS = CHARTS_PER_ROW * CHART_COLUMNS + (CHARTS_PER_ROW - 1) * CHART_GAP_COLUMNS
 # The data block: Ref in C, the series' name in D (its text runs on over the empty E), months
 # from F.
@@ -87,53 +89,6 @@ KEY_TEXT = (
 )
 DATA_HEADING = "Chart data: the figures the charts above are drawn from"
 CHART_KINDS = ("line", "column")
-
-
-@dataclass(frozen=True)
-class SeriesSpec:
-    """One series of a chart: its name (in column D of ``row``) and values (from
-    FIRST_MONTH_COLUMN)."""
-
-    name: str
-    role: str  # ACTUAL, TARGET, BENCHMARK or PLAN
-    row: int
-    values: tuple[float | None, ...]  # one per category; None is a gap
-
-
-@dataclass(frozen=True)
-class ChartSpec:
-    """One chart: what it shows, where it sits, and the cells it is drawn from."""
-
-    index: int  # 0-based position in the grid
-    ref: str
-    title: str  # the chart's title: ref and indicator title
-    kind: str  # "line" or "column" (the Indicators sheet's Chart column)
-    polarity: str | None
-    caption: str  # which way is good
-    status: str  # the latest figure against its target, and its RAG
-    description: str  # the chart's text alternative (alt text)
-    row: int  # top-left cell of the chart
-    col: int
-    rows: int
-    cols: int
-    categories_row: int  # the data block's header row: month labels
-    first_col: int  # the chart's categories and values: columns first_col..last_col
-    last_col: int
-    categories: tuple[str, ...]
-    series: tuple[SeriesSpec, ...]
-    axis_format: str  # the value axis' number format (0%, #,##0)
-    percent: bool
-    decimals: int
-    # Quarterly and annual figures: a line joins them across the empty months.
-    connect_gaps: bool = False
-
-    @property
-    def caption_row(self) -> int:
-        return self.row + self.rows
-
-    @property
-    def page(self) -> int:
-        return self.index // CHARTS_PER_PAGE
 
 
 @dataclass(frozen=True)

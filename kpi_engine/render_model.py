@@ -9,14 +9,11 @@ column B, and the title rows every output sheet starts with.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .periods import long_label
 from .results import Report
 from .workbook_names import CHARTS, DASHBOARD, SUMMARY, TEAMS, VALIDATION
-
-if TYPE_CHECKING:
-    from .charts import ChartSpec
 
 HEADER_ROW = 4  # every output sheet: title (1), stamp (2), blank (3), table header (4)
 
@@ -69,6 +66,56 @@ WRAPPED = {
     TEAMS: ("Notes",),
     CHARTS: (),
 }
+
+
+CHARTS_PER_PAGE = 12  # a page of small multiples: one picture on the Excel routes
+
+
+@dataclass(frozen=True)
+class SeriesSpec:
+    """One series of a chart: its name (in column D of ``row``) and values (from
+    FIRST_MONTH_COLUMN)."""
+
+    name: str
+    role: str  # ACTUAL, TARGET, BENCHMARK or PLAN
+    row: int
+    values: tuple[float | None, ...]  # one per category; None is a gap
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """One chart: what it shows, where it sits, and the cells it is drawn from."""
+
+    index: int  # 0-based position in the grid
+    ref: str
+    title: str  # the chart's title: ref and indicator title
+    kind: str  # "line" or "column" (the Indicators sheet's Chart column)
+    polarity: str | None
+    caption: str  # which way is good
+    status: str  # the latest figure against its target, and its RAG
+    description: str  # the chart's text alternative (alt text)
+    row: int  # top-left cell of the chart
+    col: int
+    rows: int
+    cols: int
+    categories_row: int  # the data block's header row: month labels
+    first_col: int  # the chart's categories and values: columns first_col..last_col
+    last_col: int
+    categories: tuple[str, ...]
+    series: tuple[SeriesSpec, ...]
+    axis_format: str  # the value axis' number format (0%, #,##0)
+    percent: bool
+    decimals: int
+    # Quarterly and annual figures: a line joins them across the empty months.
+    connect_gaps: bool = False
+
+    @property
+    def caption_row(self) -> int:
+        return self.row + self.rows
+
+    @property
+    def page(self) -> int:
+        return self.index // CHARTS_PER_PAGE
 
 
 @dataclass

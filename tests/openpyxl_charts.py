@@ -40,7 +40,8 @@ from openpyxl.drawing.text import (
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kpi_engine.charts import ACTUAL, BENCHMARK, PLAN, TARGET, ChartSpec
+from kpi_engine.charts import ACTUAL, BENCHMARK, PLAN, TARGET
+from kpi_engine.render_model import ChartSpec
 from kpi_engine.xlsx.chart_xml import (
     ACTUAL_COLOUR,
     BENCHMARK_STYLES,

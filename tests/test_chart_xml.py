@@ -25,8 +25,9 @@ from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.xml.functions import tostring
 
 from kpi_engine import charts as core
-from kpi_engine.charts import ACTUAL, BENCHMARK, PLAN, TARGET, ChartSpec
+from kpi_engine.charts import ACTUAL, BENCHMARK, PLAN, TARGET
 from kpi_engine.pipeline import run
+from kpi_engine.render_model import ChartSpec
 from kpi_engine.workbook_names import CHARTS
 from kpi_engine.xlsx.chart_xml import chart_xml, drawing_xml
 

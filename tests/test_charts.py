@@ -21,7 +21,6 @@ from builders import data_rows, evaluate, indicator_rows, modules_loaded_by, mon
 from kpi_engine.charts import (
     CHART_COLUMNS,
     CHART_ROWS,
-    CHARTS_PER_PAGE,
     FIRST_MONTH_COLUMN,
     NAME_COLUMN,
     PICTURE_PREFIX,
@@ -33,6 +32,7 @@ from kpi_engine.charts import (
 )
 from kpi_engine.commands.fill import fill_workbook
 from kpi_engine.render import render
+from kpi_engine.render_model import CHARTS_PER_PAGE
 from kpi_engine.rounding import format_number
 from kpi_engine.workbook_names import CHARTS, TEAMS
 from workbook_templates.build import build_template, write_inputs

@@ -2,22 +2,23 @@
 
 :func:`chart_xml` gives one chart's part (``xl/charts/chartN.xml``, a ``c:chartSpace``) and
 :func:`drawing_xml` the sheet's drawing (``xl/drawings/drawingN.xml``), one anchored graphic frame
-per chart with its alt text and title. They write, element for element, what
-:mod:`kpi_engine.xlsx.charts` has openpyxl write for the same :class:`~kpi_engine.charts.ChartSpec`
-(tests/test_chart_xml.py compares the two), so the zip-level writer can make the charts without
-importing openpyxl (and numpy with it). That includes openpyxl's defaults that Excel does not need
-(``axPos="l"`` on both axes, an empty ``a:r`` in every text body, a line under a marker of
-``symbol="none"``): the two writers must agree.
+per chart with its alt text and title. They write, element for element, what the fill's former
+openpyxl charts wrote for the same :class:`~kpi_engine.render_model.ChartSpec` (kept as the
+reference in tests/openpyxl_charts.py; tests/test_chart_xml.py compares the two), so the
+zip-level writer makes the charts without importing openpyxl (and numpy with it). That includes
+openpyxl's defaults that Excel does not need (``axPos="l"`` on both axes, an empty ``a:r`` in
+every text body, a line under a marker of ``symbol="none"``), so the charts look as they did.
 
-Only the standard library is used. Text goes through :func:`_text` and :func:`_attr`, which escape
-XML's special characters and drop the control characters XML 1.0 cannot hold.
+Only the standard library is used. Text goes through :mod:`kpi_engine.xlsx.xml_text`, which
+escapes XML's special characters and drops the control characters XML 1.0 cannot hold.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from kpi_engine.charts import ACTUAL, BENCHMARK, PLAN, TARGET, ChartSpec, SeriesSpec
+from kpi_engine.charts import ACTUAL, BENCHMARK, PLAN, TARGET
+from kpi_engine.render_model import ChartSpec, SeriesSpec
 from kpi_engine.xlsx.xml_text import attr, text
 
 NS_C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
