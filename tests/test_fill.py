@@ -224,3 +224,30 @@ def test_an_xlsx_cannot_be_written_under_an_xlsm_name(seed_book, tmp_path):
     out = tmp_path / "out.xlsm"
     result = CliRunner().invoke(main, ["fill", str(seed_book), "-o", str(out)])
     assert result.exit_code == 2 and "out.xlsx" in result.output and not out.exists()
+
+
+@pytest.mark.parametrize(
+    "calc", [b'<calcPr calcId="191029"/>', b'<calcPr calcId="191029" fullCalcOnLoad="0"/>', b""]
+)
+def test_excel_is_asked_to_recalculate_formulas_that_read_the_output_sheets(
+    seed_book, tmp_path, calc
+):
+    import re
+    import zipfile
+
+    src = tmp_path / "calc.xlsx"
+    with zipfile.ZipFile(seed_book) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    book = re.sub(rb"<calcPr\b[^>]*/>", b"", parts["xl/workbook.xml"])
+    parts["xl/workbook.xml"] = book.replace(b"</workbook>", calc + b"</workbook>")
+    with zipfile.ZipFile(src, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    out = tmp_path / "out.xlsx"
+    fill_workbook(src, out, refreshed=WHEN)
+    with zipfile.ZipFile(out) as z:
+        written = z.read("xl/workbook.xml")
+    assert len(re.findall(rb"<calcPr\b", written)) == 1
+    assert re.search(rb'<calcPr\b[^>]*\sfullCalcOnLoad="1"', written)
+    if calc:
+        assert b'calcId="191029"' in written
