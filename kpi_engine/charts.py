@@ -14,7 +14,8 @@ Layout (rows and columns 1-based; column A holds each row's kind, column B its f
     6...  the grid: CHARTS_PER_ROW charts a row, each CHART_COLUMNS wide and CHART_ROWS high, with
           a caption row under each (which way is good, and the latest figure against its target)
     then  the chart data: one header row of months, and for each chart its rows: the monthly
-          figure, the current target, each benchmark, the plan target at the plan date
+          figure, Green from (the value the colour is judged against), each benchmark, the plan
+          target at the plan date
 
 Which way is good follows the seeds: "Higher is better" / "Lower is better" under a line chart;
 under a column chart seed 003's "Columns BELOW the target line are good performance" (ABOVE for a
@@ -84,9 +85,10 @@ def column_points(width: float = CHART_COLUMN_WIDTH) -> float:
 # Series roles, which fix how a series is drawn on every route
 ACTUAL, TARGET, BENCHMARK, PLAN = "actual", "target", "benchmark", "plan"
 KEY_TEXT = (
-    "Key: monthly figure (line or columns); current target (dashed line); "
+    "Key: monthly figure (line or columns); Green from (dashed line); "
     "benchmarks (dotted lines); plan target at the plan date (diamond)"
 )
+GREEN_FROM = "Green from"  # the name of the series drawn at green_from
 DATA_HEADING = "Chart data: the figures the charts above are drawn from"
 CHART_KINDS = ("line", "column")
 
@@ -173,14 +175,25 @@ def _shown(x: float | None, r: IndicatorResult) -> str:
     return "no figure" if x is None else format_number(x, r.decimals, r.unit == "%")
 
 
+def green_from_text(r: IndicatorResult) -> str | None:
+    """The figure a colour is judged against, in words: "Green from 90%" (bigger is better),
+    "Green at 18% or below" (smaller is better); None when the indicator is not rated."""
+    if r.green_from is None:
+        return None
+    if r.green_direction == "SIB":
+        return f"Green at {_shown(r.green_from, r)} or below"
+    return f"Green from {_shown(r.green_from, r)}"
+
+
 def _status(r: IndicatorResult) -> str:
     if r.outturn is None or r.period is None:
         return (
             f"No figure for the period ({r.rag_reason or r.outturn_missing_reason or 'No data'})."
         )
     text = f"{label(r.period)}: {_shown(r.outturn, r)}"
-    if r.current_target is not None:
-        text += f" against a target of {_shown(r.current_target, r)}"
+    green = green_from_text(r)
+    if green is not None:
+        text += f" against {green}"
     return text + (f", {r.rag}." if r.rag else f" ({r.rag_reason or 'not rated'}).")
 
 
@@ -275,12 +288,12 @@ def render_charts(
                 [by_month.get(m) if m <= reporting else None for m in months],
             )
         )
-        if r.current_target is not None:
+        if r.green_from is not None:
             rows.append(
                 (
-                    "Current target",
+                    GREEN_FROM,
                     TARGET,
-                    [r.current_target if m <= reporting else None for m in months],
+                    [r.green_from if m <= reporting else None for m in months],
                 )
             )
         for b in r.benchmarks:

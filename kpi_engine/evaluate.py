@@ -19,7 +19,7 @@ from .model import Benchmark as BenchmarkInput
 from .model import Comment, DataRow, Indicator, Inputs, Milestone, Settings
 from .outturn import Series, build_series
 from .periods import Month, label, year_start
-from .rag import AMBER, GREEN, NOT_DUE, RED, describe_tolerance, meets, rate
+from .rag import AMBER, GREEN, NOT_DUE, RED, describe_tolerance, green_from, meets, rate
 from .results import (
     SUMMARY_KEYS,
     BenchmarkResult,
@@ -31,7 +31,7 @@ from .results import (
 )
 from .rolling import six_months, year_to_date
 from .rounding import displayed
-from .trajectory import forecast, milestone_for, required_change, target_for
+from .trajectory import forecast, milestone_for, required_change, target_for, target_in_force
 
 SMALL_DENOMINATOR = 10
 
@@ -156,9 +156,10 @@ def evaluate_indicator(
     period, stale, missing = _current(ind, series, reporting)
     figure = series.authority.get(period) if period is not None else None
     outturn = figure.value if figure is not None else None
-    current_target = target_for(
+    current_target, target_source = target_in_force(
         ind, settings, milestones, period if period is not None else reporting - ind.lag
     )
+    green, green_direction = green_from(ind, current_target)
     colour: str | None
     reason: str | None
     if _not_due(ind, series, reporting, settings.year_start_month) and ind.polarity is not None:
@@ -252,6 +253,9 @@ def evaluate_indicator(
         year_to_date=ytd,
         target=ind.target,
         current_target=current_target,
+        current_target_source=target_source,
+        green_from=green,
+        green_direction=green_direction,
         rag=colour,
         rag_reason=reason,
         previous_period=previous_period,
@@ -301,7 +305,13 @@ def compute(
         template_version,
     )
     _check_template_version(inputs, template_version)
-    report = Report(stamp, [], inputs.log.items, plan_period=settings.plan_target_period)
+    report = Report(
+        stamp,
+        [],
+        inputs.log.items,
+        plan_period=settings.plan_target_period,
+        left_out=left_out(inputs),
+    )
     if settings.reporting_period is None:
         if not inputs.log.errors:
             inputs.log.error(
@@ -325,6 +335,12 @@ def compute(
     _summarise(report, inputs)
     report.issues = inputs.log.items
     return report
+
+
+def left_out(inputs: Inputs) -> list[str]:
+    """The refs of indicators left out for errors in their definition, in the order found."""
+    refs = (i.ref for i in inputs.log.items if i.code is Code.INDICATOR_LEFT_OUT and i.ref)
+    return list(dict.fromkeys(refs))
 
 
 def _check_template_version(inputs: Inputs, version: str | None) -> None:

@@ -2,8 +2,9 @@
 
 Each sheet is read by its schema (:mod:`kpi_engine.sheets`), then turned into model objects with
 the checks that need more than one cell: an unknown or duplicate Ref, a percentage typed without
-"%", a numerator above its denominator. Indicator definitions are checked in
-:mod:`kpi_engine.definitions`. Nothing here raises for bad input: every problem is logged.
+"%", a numerator above its denominator, a percentage or a fraction typed where a count goes.
+Indicator definitions are checked in :mod:`kpi_engine.definitions`. Nothing here raises for bad
+input: every problem is logged.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from .missing import INVALID as INVALID_REASON
 from .missing import reason_for
 from .model import Benchmark, Comment, DataRow, Indicator, Inputs, Milestone, Settings
 from .periods import Month, from_iso, label
+from .rounding import format_number, round_half_away
 from .schema import sheet_schema
-from .sheets import REJECTED, Grid, Table, normalise, read_table, read_value
+from .sheets import REJECTED, Grid, Record, Table, normalise, read_table, read_value
 from .workbook_names import INPUT_SHEETS
 
 
@@ -157,6 +159,7 @@ def _read_points(
     points: list[DataRow] = []
     seen: dict[tuple[str, Month, str | None], int] = {}
     sheet = table.sheet
+    counts = _Counts()
     for record in table.records:
         values = record.values
         ref = values.get("Ref")
@@ -262,6 +265,8 @@ def _read_points(
                 )
                 numerator = denominator = None
                 missing = INVALID_REASON
+            else:
+                counts.check(indicator, record, sheet, period, numerator, denominator, log)
         if numerator is None and value is None and missing is None:
             missing = v_missing or n_missing or d_missing
         if reporting is not None and period > reporting:
@@ -277,7 +282,123 @@ def _read_points(
             )
             continue
         points.append(DataRow(ref, period, team, numerator, denominator, value, missing, record))
+    counts.warn_not_whole(sheet, log)
     return points
+
+
+# A figure that is not whole, in at most this share of an indicator's rows, is taken for a slip;
+# in more, for a measure of FTE (a vacancy rate: 25.3 vacant FTE of 112), and left alone.
+NOT_WHOLE_SHARE = 0.25
+
+
+def _whole(x: float) -> bool:
+    return abs(x - round(x)) <= 1e-9 * max(1.0, abs(x))
+
+
+def _looks_like_percent(x: float, other: float) -> bool:
+    """A fraction such as 0.83 beside a whole number: a percentage (83%, or "83%" typed as text,
+    which reads as 0.83) typed where a count goes."""
+    return 0 < x < 1 and _whole(other) and other >= 1
+
+
+class _Counts:
+    """Numerators and denominators checked as counts, with a warning at the cell that says what to
+    type instead; the figures are used as typed.
+
+    - A fraction such as 0.83 beside a whole denominator, in Numerator, is a percentage typed where
+      a count goes (any Measure but ``value``).
+    - A ``rate per 10,000`` counts children: its Numerator is a whole number.
+    - A ``percentage`` counts cases, but some count FTE (a vacancy rate), so a Numerator or
+      Denominator that is not whole is warned of only where most of the indicator's rows are whole.
+    - An ``average`` divides by FTE (31.5 social workers), so its figures need not be whole.
+    """
+
+    def __init__(self) -> None:
+        self.rows: dict[str, int] = {}  # ref -> rows with both figures
+        self.not_whole: dict[tuple[str, str], list[tuple[Record, Month, float]]] = {}
+
+    def check(
+        self,
+        ind: Indicator,
+        record: Record,
+        sheet: str,
+        period: Month,
+        numerator: float,
+        denominator: float,
+        log: IssueLog,
+    ) -> None:
+        self.rows[ind.ref] = self.rows.get(ind.ref, 0) + 1
+        where = f"{ind.ref} {label(period)}"
+        if _looks_like_percent(numerator, denominator):
+            log.warning(
+                sheet,
+                record.cell("Numerator"),
+                Code.PERCENT_IN_COUNT,
+                _percent_in_count(ind, where, numerator, denominator),
+                ind.ref,
+            )
+        elif ind.measure == "rate per 10,000" and not _whole(numerator):
+            log.warning(
+                sheet,
+                record.cell("Numerator"),
+                Code.COUNT_NOT_WHOLE,
+                (
+                    f"{where}: Numerator {show(numerator)} is not a whole number, but it counts "
+                    "children. Type the number of children, a whole number."
+                ),
+                ind.ref,
+            )
+        elif ind.measure == "percentage" and not _whole(numerator):
+            self.not_whole.setdefault((ind.ref, "Numerator"), []).append(
+                (record, period, numerator)
+            )
+        if ind.measure == "percentage" and not _whole(denominator):
+            self.not_whole.setdefault((ind.ref, "Denominator"), []).append(
+                (record, period, denominator)
+            )
+
+    def warn_not_whole(self, sheet: str, log: IssueLog) -> None:
+        """The percentages' counts that are not whole, where most of the indicator's are."""
+        for (ref, name), found in self.not_whole.items():
+            rows = self.rows[ref]
+            if len(found) > NOT_WHOLE_SHARE * rows:
+                continue
+            for record, period, x in found:
+                log.warning(
+                    sheet,
+                    record.cell(name),
+                    Code.COUNT_NOT_WHOLE,
+                    (
+                        f"{ref} {label(period)}: {name} {show(x)} is not a whole number, but it "
+                        f"counts cases, as {ref}'s other {name.lower()}s do. Type the number of "
+                        "cases, a whole number. (A figure divided by FTE, such as a caseload, is "
+                        "Measure 'average'.)"
+                    ),
+                    ref,
+                )
+
+
+def _percent_in_count(ind: Indicator, where: str, numerator: float, denominator: float) -> str:
+    """The message for a percentage typed into Numerator, with what to type instead."""
+    outturn = numerator / denominator * (10_000 if ind.measure == "rate per 10,000" else 1)
+    shown = format_number(outturn, ind.decimals, ind.percent)
+    pct = f"{show(round(numerator * 100, 6))}%"
+    if ind.measure == "percentage":
+        cases = numerator * denominator
+        about = "" if _whole(cases) else "about "
+        instead = (
+            f"Type the number of cases ({pct} of {show(denominator)} is "
+            f"{about}{show(round_half_away(cases))}), or clear Numerator and Denominator "
+            f"and type {pct} in Value."
+        )
+    elif ind.measure == "average":
+        instead = "Type the count: an average divides one count by another (cases by FTE)."
+    else:
+        instead = "Type the number of children."
+    return (
+        f"{where}: Numerator {show(numerator)} looks like a percentage ({pct}) typed "
+        f"where a count goes, so the outturn comes out as {shown}. {instead}"
+    )
 
 
 def _read_milestones(

@@ -37,6 +37,8 @@ class Code(str, Enum):
     NUMERATOR_ABOVE_DENOMINATOR = "numerator_above_denominator"
     ZERO_DENOMINATOR = "zero_denominator"
     MISSING_DENOMINATOR = "missing_denominator"
+    PERCENT_IN_COUNT = "percent_in_count"
+    COUNT_NOT_WHOLE = "count_not_whole"
     METHODOLOGY_UNREADABLE = "methodology_unreadable"
     METHODOLOGY_GAP = "methodology_gap"
     METHODOLOGY_OVERLAP = "methodology_overlap"

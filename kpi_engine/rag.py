@@ -6,10 +6,10 @@ indicator's decimals), so a cell never shows 90% in Amber when Green starts at 9
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from .model import Indicator, Tolerance
-from .rounding import WIDE, displayed, format_number, to_decimal
+from .rounding import WIDE, displayed, format_number, quantum, to_decimal
 
 GREEN, AMBER, RED = "Green", "Amber", "Red"
 # Why there is no colour.
@@ -87,6 +87,34 @@ def rate(
     return rate_tolerance(
         value, target, tolerance, indicator.polarity, indicator.decimals, indicator.percent
     ), None
+
+
+def green_from(indicator: Indicator, target: float | None) -> tuple[float | None, str | None]:
+    """The value at which the indicator turns Green, and which side of it is Green (``BIB``: at
+    or above it; ``SIB``: at or below it); ``(None, None)`` when it is not rated.
+
+    The value is the Green threshold for ``bands`` and the target in force for ``tolerance``,
+    as displayed: moved onto the indicator's decimals, to the first displayed value that is Green.
+    A target of 83.3% on a whole-percent indicator turns Green from 84%, since 83% falls short of
+    it; a threshold already at the decimals shown (90%) is itself. So the figure printed beside a
+    colour is exactly the one the colour was judged against.
+    """
+    if indicator.polarity is None or indicator.rag_rule == "none":
+        return None, None
+    if indicator.rag_rule == "bands":
+        threshold = indicator.green
+        direction = indicator.band_direction or indicator.polarity
+    else:
+        threshold, direction = target, indicator.polarity
+    if threshold is None:
+        return None, None
+    exact = _threshold(threshold, indicator.percent)
+    step = quantum(indicator.decimals)
+    shown = exact.quantize(
+        step, rounding=ROUND_CEILING if direction == "BIB" else ROUND_FLOOR, context=WIDE
+    )
+    value = WIDE.divide(shown, _HUNDRED) if indicator.percent else shown
+    return float(value), direction
 
 
 def describe_tolerance(

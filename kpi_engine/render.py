@@ -17,6 +17,7 @@ from typing import Any
 from .charts import render_charts
 from .missing import symbol_for
 from .periods import label
+from .rag import meets
 from .render_model import (
     BLANK,
     FORMAT_COLUMN_HEADER,
@@ -33,7 +34,8 @@ from .render_model import (
     wrapped,
 )
 from .results import IndicatorResult, Report, TeamResult
-from .rounding import format_number
+from .rounding import displayed, format_number
+from .trajectory import TARGET_COLUMN
 from .workbook_names import CHARTS, DASHBOARD, OUTPUT_SHEETS, SUMMARY, TEAMS, VALIDATION
 
 DEFAULT_COMPARATORS = ("Statistical neighbours", "Region", "England")
@@ -68,7 +70,37 @@ def _notes(r: IndicatorResult) -> str | None:
         )
     if r.rag is None and r.rag_reason and r.rag_reason not in notes:
         notes.append(r.rag_reason)
+    target = target_note(r)
+    if target:
+        notes.append(target)
     return "; ".join(notes) or None
+
+
+def target_note(r: IndicatorResult) -> str | None:
+    """The target in force, named apart from the figure the colour was judged against (Green
+    from): a bands indicator's milestone on the way to the plan target ("Milestone for Sep-25: 83%,
+    met"), or its Target where that is not its Green threshold; a context measure's target. None
+    when the colour was judged against it (the tolerance rule) or it is Green from as displayed."""
+    target = r.current_target
+    if target is None:
+        return None
+    rated = r.polarity is not None and r.rag_rule != "none"
+    if rated and (r.rag_rule == "tolerance" or r.green_from is None):
+        return None
+    percent = r.unit == "%"
+    if r.green_from is not None and displayed(target, r.decimals, percent) == displayed(
+        r.green_from, r.decimals, percent
+    ):
+        return None
+    if r.current_target_source == TARGET_COLUMN:
+        name = "Target"
+    else:
+        name = "Milestone" + (f" for {label(r.period)}" if r.period is not None else "")
+    text = f"{name}: {format_number(target, r.decimals, percent)}"
+    if r.outturn is not None and r.polarity is not None:
+        met = meets(r.outturn, target, r.polarity, r.decimals, percent)
+        text += ", met" if met else ", not met"
+    return text
 
 
 def comparators(report: Report) -> list[str]:
@@ -92,7 +124,7 @@ def dashboard_headers(
         "Polarity",
         *[label(m) for m in months],
         "Current outturn",
-        "Current target",
+        "Green from",
         "RAG",
         "Previous RAG",
         "Direction",
@@ -165,7 +197,7 @@ def _dashboard_row(r: IndicatorResult, months: list[int], names: list[str]) -> l
         r.polarity,
         *series,
         r.outturn,
-        r.current_target,
+        r.green_from,
         r.rag,
         r.previous_rag,
         _direction(r),
@@ -213,13 +245,22 @@ SUMMARY_HEADERS = [
     FORMAT_COLUMN_HEADER,
     "Ref",
     "Measure",
-    "Target",
+    "Green from",
     "Current position",
     "RAG",
     "Benchmarking",
     "Comments",
 ]
 SUMMARY_WIDTH = len(SUMMARY_HEADERS)
+
+
+def left_out_text(refs: list[str]) -> str | None:
+    """The Summary's line for indicators left out for errors: "2 indicators left out: FD 3, W 4
+    (see the Validation sheet)"; None when none is."""
+    if not refs:
+        return None
+    noun = "indicator" if len(refs) == 1 else "indicators"
+    return f"{len(refs)} {noun} left out: {', '.join(refs)} (see the {VALIDATION} sheet)"
 
 
 def render_summary(report: Report) -> SheetRender:
@@ -239,7 +280,11 @@ def render_summary(report: Report) -> SheetRender:
     }
     for key, count in report.summary.items():
         values.append([ROW, None, None, labels[key], count, *pad[2:]])
-    values.append([ROW, None, None, "Total measures", sum(report.summary.values()), *pad[2:]])
+    left_out = left_out_text(report.left_out)
+    if left_out:
+        values.append([ROW, None, None, left_out, len(report.left_out), *pad[2:]])
+    total = sum(report.summary.values()) + len(report.left_out)
+    values.append([ROW, None, None, "Total measures", total, *pad[2:]])
     by_ref = {r.ref: r for r in report.indicators}
     for heading, refs in (
         ("Key areas of good performance", report.good),
@@ -258,7 +303,7 @@ def render_summary(report: Report) -> SheetRender:
                     format_key(r.unit, min(r.decimals, MAX_DECIMALS)),
                     r.ref,
                     r.title,
-                    r.current_target,
+                    r.green_from,
                     _position(r),
                     r.rag,
                     _benchmark_text(r),

@@ -71,6 +71,13 @@ class IndicatorResult:
     year_to_date: float | None
     target: float | None
     current_target: float | None
+    # Where the current target comes from: "milestone" (Targets sheet), "trajectory" (the straight
+    # line from Baseline to Plan target) or "target" (the Target column); None when there is none.
+    current_target_source: str | None
+    # The value at which the indicator turns Green, as displayed (rag.green_from): the figure shown
+    # beside the colour. None when the indicator is not rated (no polarity, no rule, no target).
+    green_from: float | None
+    green_direction: str | None  # BIB: Green at or above green_from; SIB: at or below it
     rag: str | None
     rag_reason: str | None
     previous_period: Month | None
@@ -118,6 +125,7 @@ class Report:
     plan_period: Month | None = (
         None  # the Settings' Plan target period: where charts mark the plan target
     )
+    left_out: list[str] = field(default_factory=list)  # refs left out for errors in their row
 
     @property
     def errors(self) -> list[Issue]:

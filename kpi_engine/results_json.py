@@ -55,6 +55,7 @@ def indicator_json(r: IndicatorResult) -> dict[str, Any]:
         "year_to_date": r.year_to_date,
         "target": r.target,
         "current_target": r.current_target,
+        "green_from": r.green_from,
         "rag": r.rag,
         "rag_reason": r.rag_reason,
         "previous_period": _month(r.previous_period),
@@ -83,6 +84,7 @@ def report_json(report: Report) -> dict[str, Any]:
     """The whole report as a JSON-ready dict."""
     s = report.stamp
     return {
+        "left_out": list(report.left_out),
         "organisation": s.organisation,
         "reporting_period": _month(s.reporting_period),
         "stamp": {

@@ -21,6 +21,11 @@ def to_decimal(x: float) -> Decimal:
     return Decimal(repr(float(x)))
 
 
+def quantum(decimals: int) -> Decimal:
+    """The step of a value shown at ``decimals`` places (``quantum(1) == Decimal('0.1')``)."""
+    return _QUANTUM[max(0, min(decimals, 9))]
+
+
 def displayed(x: float, decimals: int, percent: bool = False) -> Decimal:
     """The value as the cell shows it, in the unit shown (percentage points for a percent).
 

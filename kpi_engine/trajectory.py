@@ -42,6 +42,35 @@ def straight_line(indicator: Indicator, settings: Settings, period: Month) -> fl
     return b + (p - b) * (period - bp) / (pp - bp)
 
 
+# Where the target in force comes from: a milestone on the Targets sheet, the straight line from
+# Baseline to Plan target (both milestones on the way to the plan target), or the Target column.
+MILESTONE, TRAJECTORY, TARGET_COLUMN = "milestone", "trajectory", "target"
+
+
+def target_in_force(
+    indicator: Indicator,
+    settings: Settings,
+    milestones: list[Milestone],
+    period: Month,
+    team: str | None = None,
+) -> tuple[float | None, str | None]:
+    """The target in force for ``period`` and where it comes from (:data:`MILESTONE`,
+    :data:`TRAJECTORY` or :data:`TARGET_COLUMN`; None when there is none)."""
+    if team is not None:
+        own = milestone_for(milestones, period, team)
+        if own is not None:
+            return own, MILESTONE
+    found = milestone_for(milestones, period)
+    if found is not None:
+        return found, MILESTONE
+    line = straight_line(indicator, settings, period)
+    if line is not None:
+        return line, TRAJECTORY
+    if indicator.target is not None:
+        return indicator.target, TARGET_COLUMN
+    return None, None
+
+
 def target_for(
     indicator: Indicator,
     settings: Settings,
@@ -50,17 +79,7 @@ def target_for(
     team: str | None = None,
 ) -> float | None:
     """The target in force for ``period``: milestone, else trajectory, else Target."""
-    if team is not None:
-        own = milestone_for(milestones, period, team)
-        if own is not None:
-            return own
-    found = milestone_for(milestones, period)
-    if found is not None:
-        return found
-    line = straight_line(indicator, settings, period)
-    if line is not None:
-        return line
-    return indicator.target
+    return target_in_force(indicator, settings, milestones, period, team)[0]
 
 
 def least_squares(points: list[tuple[int, float]]) -> tuple[float, float]:

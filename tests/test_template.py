@@ -445,7 +445,7 @@ def test_summary_and_validation_widths(template):
         "Format": 2,
         "Ref": 10,
         "Measure": 45,
-        "Target": 14,
+        "Green from": 14,
         "Current position": 17,
         "RAG": 14,
         "Benchmarking": 40,

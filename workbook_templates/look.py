@@ -81,7 +81,7 @@ DIRECTION_TEXTS = {
 SUMMARY_WIDTHS = {
     "Ref": 10,
     "Measure": 45,
-    "Target": 14,
+    "Green from": 14,
     "Current position": 17,
     "RAG": 14,
     "Benchmarking": 40,
