@@ -127,15 +127,17 @@ def _teams(
         target = (
             own if own is not None else (authority_target if ind.rag_rule == "tolerance" else None)
         )
+        green, _ = green_from(ind, target)
         if f is None or f.value is None:
-            out.append(
-                TeamResult(team, None, None, None, None, target, f.missing if f else NO_DATA, False)
-            )
+            reason = f.missing if f else NO_DATA
+            out.append(TeamResult(team, None, None, None, None, target, reason, False, green))
             continue
         colour, _ = rate(ind, f.value, target, settings.default_tolerance)
         small = _small(ind, f.denominator)
         out.append(
-            TeamResult(team, f.value, f.numerator, f.denominator, colour, target, None, small)
+            TeamResult(
+                team, f.value, f.numerator, f.denominator, colour, target, None, small, green
+            )
         )
     return out
 

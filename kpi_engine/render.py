@@ -358,7 +358,7 @@ TEAMS_HEADERS = [
     "Outturn",
     "Numerator",
     "Denominator",
-    "Target",
+    "Green from",
     "RAG",
     "Notes",
 ]
@@ -435,7 +435,7 @@ def render_teams(report: Report) -> SheetRender:
                 _position_or_symbol(r.outturn, r.outturn_missing_reason),
                 r.numerator,
                 r.denominator,
-                r.current_target,
+                r.green_from,
                 r.rag,
                 _authority_notes(r),
             ]
@@ -451,7 +451,7 @@ def render_teams(report: Report) -> SheetRender:
                     _position_or_symbol(t.outturn, t.missing_reason),
                     t.numerator,
                     t.denominator,
-                    t.target if t.target is not None else r.current_target,
+                    t.green_from if t.green_from is not None else r.green_from,
                     t.rag,
                     _team_notes(r, t),
                 ]

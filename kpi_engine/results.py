@@ -31,6 +31,7 @@ class TeamResult:
     target: float | None
     missing_reason: str | None
     small_denominator: bool
+    green_from: float | None = None  # where this team turns Green (see IndicatorResult)
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ def indicator_json(r: IndicatorResult) -> dict[str, Any]:
                 "denominator": t.denominator,
                 "rag": t.rag,
                 "target": t.target,
+                "green_from": t.green_from,
                 "missing_reason": t.missing_reason,
                 "small_denominator": t.small_denominator,
             }

@@ -421,3 +421,25 @@ def test_a_stale_outturn_names_the_milestone_for_its_own_month():
     assert r.outturn == 0.79 and (r.green_from, r.rag) == (0.9, "Red")
     (row,) = table_rows(sheet(model, DASHBOARD), "W 4")
     assert row["Notes"] == "latest is Aug-24; Milestone for Aug-24: 82%, not met"
+
+
+def test_every_rated_team_is_green_exactly_when_it_meets_the_figure_the_teams_sheet_shows(demo):
+    report, model = demo
+    teams_sheet = sheet(model, "Teams")
+    checked = 0
+    for r in report.indicators:
+        rows = {row["Team"]: row for row in table_rows(teams_sheet, r.ref)}
+        for t in r.teams:
+            if t.rag is None:
+                continue
+            assert t.green_from is not None, (r.ref, t.team)
+            assert rows[t.team]["Green from"] == t.green_from, (r.ref, t.team)
+            percent = r.unit == "%"
+            shown = displayed(t.outturn, r.decimals, percent)
+            green = displayed(t.green_from, r.decimals, percent)
+            meets = shown >= green if r.green_direction == "BIB" else shown <= green
+            assert (t.rag == "Green") == meets, (r.ref, t.team, t.outturn, t.green_from, t.rag)
+            checked += 1
+        if r.teams and r.rag is not None:
+            assert rows["Whole authority"]["Green from"] == r.green_from, r.ref
+    assert checked >= 10  # 15 rated team figures in the demo

@@ -327,7 +327,9 @@ def test_teams_sheet_gives_seed_002s_figures(tmp_path):
             r["Outturn"] == pytest.approx(n / d) and format_number(r["Outturn"], 0, True) == shown
         ), team
         assert (
-            r["Period"] == "Sep-15" and r["Format"] == "%|0" and r["Target"] == pytest.approx(0.9)
+            r["Period"] == "Sep-15"
+            and r["Format"] == "%|0"
+            and r["Green from"] == pytest.approx(0.9)  # the 90% the colour was judged against
         )
     # against the authority's 90% target, within 10% of it is Amber
     assert {t: rows[t]["RAG"] for t in rows} == {
@@ -349,8 +351,8 @@ def test_a_team_is_rated_against_its_own_milestone_and_a_small_one_shows_its_n(t
     fill_workbook(template_with(tmp_path / "in.xlsx", sheets), out, refreshed=WHEN)
     rows = team_rows(openpyxl.load_workbook(out)[TEAMS])
     assert (
-        rows["NWC"]["Target"] == pytest.approx(0.75) and rows["NWC"]["RAG"] == "Amber"
-    )  # 70% within 10% of 75%
+        rows["NWC"]["Green from"] == pytest.approx(0.75) and rows["NWC"]["RAG"] == "Amber"
+    )  # 70% within 10% of its own 75% milestone: Amber, and 75% is where it turns Green
     assert rows["DCSC"]["Notes"] == "small number: 2 of 3"
     assert rows["DCSC"]["Outturn"] == pytest.approx(2 / 3)
 

@@ -103,7 +103,7 @@ TEAMS_WIDTHS = {
     "Outturn": 12,
     "Numerator": 12,
     "Denominator": 13,
-    "Target": 12,
+    "Green from": 12,
     "RAG": 12,
     "Notes": 50,
 }
