@@ -59,6 +59,55 @@ class Code(str, Enum):
     STRAY_CELL = "stray_cell"
 
 
+# What the Validation sheet's Reason column says for each code: words an officer reads at a
+# glance; the code itself stays in the JSON results, for machines.
+REASON_WORDS: dict[Code, str] = {
+    Code.MISSING_SHEET: "Sheet missing",
+    Code.DUPLICATE_SHEET: "Sheet twice",
+    Code.MISSING_COLUMN: "Column missing",
+    Code.REQUIRED: "Value missing",
+    Code.NOT_A_NUMBER: "Not a number",
+    Code.NOT_A_MONTH: "Not a month",
+    Code.NOT_ALLOWED: "Not one of the choices",
+    Code.OUT_OF_RANGE: "Out of range",
+    Code.TOO_LONG: "Text too long",
+    Code.BAD_TEXT: "Text not allowed",
+    Code.UNKNOWN_SETTING: "Unknown setting",
+    Code.UNKNOWN_REF: "Unknown indicator",
+    Code.DUPLICATE_REF: "Indicator twice",
+    Code.DUPLICATE_ROW: "Row twice",
+    Code.PERCENT_WITHOUT_SIGN: "% sign missing",
+    Code.NUMERATOR_ABOVE_DENOMINATOR: "Numerator above denominator",
+    Code.ZERO_DENOMINATOR: "Denominator is 0",
+    Code.MISSING_DENOMINATOR: "Denominator missing",
+    Code.PERCENT_IN_COUNT: "Percentage typed as a count",
+    Code.COUNT_NOT_WHOLE: "Count not a whole number",
+    Code.METHODOLOGY_UNREADABLE: "Methodology unreadable",
+    Code.METHODOLOGY_GAP: "Gap between bands",
+    Code.METHODOLOGY_OVERLAP: "Bands overlap",
+    Code.METHODOLOGY_MISMATCH: "Methodology disagrees with thresholds",
+    Code.METHODOLOGY_UNIT: "Methodology in another unit",
+    Code.POLARITY_CONFLICT: "Polarity disagrees with bands",
+    Code.POLARITY_FROM_METHODOLOGY: "Polarity taken from methodology",
+    Code.TARGET_NOT_GREEN: "Target not in the Green band",
+    Code.THRESHOLDS_INCOMPLETE: "Thresholds incomplete",
+    Code.BASELINE_INCOMPLETE: "Baseline incomplete",
+    Code.NO_REPORTING_PERIOD: "No reporting period",
+    Code.PERIOD_AFTER_REPORTING: "Month after the reporting period",
+    Code.MISSING_COMMENTARY: "No commentary",
+    Code.NO_DATA_ROWS: "No data",
+    Code.INDICATOR_LEFT_OUT: "Indicator left out",
+    Code.TEMPLATE_VERSION: "Older template",
+    Code.UNCALCULATED_FORMULA: "Formula never calculated",
+    Code.STRAY_CELL: "Cell far outside the table",
+}
+
+
+def reason_words(code: Code) -> str:
+    """The Reason an officer reads for ``code``."""
+    return REASON_WORDS.get(code, code.value.replace("_", " ").capitalize())
+
+
 @dataclass(frozen=True, slots=True)
 class Issue:
     severity: Severity

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from .charts import render_charts
+from .issues import reason_words
 from .missing import symbol_for
 from .periods import label
 from .rag import meets
@@ -58,6 +59,15 @@ def _direction(r: IndicatorResult) -> str | None:
     return f"{ARROWS['up' if up else 'down']} {r.direction}"
 
 
+def small_number_note(r: IndicatorResult, numerator: float, denominator: float) -> str:
+    """Why a figure resting on few cases should be read with care: "2 of 3" for a percentage;
+    for an average (days over children, cases over FTE), how many it averages over, since
+    "1,296 of 3" would read as a share."""
+    if r.measure == "average":
+        return f"small number: an average over {_count(denominator)}"
+    return f"small number: {_count(numerator)} of {_count(denominator)}"
+
+
 def _notes(r: IndicatorResult) -> str | None:
     notes = []
     if r.outturn is None:
@@ -65,9 +75,7 @@ def _notes(r: IndicatorResult) -> str | None:
     if r.stale and r.period is not None:
         notes.append(f"latest is {label(r.period)}")
     if r.small_denominator and r.numerator is not None and r.denominator is not None:
-        notes.append(
-            f"small number: {format_number(r.numerator, 0)} of {format_number(r.denominator, 0)}"
-        )
+        notes.append(small_number_note(r, r.numerator, r.denominator))
     if r.rag is None and r.rag_reason and r.rag_reason not in notes:
         notes.append(r.rag_reason)
     target = target_note(r)
@@ -336,7 +344,7 @@ def render_validation(report: Report) -> SheetRender:
                 issue.sheet,
                 issue.cell,
                 issue.ref,
-                issue.code.value,
+                reason_words(issue.code),
                 issue.message,
             ]
         )
@@ -378,7 +386,7 @@ def _team_notes(r: IndicatorResult, team: TeamResult) -> str | None:
     if team.outturn is None:
         notes.append(team.missing_reason or "No data")
     if team.small_denominator and team.numerator is not None and team.denominator is not None:
-        notes.append(f"small number: {_count(team.numerator)} of {_count(team.denominator)}")
+        notes.append(small_number_note(r, team.numerator, team.denominator))
     if team.outturn is not None and team.rag is None:
         target = team.target if team.target is not None else r.current_target
         notes.append(

@@ -443,3 +443,25 @@ def test_every_rated_team_is_green_exactly_when_it_meets_the_figure_the_teams_sh
         if r.teams and r.rag is not None:
             assert rows["Whole authority"]["Green from"] == r.green_from, r.ref
     assert checked >= 10  # 15 rated team figures in the demo
+
+
+def test_the_validation_sheet_gives_every_reason_in_words(demo):
+    from kpi_engine.issues import REASON_WORDS, Code
+
+    assert set(REASON_WORDS) == set(Code)  # a new code cannot reach the sheet as a code
+    assert len(set(REASON_WORDS.values())) == len(Code)
+    report, model = demo
+    rows = [r for r in sheet(model, "Validation").blocks[0].values if r[0] == ROW]
+    assert [r[5] for r in rows] == [REASON_WORDS[i.code] for i in report.issues]
+    assert "No commentary" in [r[5] for r in rows]
+    assert all("_" not in r[5] for r in rows)
+
+
+def test_a_small_average_says_how_many_it_averages_over(demo):
+    report, model = demo
+    averages = [r for r in report.indicators if r.small_denominator and r.measure == "average"]
+    assert averages  # AD 7: days to placement, averaged over 3 children
+    for r in averages:
+        (row,) = table_rows(sheet(model, DASHBOARD), r.ref)
+        assert f"small number: an average over {r.denominator:g}" in row["Notes"]
+        assert " of " not in row["Notes"].split("small number:")[1].split(";")[0]
