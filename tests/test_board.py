@@ -299,6 +299,7 @@ def test_a_workbook_with_an_indicator_left_out_fills_says_so_and_exits_1(tmp_pat
     assert texts["2 indicators left out: K2, K3 (see the Validation sheet)"] == 2
     assert texts["Total measures"] == 3
     assert json.loads(js.read_text("utf-8"))["left_out"] == ["K2", "K3"]
+    assert "Left out for errors: K2, K3" in result.output  # the command line says it too
 
 
 # --- Numerators and denominators: percentages and fractions where a count goes ------------------

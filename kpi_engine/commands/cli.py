@@ -134,6 +134,11 @@ def fill(workbook: Path, output: Path, json_path: Path | None, strict: bool) -> 
             f"error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)} (see the "
             "Validation sheet)."
         )
+        if report.left_out:
+            click.echo(
+                f"Left out for errors: {', '.join(report.left_out)} (named on the Summary and "
+                "the Validation sheet)."
+            )
     else:
         click.echo(
             f"Nothing written: {errors} error{'s' * (errors != 1)} with --strict. "
