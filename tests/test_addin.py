@@ -552,7 +552,7 @@ def _trimmed(grid) -> list[tuple]:
 
 @pytest.mark.parametrize("client", CLIENTS)
 def test_input_sheets_read_through_xlwings_as_the_headless_reader_reads_them(demo, client):
-    from kpi_engine.xlsx.reader import input_grids
+    from kpi_engine.xlsx.reader import read_workbook
 
     payload = make_payload(demo, client)
     data = next(s for s in payload["sheets"] if s["name"] == "Data")["values"]
@@ -564,11 +564,13 @@ def test_input_sheets_read_through_xlwings_as_the_headless_reader_reads_them(dem
         inputs, outputs, version = addin_excel.read_book(book)
     finally:
         book.close()
-    headless = input_grids(openpyxl.load_workbook(demo), demo)
+    headless_book = read_workbook(demo)  # what the headless fill reads
+    headless = headless_book.grids
     assert inputs.keys() == headless.keys()
     for name in headless:
         assert _trimmed(inputs[name]) == _trimmed(headless[name]), name
-    assert version == "1" and set(outputs) == set(OUTPUT_SHEETS)
+    assert version == "1" == headless_book.template_version
+    assert set(outputs) == set(OUTPUT_SHEETS)
 
 
 @pytest.mark.parametrize(

@@ -27,7 +27,7 @@ from typing import IO, TYPE_CHECKING, Any
 from kpi_engine.errors import WorkbookError
 from kpi_engine.inputs import input_sheet_names
 from kpi_engine.issues import Issue
-from kpi_engine.sheets import Grid, normalise
+from kpi_engine.sheets import normalise
 from kpi_engine.workbook_names import TEMPLATE_INFO_SHEET, TEMPLATE_VERSION_PROPERTY, version_text
 from kpi_engine.xlsx.guard import check_workbook_file
 from kpi_engine.xlsx.package import Package
@@ -250,26 +250,6 @@ def _version_in_rows(rows: list[tuple[Any, ...]]) -> str | None:
             if version is not None:
                 return version
     return None
-
-
-def input_grids(book: Workbook, source: Source) -> dict[str, Grid]:
-    """The input sheets of a workbook opened whole (formulas as text): their values, and where a
-    sheet holds formulas, their last calculated values, read again from ``source``."""
-    grids: dict[str, Grid] = {}
-    with_formulas = []
-    for name in input_sheet_names(book.sheetnames):
-        ws = book[name]
-        if not is_worksheet(ws):
-            continue
-        rows = [row for row in ws.iter_rows(values_only=True)]
-        if any(isinstance(v, str) and v.startswith("=") for row in rows for v in row):
-            with_formulas.append(name)
-        grids[name] = rows
-    if with_formulas:
-        values = read_sheets(source)
-        for name in with_formulas:
-            grids[name] = values[name]
-    return grids
 
 
 def template_version(book: Workbook) -> str | None:
