@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -45,6 +44,7 @@ CHART_REL = REL + "/chart"
 WORKSHEET_REL = REL + "/worksheet"
 CALC_CHAIN_PART = "xl/calcChain.xml"
 STYLES_PART = "xl/styles.xml"
+Rel = tuple[str, str, str, str | None]  # a relationship: id, type, target, target mode
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 PKG_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 
@@ -121,16 +121,7 @@ class _QuoteStyles:
         return index
 
 
-def _rels_xml(rels: Iterable[tuple[str, str, str]]) -> bytes:
-    """A relationships part: (id, type, target) each."""
-    body = "".join(
-        f'<Relationship Id="{attr(i)}" Type="{attr(t)}" Target="{attr(target)}"/>'
-        for i, t, target in rels
-    )
-    return XML_DECLARATION + f'<Relationships xmlns="{PKG_RELS_NS}">{body}</Relationships>'.encode()
-
-
-def _rel_list(edits: _Edits, part: str) -> list[tuple[str, str, str, str | None]]:
+def _rel_list(edits: _Edits, part: str) -> list[Rel]:
     """(id, type, target, target mode) of a part's relationships, as they stand."""
     data = edits.current(rels_part(part))
     if data is None:
@@ -149,7 +140,8 @@ def _rel_list(edits: _Edits, part: str) -> list[tuple[str, str, str, str | None]
     return found
 
 
-def _write_rels(edits: _Edits, part: str, rels: list[tuple[str, str, str, str | None]]) -> None:
+def _write_rels(edits: _Edits, part: str, rels: list[Rel]) -> None:
+    """Give ``part`` these relationships: (id, type, target, target mode) each."""
     body = "".join(
         f'<Relationship Id="{attr(i)}" Type="{attr(t)}" Target="{attr(target)}"'
         + (f' TargetMode="{attr(mode)}"' if mode else "")
@@ -161,7 +153,7 @@ def _write_rels(edits: _Edits, part: str, rels: list[tuple[str, str, str, str | 
     )
 
 
-def _new_rel_id(rels: list[tuple[str, str, str, str | None]]) -> str:
+def _new_rel_id(rels: list[Rel]) -> str:
     taken = {r[0] for r in rels}
     n = len(rels) + 1
     while f"rId{n}" in taken:
@@ -209,13 +201,13 @@ def _place_charts(edits: _Edits, sheet: SheetRender, part: str, title: str) -> s
     if not charts:
         return None
     drawing = old if old is not None else edits.unused("xl/drawings/drawing{}.xml")
-    drawing_rels = []
+    drawing_rels: list[Rel] = []
     for i, spec in enumerate(charts):
         chart = edits.unused("xl/charts/chart{}.xml")
         edits.add(chart, chart_xml(title, spec, NAME_COLUMN), CHART_CT)
-        drawing_rels.append((f"rId{i + 1}", CHART_REL, "/" + chart))
+        drawing_rels.append((f"rId{i + 1}", CHART_REL, "/" + chart, None))
     edits.add(drawing, drawing_xml(charts, [r[0] for r in drawing_rels]), DRAWING_CT)
-    edits.parts[rels_part(drawing)] = _rels_xml(drawing_rels)
+    _write_rels(edits, drawing, drawing_rels)
     rels = _rel_list(edits, part)
     rel_id = _new_rel_id(rels)
     _write_rels(edits, part, [*rels, (rel_id, DRAWING_REL, "/" + drawing, None)])
