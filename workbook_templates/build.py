@@ -36,7 +36,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kpi_engine import TEMPLATE_VERSION
 from kpi_engine.charts import render_charts
 from kpi_engine.model import DEFAULT_COLOURS
-from kpi_engine.periods import label, month
+from kpi_engine.periods import FULL_MONTH_NAMES, label, month
 from kpi_engine.render import (
     default_dashboard_headers,
     render_summary,
@@ -77,20 +77,6 @@ SETTINGS_WIDTHS = (26, 24, 90)
 INSTRUCTIONS_WIDTH = 100
 LISTS_FIRST_COLUMN = 4  # drop-down lists live on the hidden Template info sheet, from column D
 PROMPT_TITLE_MAX, PROMPT_MAX, ERROR_MAX = 32, 255, 225  # Excel's limits for validation texts
-MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 NOT_REFRESHED = (
     "Not refreshed yet: fill in the input sheets, then click Refresh "
     "(or run kpi-dashboard fill). This sheet is rewritten on every refresh."
@@ -259,7 +245,7 @@ def _default_value(column: Column) -> Any:
     if "default" in column.schema:
         default = column.schema["default"]
         if column.kind == "month-of-year" and isinstance(default, int):
-            return MONTH_NAMES[default - 1]
+            return FULL_MONTH_NAMES[default - 1]
         return default
     colour = column.name.removesuffix(" colour")
     if colour in DEFAULT_COLOURS:

@@ -110,6 +110,14 @@ STYLED_CELL = re.compile(
 ROW_HEAD = re.compile(rb"<row\b([^>]*?)/?>")
 
 
+def _row_head(raw_attrs: bytes, previous: int) -> tuple[int, _Row]:
+    """A row's number (its own, or the one after ``previous``) and its attributes but that one."""
+    attrs = _attrs(raw_attrs)
+    found = dict(attrs)
+    number = int(found[b"r"]) if b"r" in found else previous + 1
+    return number, _Row([(k, v) for k, v in attrs if k != b"r"])
+
+
 def _existing_rows(content: bytes) -> dict[int, _Row]:
     """The rows of the sheet as it stands, with the cells the template styled (values are
     dropped: the model rewrites them). Cells that name themselves (as every common writer's do)
@@ -119,10 +127,8 @@ def _existing_rows(content: bytes) -> dict[int, _Row]:
     rows: dict[int, _Row] = {}
     number = 0
     for m in ROW_HEAD.finditer(content):
-        attrs = _attrs(m.group(1))
-        found = dict(attrs)
-        number = int(found[b"r"]) if b"r" in found else number + 1
-        rows[number] = _Row([(k, v) for k, v in attrs if k != b"r"])
+        number, row = _row_head(m.group(1), number)
+        rows[number] = row
     for m in STYLED_CELL.finditer(content):
         letters, number_text, style = (
             m.group(1, 2, 3) if m.group(1) is not None else m.group(5, 6, 4)
@@ -137,10 +143,7 @@ def _existing_rows_counted(content: bytes) -> dict[int, _Row]:
     rows: dict[int, _Row] = {}
     number = 0
     for m in ROW.finditer(content):
-        attrs = _attrs(m.group(1))
-        found = dict(attrs)
-        number = int(found[b"r"]) if b"r" in found else number + 1
-        row = _Row([(k, v) for k, v in attrs if k != b"r"])
+        number, row = _row_head(m.group(1), number)
         column = 0
         for c in CELL.finditer(m.group(2) or b""):
             cell = dict(_attrs(c.group(1)))
