@@ -43,16 +43,20 @@ from kpi_engine.xlsx.chart_xml import (
     COLUMN_COLOUR,
     PLAN_COLOUR,
     TARGET_COLOUR,
+    TARGET_DASH,
     TEXT_SIZE,
     TITLE_SIZE,
 )
 
 SCALE = 1.5  # pixels per point / (96/72): sharp on a high-density screen, small enough to send
-DASHES: dict[str, Any] = {
-    "dash": (0, (5, 2.5)),
-    "sysDot": (0, (1, 1.2)),
-    "lgDashDot": (0, (7, 2, 1, 2)),
-    "sysDash": (0, (3, 1.2)),
+DASHES: dict[str, Any] = {  # DrawingML's preset dashes, in line widths
+    "dash": (0, (4, 3)),
+    "sysDot": (0, (1, 1)),
+    "sysDash": (0, (3, 1)),
+    "dashDot": (0, (4, 3, 1, 3)),
+    "lgDash": (0, (8, 3)),
+    "lgDashDot": (0, (8, 3, 1, 3)),
+    "lgDashDotDot": (0, (8, 3, 1, 3, 1, 3)),
 }
 TITLE_POINTS, TEXT_POINTS = TITLE_SIZE / 100, TEXT_SIZE / 100
 CAPTION_POINTS = 9.0
@@ -64,16 +68,13 @@ def _nan(values: Sequence[float | None]) -> list[float]:
     return [math.nan if v is None else float(v) for v in values]
 
 
-def _limits(spec: ChartSpec) -> tuple[float | None, float | None]:
-    """The value axis' floor as Excel picks it: zero for columns, and for lines whose values span
-    more than a sixth of their largest (so the pictures match the native charts)."""
-    values = [v for s in spec.series for v in s.values if v is not None]
-    if not values:
-        return 0.0, None
-    low, high = min(values), max(values)
-    if spec.kind == "column" or (low >= 0 and high > 0 and (high - low) / high > 1 / 6):
-        return 0.0, None
-    return None, None
+def _ticks(spec: ChartSpec) -> list[float] | None:
+    """The value axis' labels, from the spec's axis (kpi_engine.charts.value_axis), as the native
+    chart has them; None where the spec leaves the axis to the client (nothing charted)."""
+    if spec.axis_min is None or spec.axis_max is None or not spec.axis_step:
+        return None
+    count = round((spec.axis_max - spec.axis_min) / spec.axis_step)
+    return [round(spec.axis_min + i * spec.axis_step, 10) for i in range(count + 1)]
 
 
 def _tick_text(spec: ChartSpec, ticks: Sequence[float]) -> list[str]:
@@ -164,7 +165,7 @@ def _draw(fig: Any, spec: ChartSpec, box: tuple[float, float, float, float]) -> 
                 ys,
                 color=f"#{TARGET_COLOUR}",
                 linewidth=1.5,
-                linestyle=DASHES["dash"],
+                linestyle=DASHES[TARGET_DASH],
                 label=s.name,
                 zorder=3,
             )
@@ -195,11 +196,12 @@ def _draw(fig: Any, spec: ChartSpec, box: tuple[float, float, float, float]) -> 
         else:  # pragma: no cover - a new role must be taught here
             raise ValueError(s.role)
         handles.append(h)
-    low, high = _limits(spec)
-    if low is not None:
-        ax.set_ylim(bottom=low)
-    if high is not None:
-        ax.set_ylim(top=high)
+    axis_ticks = _ticks(spec)
+    if axis_ticks is not None:
+        ax.set_ylim(axis_ticks[0], axis_ticks[-1])
+        ax.set_yticks(axis_ticks)
+    else:
+        ax.set_ylim(bottom=0)
     ax.set_xlim(-0.5, len(x) - 0.5)
     ax.set_xticks(x)
     ax.set_xticklabels(
@@ -227,7 +229,7 @@ def _draw(fig: Any, spec: ChartSpec, box: tuple[float, float, float, float]) -> 
         ncol=2,
         fontsize=TEXT_POINTS,
         frameon=False,
-        handlelength=3,
+        handlelength=4,  # long enough to show each line's dash pattern
         columnspacing=1.5,
         borderaxespad=0,
         borderpad=0,

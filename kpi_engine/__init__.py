@@ -5,4 +5,4 @@ xlwings, no openpyxl here; the front ends read and write workbooks."""
 __version__ = "0.1.0"
 # The layout of the template this engine fills; raise it when an existing workbook would need
 # `kpi-dashboard upgrade` (workbook_templates builds templates of this version).
-TEMPLATE_VERSION = 1
+TEMPLATE_VERSION = 2

@@ -24,6 +24,8 @@ bigger-is-better measure).
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,10 +33,15 @@ from .periods import Month, label
 from .render_model import (
     BLANK,
     CHARTS_PER_PAGE,
+    DEFAULT_PAPER,
     FORMAT_COLUMN_HEADER,
     HEADER,
+    HEADER_FOOTER_ALLOWANCE,
     HEADER_ROW,
     MAX_DECIMALS,
+    PAPER_SIZES,
+    PRINT_MARGIN_SIDES,
+    PRINT_MARGIN_TOP_BOTTOM,
     ROW,
     SECTION,
     Block,
@@ -85,8 +92,8 @@ def column_points(width: float = CHART_COLUMN_WIDTH) -> float:
 # Series roles, which fix how a series is drawn on every route
 ACTUAL, TARGET, BENCHMARK, PLAN = "actual", "target", "benchmark", "plan"
 KEY_TEXT = (
-    "Key: monthly figure (line or columns); Green from (dashed line); "
-    "benchmarks (dotted lines); plan target at the plan date (diamond)"
+    "Key: monthly figure (line or columns); Green from (black dashes); each benchmark its own "
+    "colour and pattern; plan target (diamond). Every axis starts at 0."
 )
 GREEN_FROM = "Green from"  # the name of the series drawn at green_from
 DATA_HEADING = "Chart data: the figures the charts above are drawn from"
@@ -159,6 +166,39 @@ def pages(charts: list[ChartSpec]) -> list[ChartPage]:
     return out
 
 
+CHART_ROWS_PER_PAGE = 2  # rows of small multiples on one printed page
+TITLE_ROW_ALLOWANCE = 20.0  # points for each of rows 1 to 3: the 14-point title, the stamp, blank
+
+
+def chart_page_scale(paper: str = DEFAULT_PAPER) -> int:
+    """Percent that fits CHART_ROWS_PER_PAGE rows of charts and the rows above them (repeated on
+    every page) on a landscape page, and the grid across it. Columns are taken at their widest
+    (a wide font's 9-pixel digits, not Calibri's 7), so no font pushes a chart across a break."""
+    long_side, short_side, _ = PAPER_SIZES[paper]
+    body_height = short_side - 2 * PRINT_MARGIN_TOP_BOTTOM - HEADER_FOOTER_ALLOWANCE
+    body_width = long_side - 2 * PRINT_MARGIN_SIDES
+    title_rows = 3 * TITLE_ROW_ALLOWANCE + (FIRST_CHART_ROW - 4) * ROW_HEIGHT
+    content_height = title_rows + CHART_ROWS_PER_PAGE * SLOT_ROWS * ROW_HEIGHT
+    content_width = (GRID_COLUMNS + 1) * column_points() * 9 / 7
+    return int(100 * min(body_height / content_height, body_width / content_width))
+
+
+def chart_page_breaks(count: int) -> tuple[int, ...]:
+    """Rows after which the printed Charts sheet breaks: every CHART_ROWS_PER_PAGE rows of charts
+    (above the blank row that ends a slot, so a chart never starts right at a page's edge), and
+    after the grid, so the chart data starts a page of its own. The one place that decides it:
+    the fill writes these into the sheet, and the pack keeps them."""
+    if not count:
+        return ()
+    rows = -(-count // CHARTS_PER_ROW)
+    breaks = [
+        FIRST_CHART_ROW + k * SLOT_ROWS - 2
+        for k in range(CHART_ROWS_PER_PAGE, rows, CHART_ROWS_PER_PAGE)
+    ]
+    breaks.append(FIRST_CHART_ROW + grid_rows(count) - 1)
+    return tuple(breaks)
+
+
 def direction_caption(kind: str, polarity: str | None) -> str:
     """Which way is good, in the seeds' words."""
     if polarity not in ("BIB", "SIB"):
@@ -215,7 +255,7 @@ def _description(
     bench = [s for s in series if s.role == BENCHMARK]
     if bench:
         parts.append(
-            "Benchmarks (dotted lines): "
+            "Benchmarks: "
             + "; ".join(
                 f"{s.name} {_shown(next(v for v in s.values if v is not None), r)}" for s in bench
             )
@@ -229,8 +269,49 @@ def _description(
     return " ".join(parts)
 
 
-def _axis_format(r: IndicatorResult) -> str:
-    return number_format(r.unit, 0)
+# The value axis, the same rule on every chart and every route. It starts at 0: the charts sit
+# side by side in a grid, and a floor that moves from chart to chart (0% on one, 89% on the next)
+# makes a 5-point change on one look like a collapse beside a 30-point change on another. A
+# percentage axis runs to 100% once any figure is over half of it, so most percentage charts share
+# one scale; below that it stops at the next round step above the highest figure (a 10% measure is
+# not drawn as a flat line along the floor). Other units stop at the next round step too.
+PERCENT_FULL_SCALE_FROM = 0.5
+AXIS_INTERVALS = 6  # about this many steps between 0 and the highest figure
+NICE_STEPS = (1, 2, 5, 10)
+MIN_PERCENT_STEP = 0.01  # the axis shows whole percentages
+
+
+def _nice_step(span: float, percent: bool) -> float:
+    raw = span / AXIS_INTERVALS
+    magnitude = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in NICE_STEPS if m * magnitude >= raw * (1 - 1e-9))
+    return max(step, MIN_PERCENT_STEP) if percent else step
+
+
+def value_axis(values: Iterable[float | None], percent: bool) -> tuple[float, float, float] | None:
+    """(floor, top, step) of a chart's value axis for the figures it draws; None when it draws
+    none. The floor is 0 (below it only for negative figures)."""
+    figures = [v for v in values if v is not None and math.isfinite(v)]
+    if not figures:
+        return None
+    low, high = min(0.0, *figures), max(0.0, *figures)
+    if percent and low == 0 and PERCENT_FULL_SCALE_FROM < high <= 1:
+        return 0.0, 1.0, 0.1
+    if high == low:  # every figure 0
+        high = 0.1 if percent else 5.0
+    step = _nice_step(high - low, percent)
+    top = step * math.ceil(high / step - 1e-9)
+    bottom = -step * math.ceil(-low / step - 1e-9) if low < 0 else 0.0
+    if percent and high <= 1:
+        top = min(top, 1.0)
+    return round(bottom, 10), round(top, 10), step
+
+
+def _axis_format(r: IndicatorResult, step: float | None) -> str:
+    """The value axis' number format: the unit, with the decimals the step needs (0.5 days)."""
+    shown = (step or 1) * (100 if r.unit == "%" else 1)
+    decimals = 0 if shown >= 1 else min(MAX_DECIMALS, -math.floor(math.log10(shown) + 1e-9))
+    return number_format(r.unit, decimals)
 
 
 def render_charts(
@@ -264,7 +345,7 @@ def render_charts(
                 *[None] * (width - 3),
             ]
         )
-        return SheetRender(CHARTS, [Block(1, 1, values)], charts=[])
+        return SheetRender(CHARTS, [Block(1, 1, values)], charts=[], row_breaks=())
     # Grid: blank rows, with each chart's caption on the row under it
     grid_end = FIRST_CHART_ROW + grid_rows(len(indicators)) - 1
     while len(values) < grid_end:
@@ -316,6 +397,7 @@ def render_charts(
             series.append(SeriesSpec(name, role, len(values), tuple(row_values[:n])))
         top, left = slot(index)
         spec_plan = plan if any(s.role == PLAN for s in series) else None
+        axis = value_axis((v for s in series for v in s.values), r.unit == "%")
         specs.append(
             ChartSpec(
                 index=index,
@@ -335,10 +417,13 @@ def render_charts(
                 last_col=FIRST_MONTH_COLUMN + n - 1,
                 categories=tuple(label(m) for m in months[:n]),
                 series=tuple(series),
-                axis_format=_axis_format(r),
+                axis_format=_axis_format(r, axis[2] if axis else None),
                 percent=r.unit == "%",
                 decimals=r.decimals,
                 connect_gaps=r.frequency != "monthly",
+                axis_min=axis[0] if axis else None,
+                axis_max=axis[1] if axis else None,
+                axis_step=axis[2] if axis else None,
             )
         )
     for spec in specs:  # captions, in the grid
@@ -346,4 +431,6 @@ def render_charts(
             row = values[spec.caption_row - 1 + offset]
             row[0] = ROW
             row[spec.col - 1] = text or None
-    return SheetRender(CHARTS, [Block(1, 1, values)], charts=specs)
+    return SheetRender(
+        CHARTS, [Block(1, 1, values)], charts=specs, row_breaks=chart_page_breaks(len(specs))
+    )

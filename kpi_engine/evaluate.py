@@ -17,6 +17,7 @@ from .methodology import describe
 from .missing import NO_DATA
 from .model import Benchmark as BenchmarkInput
 from .model import Comment, DataRow, Indicator, Inputs, Milestone, Settings
+from .narrative import board_narrative
 from .outturn import Series, build_series
 from .periods import Month, label, year_start
 from .rag import AMBER, GREEN, NOT_DUE, RED, describe_tolerance, green_from, meets, rate
@@ -32,6 +33,7 @@ from .results import (
 from .rolling import six_months, year_to_date
 from .rounding import displayed
 from .trajectory import forecast, milestone_for, required_change, target_for, target_in_force
+from .workbook_names import ADDED_IN_VERSION
 
 SMALL_DENOMINATOR = 10
 
@@ -335,8 +337,18 @@ def compute(
             evaluate_indicator(ind, inputs, points, milestones, benchmarks, comments)
         )
     _summarise(report, inputs)
+    _narrative(report, inputs)
     report.issues = inputs.log.items
     return report
+
+
+def _narrative(report: Report, inputs: Inputs) -> None:
+    """The director's summary, the sections' commentary and the action log, for the period."""
+    sections = list(dict.fromkeys(r.section for r in report.indicators if r.section))
+    titles = {ind.ref: ind.title for ind in inputs.indicators.values()}
+    report.directors_summary, report.section_commentary, report.actions = board_narrative(
+        inputs.narrative, inputs.actions, sections, titles, inputs.settings.reporting_period
+    )
 
 
 def left_out(inputs: Inputs) -> list[str]:
@@ -354,7 +366,23 @@ def _check_template_version(inputs: Inputs, version: str | None) -> None:
         return
     if number is None or number == TEMPLATE_VERSION:
         return
-    if number < TEMPLATE_VERSION:
+    missing = [
+        (sheet, carries)
+        for added in range(number + 1, TEMPLATE_VERSION + 1)
+        for sheet, carries in ADDED_IN_VERSION.get(added, ())
+        if sheet not in inputs.sheet_names
+    ]
+    if number < TEMPLATE_VERSION and missing:
+        sheets = " or ".join(sheet for sheet, _ in missing)
+        plural = len(missing) > 1
+        message = (
+            f"This workbook has no {sheets} sheet{'s' if plural else ''} (it was made from "
+            f"template {number}), so the Summary shows no "
+            f"{', and no '.join(carries for _, carries in missing)}. Run 'kpi-dashboard upgrade "
+            f"OLD.xlsx -o NEW.xlsx' to add {'them' if plural else 'it'}: every row of your data "
+            "is moved into the current template."
+        )
+    elif number < TEMPLATE_VERSION:
         message = (
             f"This workbook is from template version {number}; "
             f"the current version is {TEMPLATE_VERSION}. "

@@ -12,17 +12,28 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .cells import show
+from .cells import read_text, show
+from .colours import read_colour
 from .definitions import build_indicator, percent_hint, typed_without_percent
 from .issues import Code, IssueLog, column_letter
 from .missing import INVALID as INVALID_REASON
 from .missing import reason_for
-from .model import Benchmark, Comment, DataRow, Indicator, Inputs, Milestone, Settings
+from .model import (
+    DEFAULT_COLOURS,
+    Benchmark,
+    Comment,
+    DataRow,
+    Indicator,
+    Inputs,
+    Milestone,
+    Settings,
+)
+from .narrative import read_actions, read_narrative
 from .periods import Month, from_iso, label
 from .rounding import format_number, round_half_away
 from .schema import sheet_schema
 from .sheets import REJECTED, Grid, Record, Table, normalise, read_table, read_value
-from .workbook_names import INPUT_SHEETS
+from .workbook_names import ACTIONS, INPUT_SHEETS, NARRATIVE
 
 
 def find_sheets(sheets: Mapping[str, Grid]) -> dict[str, str]:
@@ -75,7 +86,10 @@ def read_settings(grid: Grid, sheet: str, log: IssueLog) -> Settings:
             )
             continue
         raw = line[value_col] if value_col < len(line) else None
-        value = read_value(column, raw, sheet, address, log)
+        if column.name in COLOUR_SETTINGS:
+            value = _read_colour(column.name, raw, sheet, address, log)
+        else:
+            value = read_value(column, raw, sheet, address, log)
         if value not in (None, REJECTED):
             values[column.name] = value
     settings.organisation = values.get("Organisation")
@@ -90,10 +104,34 @@ def read_settings(grid: Grid, sheet: str, log: IssueLog) -> Settings:
     settings.default_tolerance = values.get("Default amber tolerance", 0.1)
     settings.months_shown = values.get("Months shown", 12)
     settings.forecast_points = values.get("Forecast points", 6)
-    for colour in ("Green", "Amber", "Red"):
-        if f"{colour} colour" in values:
-            settings.colours[colour] = values[f"{colour} colour"].lstrip("#").upper()
+    settings.paper_size = values.get("Paper size", "A4")
+    for name, word in COLOUR_SETTINGS.items():
+        if name in values:
+            settings.colours[word] = values[name]
     return settings
+
+
+COLOUR_SETTINGS = {f"{word} colour": word for word in DEFAULT_COLOURS}  # setting -> RAG word
+
+
+def _read_colour(name: str, raw: Any, sheet: str, address: str, log: IssueLog) -> str | None:
+    """A RAG colour setting as ``RRGGBB``; None (the default kept) when blank, or, with a
+    warning, when it is not a colour. The text on it is black or white, whichever contrasts more,
+    which is always enough (kpi_engine.colours), so no colour is refused for its contrast."""
+    text = read_text(raw)
+    if text is None:
+        return None
+    colour = read_colour(text)
+    if colour is None:
+        default = DEFAULT_COLOURS[COLOUR_SETTINGS[name]]
+        log.warning(
+            sheet,
+            address,
+            Code.BAD_TEXT,
+            f"{name} '{show(raw)}' is not a colour: the dashboard keeps the default, #{default}. "
+            "Type a hex code of six digits and letters A to F, such as #1F7A3A.",
+        )
+    return colour
 
 
 def _read_indicators(table: Table, settings: Settings, log: IssueLog) -> dict[str, Indicator]:
@@ -514,6 +552,7 @@ def read_inputs(sheets: Mapping[str, Grid]) -> Inputs:
     known: set[str] | None = (
         None  # None: the Indicators sheet could not be read, so Refs cannot be checked
     )
+    sections: list[str] | None = None  # the Indicators sheet's, in order; None likewise
     if "Indicators" in names:
         table = read_table(
             names["Indicators"], sheets[names["Indicators"]], sheet_schema("Indicators"), log, extra
@@ -522,6 +561,13 @@ def read_inputs(sheets: Mapping[str, Grid]) -> Inputs:
             table.header_row is not None and all(n in table.columns for n in ("Ref", "Title"))
         ):
             known = {r.get("Ref") for r in table.records if r.get("Ref") not in (None, REJECTED)}
+            sections = list(
+                dict.fromkeys(
+                    r.get("Section")
+                    for r in table.records
+                    if r.get("Section") not in (None, REJECTED)
+                )
+            )
         indicators = _read_indicators(table, settings, log)
     points: list[DataRow] = []
     if "Data" in names:
@@ -567,4 +613,11 @@ def read_inputs(sheets: Mapping[str, Grid]) -> Inputs:
             names["Commentary"], sheets[names["Commentary"]], sheet_schema("Commentary"), log
         )
         comments = _read_comments(t, known, log)
-    return Inputs(settings, indicators, points, milestones, benchmarks, comments, log, names)
+    inputs = Inputs(settings, indicators, points, milestones, benchmarks, comments, log, names)
+    if NARRATIVE in names:
+        t = read_table(names[NARRATIVE], sheets[names[NARRATIVE]], sheet_schema(NARRATIVE), log)
+        inputs.narrative = read_narrative(t, sections, log)
+    if ACTIONS in names:
+        t = read_table(names[ACTIONS], sheets[names[ACTIONS]], sheet_schema(ACTIONS), log)
+        inputs.actions = read_actions(t, known, log)
+    return inputs

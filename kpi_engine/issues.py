@@ -31,6 +31,7 @@ class Code(str, Enum):
     BAD_TEXT = "bad_text"
     UNKNOWN_SETTING = "unknown_setting"
     UNKNOWN_REF = "unknown_ref"
+    UNKNOWN_SECTION = "unknown_section"
     DUPLICATE_REF = "duplicate_ref"
     DUPLICATE_ROW = "duplicate_row"
     PERCENT_WITHOUT_SIGN = "percent_without_sign"
@@ -74,6 +75,7 @@ REASON_WORDS: dict[Code, str] = {
     Code.BAD_TEXT: "Text not allowed",
     Code.UNKNOWN_SETTING: "Unknown setting",
     Code.UNKNOWN_REF: "Unknown indicator",
+    Code.UNKNOWN_SECTION: "Unknown section",
     Code.DUPLICATE_REF: "Indicator twice",
     Code.DUPLICATE_ROW: "Row twice",
     Code.PERCENT_WITHOUT_SIGN: "% sign missing",

@@ -7,6 +7,7 @@ later checks can name the cell.
 
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -32,6 +33,7 @@ class Settings:
     default_tolerance: float = 0.1
     months_shown: int = 12
     forecast_points: int = 6
+    paper_size: str = "A4"  # the output sheets' and the pack's paper: A4 or A3
     colours: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_COLOURS))
 
 
@@ -122,6 +124,31 @@ class Comment:
     next_steps: str | None
 
 
+@dataclass(slots=True)
+class Narrative:
+    """A Narrative row: a section's (or the director's) text for a month."""
+
+    section: str  # as the Indicators sheet spells it, or DIRECTORS_SUMMARY
+    period: Month
+    commentary: str | None
+    activity: str | None
+    next_steps: str | None
+    record: Record | None = None
+
+
+@dataclass(slots=True)
+class Action:
+    """An Actions row: one action of the board's action log."""
+
+    ref: str
+    indicator_ref: str | None
+    text: str
+    owner: str | None
+    due: _dt.date | None
+    status: str  # Open, In progress, Done or Dropped
+    record: Record | None = None
+
+
 @dataclass
 class Inputs:
     settings: Settings
@@ -132,3 +159,5 @@ class Inputs:
     comments: list[Comment]
     log: IssueLog
     sheet_names: dict[str, str] = field(default_factory=dict)  # canonical -> name in the workbook
+    narrative: list[Narrative] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)

@@ -39,4 +39,5 @@ def run(
     report = compute(inputs, refreshed=refreshed, template_version=template_version)
     s = inputs.settings
     model = render(report, s.months_shown, s.plan_target_label, s.baseline_label, s.colours)
+    model.paper = s.paper_size
     return report, model

@@ -12,6 +12,7 @@ cell: the cheapest Excel clients cannot, and every route must give the same shee
 
 from __future__ import annotations
 
+import datetime as _dt
 from typing import Any
 
 from .charts import render_charts
@@ -68,6 +69,16 @@ def small_number_note(r: IndicatorResult, numerator: float, denominator: float) 
     return f"small number: {_count(numerator)} of {_count(denominator)}"
 
 
+def count_text(r: IndicatorResult) -> str | None:
+    """The counts behind a percentage, a rate or an average, beside the figure as a board reads
+    them: "208 of 241" (children of children), "1,521 over 84" (cases over FTE). Text, so no cell
+    format can turn it into a share; None for a plain value."""
+    if r.numerator is None or r.denominator is None or r.measure == "value":
+        return None
+    joiner = "over" if r.measure == "average" else "of"
+    return f"{_count(r.numerator)} {joiner} {_count(r.denominator)}"
+
+
 def _notes(r: IndicatorResult) -> str | None:
     notes = []
     if r.outturn is None:
@@ -122,8 +133,9 @@ def comparators(report: Report) -> list[str]:
 def dashboard_headers(
     report: Report, months: list[int], plan_label: str, baseline_label: str
 ) -> list[str]:
-    """The Dashboard's columns. Year to date, the change needed per month and the baseline itself
-    are in the JSON results; the printed board page keeps to what a board reads."""
+    """The Dashboard's columns. Year to date and the change needed per month are in the JSON
+    results; the printed board page keeps to what a board reads. The baseline (headed with its
+    label, as seed 000's "Ofsted Baseline") stands beside the change since it."""
     return [
         "Row",
         FORMAT_COLUMN_HEADER,
@@ -132,6 +144,7 @@ def dashboard_headers(
         "Polarity",
         *[label(m) for m in months],
         "Current outturn",
+        "Count",
         "Green from",
         "RAG",
         "Previous RAG",
@@ -140,12 +153,31 @@ def dashboard_headers(
         plan_label,
         "Forecast at plan date",
         "On track for plan",
-        f"Change since {baseline_label}",
+        baseline_label,
+        f"{CHANGE_SINCE}{baseline_label}",
         *comparators(report),
         "Owner",
         "RAG methodology",
         "Notes",
     ]
+
+
+CHANGE_SINCE = "Change since "  # the change column's header, before the baseline's label
+
+
+def change_since_baseline(r: IndicatorResult) -> float | str | None:
+    """The change since the baseline as the Dashboard shows it. For a percentage it is in
+    percentage points, and says so: "+16 pts" (rounded as the figures are shown), never "+16%",
+    which reads as a relative change. A number format cannot say it: Excel's "%" both multiplies
+    by 100 and prints the sign, and a cell holding 16 would show +1600% under the signed "%" format
+    of a workbook made from an older template. Other units stay numbers, signed by the template."""
+    change = r.change_since_baseline
+    if change is None or r.unit != "%":
+        return change
+    points = displayed(change, r.decimals, percent=True)
+    if points == 0:
+        return f"{abs(points):,.{max(0, r.decimals)}f} pts"
+    return f"{points:+,.{max(0, r.decimals)}f} pts"
 
 
 def render_dashboard(
@@ -205,6 +237,7 @@ def _dashboard_row(r: IndicatorResult, months: list[int], names: list[str]) -> l
         r.polarity,
         *series,
         r.outturn,
+        count_text(r),
         r.green_from,
         r.rag,
         r.previous_rag,
@@ -213,7 +246,8 @@ def _dashboard_row(r: IndicatorResult, months: list[int], names: list[str]) -> l
         r.plan_target,
         r.forecast_at_plan,
         on_track,
-        r.change_since_baseline,
+        r.baseline,
+        change_since_baseline(r),
         *[bench.get(n) for n in names],
         r.owner,
         r.methodology,
@@ -251,11 +285,14 @@ def _comment_text(r: IndicatorResult) -> str | None:
 SUMMARY_HEADERS = [
     "Row",
     FORMAT_COLUMN_HEADER,
+    "No.",  # numbered, as boards refer to an exception by its number ("item 3")
     "Ref",
     "Measure",
     "Green from",
     "Current position",
+    "Count",
     "RAG",
+    "Previous RAG",
     "Benchmarking",
     "Comments",
 ]
@@ -275,8 +312,18 @@ def render_summary(report: Report) -> SheetRender:
     values = title_rows(
         report, f"{report.stamp.organisation or ''} Performance summary".strip(), SUMMARY_WIDTH
     )
-    pad = [None] * (SUMMARY_WIDTH - 3)
-    values.append([HEADER, FORMAT_COLUMN_HEADER, None, "Status", "Measures", *pad[2:]])
+    # The counts sit under the tables' Measure and Green from columns: the widest text column and
+    # the first number column
+    status_at = SUMMARY_HEADERS.index("Measure")
+
+    def count_row(kind: str, status: str | None, count: Any) -> list[Any]:
+        row: list[Any] = [kind, None, *[None] * (SUMMARY_WIDTH - 2)]
+        row[status_at], row[status_at + 1] = status, count
+        return row
+
+    header = count_row(HEADER, "Status", "Measures")
+    header[1] = FORMAT_COLUMN_HEADER
+    values.append(header)
     labels = {
         "Green": "Green",
         "Amber": "Amber",
@@ -287,12 +334,13 @@ def render_summary(report: Report) -> SheetRender:
         "Context": "Context measures (not rated)",
     }
     for key, count in report.summary.items():
-        values.append([ROW, None, None, labels[key], count, *pad[2:]])
+        values.append(count_row(ROW, labels[key], count))
     left_out = left_out_text(report.left_out)
     if left_out:
-        values.append([ROW, None, None, left_out, len(report.left_out), *pad[2:]])
+        values.append(count_row(ROW, left_out, len(report.left_out)))
     total = sum(report.summary.values()) + len(report.left_out)
-    values.append([ROW, None, None, "Total measures", total, *pad[2:]])
+    values.append(count_row(ROW, "Total measures", total))
+    values.extend(board_narrative_rows(report))
     by_ref = {r.ref: r for r in report.indicators}
     for heading, refs in (
         ("Key areas of good performance", report.good),
@@ -302,18 +350,21 @@ def render_summary(report: Report) -> SheetRender:
         values.append([SECTION, None, heading, *[None] * (SUMMARY_WIDTH - 3)])
         values.append([HEADER, *SUMMARY_HEADERS[1:]])
         if not refs:
-            values.append([ROW, None, None, "None this period", None, None, None, None, None])
-        for ref in refs:
+            values.append(count_row(ROW, "None this period", None))
+        for number, ref in enumerate(refs, start=1):
             r = by_ref[ref]
             values.append(
                 [
                     ROW,
                     format_key(r.unit, min(r.decimals, MAX_DECIMALS)),
+                    number,
                     r.ref,
                     r.title,
                     r.green_from,
                     _position(r),
+                    count_text(r),
                     r.rag,
+                    r.previous_rag,
                     _benchmark_text(r),
                     _comment_text(r),
                 ]
@@ -321,6 +372,89 @@ def render_summary(report: Report) -> SheetRender:
     return SheetRender(
         SUMMARY, [Block(1, 1, values)], wrap_columns=wrapped(SUMMARY, SUMMARY_HEADERS)
     )
+
+
+# Where the Summary's narrative blocks put their columns: under the indicator tables' columns of
+# these names, so that long text lands in the wide, wrapped ones.
+SECTION_COMMENTARY_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("Section", "Ref"),
+    ("Commentary", "Measure"),
+    ("Improvement activity", "Benchmarking"),
+    ("Next steps", "Comments"),
+)
+ACTION_LOG_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("Action ref", "Ref"),
+    ("Action", "Measure"),
+    ("Owner", "Green from"),
+    ("Due", "Current position"),
+    ("Status", "RAG"),
+    ("Indicator", "Benchmarking"),
+)
+OVERDUE = "Overdue"
+
+
+def _placed(kind: str, columns: tuple[tuple[str, str], ...], texts: list[Any]) -> list[Any]:
+    """A Summary row of ``kind`` with ``texts`` under the columns ``columns`` name."""
+    row: list[Any] = [kind, *[None] * (SUMMARY_WIDTH - 1)]
+    for (_, under), text in zip(columns, texts, strict=True):
+        row[SUMMARY_HEADERS.index(under)] = text
+    return row
+
+
+def _due_text(due: str | None) -> str:
+    if due is None:
+        return "TBC"
+    day = _dt.date.fromisoformat(due)
+    return f"{day.day} {day:%b %Y}"
+
+
+def board_narrative_rows(report: Report) -> list[list[Any]]:
+    """The Summary's Director's summary (a paragraph a row), Section commentary and Action log
+    blocks, each under a section row; a block with nothing in it is left out. An action not Done
+    or Dropped that was due by the end of the reporting period has the Status "Overdue"."""
+    rows: list[list[Any]] = []
+    width = SUMMARY_WIDTH
+    text_at = SUMMARY_HEADERS.index("Measure")
+
+    def heading(title: str) -> None:
+        rows.append([BLANK, *[None] * (width - 1)])
+        rows.append([SECTION, None, title, *[None] * (width - 3)])
+
+    director = report.directors_summary
+    if director is not None:
+        heading("Director's summary")
+        paragraphs = [p.strip() for p in (director.commentary or "").splitlines() if p.strip()]
+        for label_, text in (
+            ("Improvement activity", director.improvement_activity),
+            ("Next steps", director.next_steps),
+        ):
+            if text:
+                paragraphs.append(f"{label_}: {text.strip()}")
+        for paragraph in paragraphs:
+            row: list[Any] = [ROW, *[None] * (width - 1)]
+            row[text_at] = paragraph
+            rows.append(row)
+    if report.section_commentary:
+        heading("Section commentary")
+        columns = SECTION_COMMENTARY_COLUMNS
+        rows.append(_placed(HEADER, columns, [name for name, _ in columns]))
+        for c in report.section_commentary:
+            texts = [c.section, c.commentary, c.improvement_activity, c.next_steps]
+            rows.append(_placed(ROW, columns, texts))
+    if report.actions:
+        heading("Action log")
+        columns = ACTION_LOG_COLUMNS
+        rows.append(_placed(HEADER, columns, [name for name, _ in columns]))
+        for a in report.actions:
+            indicator = (
+                f"{a.indicator_ref}: {a.indicator_title}"
+                if a.indicator_ref and a.indicator_title
+                else a.indicator_ref
+            )
+            status = OVERDUE if a.overdue else a.status
+            texts = [a.action_ref, a.action, a.owner, _due_text(a.due), status, indicator]
+            rows.append(_placed(ROW, columns, texts))
+    return rows
 
 
 VALIDATION_HEADERS = ["Row", "Severity", "Sheet", "Cell", "Ref", "Reason", "What to do"]
@@ -521,6 +655,7 @@ def dashboard_number_columns(headers: list[str]) -> dict[str, list[int]]:
         "Ref",
         "Indicator",
         "Polarity",
+        "Count",
         "RAG",
         "Previous RAG",
         "Direction",
@@ -531,7 +666,7 @@ def dashboard_number_columns(headers: list[str]) -> dict[str, list[int]]:
     }
     groups: dict[str, list[int]] = {"plain": [], "signed": [], "signed+1": []}
     for i, h in enumerate(headers, start=1):
-        if h.startswith("Change since "):
+        if h.startswith(CHANGE_SINCE):
             groups["signed"].append(i)
         elif h not in text:
             groups["plain"].append(i)

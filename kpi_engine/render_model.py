@@ -60,7 +60,17 @@ class Link:
 
 # Columns whose text wraps (by header); a writer sizes their rows to fit.
 WRAPPED = {
-    SUMMARY: ("Measure", "Benchmarking", "Comments"),
+    # Ref and Green from also hold the Summary's section names and action owners.
+    # Current position and Previous RAG: narrow, so their headings take two lines.
+    SUMMARY: (
+        "Ref",
+        "Measure",
+        "Green from",
+        "Current position",
+        "Previous RAG",
+        "Benchmarking",
+        "Comments",
+    ),
     VALIDATION: ("What to do",),
     DASHBOARD: ("Indicator", "RAG methodology", "Notes"),
     TEAMS: ("Notes",),
@@ -69,6 +79,28 @@ WRAPPED = {
 
 
 CHARTS_PER_PAGE = 12  # a page of small multiples: one picture on the Excel routes
+
+# Paper. The output sheets print landscape on the Settings' "Paper size": its long and short sides
+# (points) and the file format's paperSize code.
+PAPER_SIZES = {"A4": (841.9, 595.3, 9), "A3": (1190.6, 841.9, 8)}
+DEFAULT_PAPER = "A4"
+PRINT_MARGIN_SIDES, PRINT_MARGIN_TOP_BOTTOM = 28.8, 43.2  # points: 0.4" and 0.6"
+HEADER_FOOTER_ALLOWANCE = 24.0  # points LibreOffice takes out of the body for header and footer
+# Percent: 11-point text prints at 8.25 points, the smallest a board reads on paper. Sheets
+# fitted to one page wide keep their widths within WIDE_UNITS_PER_PAGE, so they print at least
+# this large; the Dashboard and Charts print at a fixed scale.
+PRINT_SCALE = 75
+# A column width unit is one digit of the body font: 7 pixels (5.25 points) in Calibri, about 9 in
+# the wide fonts LibreOffice falls back on where Calibri (or Carlito) is missing; measured there,
+# with each column's padding, a unit prints 7.1 points wide at 100%.
+WIDE_UNIT_POINTS = 7.2
+
+
+def units_per_page(paper: str = DEFAULT_PAPER, scale: int = PRINT_SCALE, side: int = 0) -> float:
+    """Width units (characters) across a page at ``scale`` percent, in a wide font: landscape
+    (``side`` 0, the long side across), or portrait (1)."""
+    across = PAPER_SIZES[paper][side]
+    return (across - 2 * PRINT_MARGIN_SIDES) / (scale / 100) / WIDE_UNIT_POINTS
 
 
 @dataclass(frozen=True)
@@ -108,6 +140,11 @@ class ChartSpec:
     decimals: int
     # Quarterly and annual figures: a line joins them across the empty months.
     connect_gaps: bool = False
+    # The value axis, the same on every route (kpi_engine.charts.value_axis): its floor, its top
+    # and the step between its labels; None where nothing is charted (the client picks).
+    axis_min: float | None = None
+    axis_max: float | None = None
+    axis_step: float | None = None
 
     @property
     def caption_row(self) -> int:
@@ -127,6 +164,9 @@ class SheetRender:
     # The sheet's charts, drawn from its own cells (see kpi_engine.charts). None: the sheet has no
     # chart layer, and a writer leaves its drawings alone; a list (even empty): they replace all.
     charts: list[ChartSpec] | None = None
+    # Rows after which a printed page breaks (the Charts sheet: between rows of charts). None: the
+    # writer leaves the sheet's page breaks as the template has them.
+    row_breaks: tuple[int, ...] | None = None
 
     @property
     def rows(self) -> int:
@@ -149,6 +189,7 @@ class SheetRender:
 class RenderModel:
     sheets: list[SheetRender]
     colours: dict[str, str] = field(default_factory=dict)
+    paper: str = DEFAULT_PAPER  # the Settings' Paper size: the output sheets' page setup
 
     def sheet(self, name: str) -> SheetRender:
         return next(s for s in self.sheets if s.name == name)
@@ -184,9 +225,11 @@ def stamp_text(report: Report) -> str:
     parts = [s.organisation or "Organisation not set"]
     if s.reporting_period is not None:
         parts.append(f"Reporting period {long_label(s.reporting_period)}")
+    # Refreshed before the rest: where the stamp is cut short (the Dashboard's pages across
+    # repeat it within Ref and Indicator), what a reader needs comes first
+    parts.append(f"Refreshed {s.refreshed.replace('T', ' ')}")
     if s.data_as_at:
         parts.append(f"Data as at {s.data_as_at}")
-    parts.append(f"Refreshed {s.refreshed.replace('T', ' ')}")
     parts.append(f"kpi-dashboard {s.engine_version}")
     parts.append(f"template {s.template_version or 'unknown'}")
     return " | ".join(parts)

@@ -100,6 +100,30 @@ class IndicatorResult:
     next_steps: str | None = None
 
 
+@dataclass(frozen=True)
+class SectionCommentary:
+    """A Narrative row for the reporting period: a section's (or the director's) text."""
+
+    section: str
+    commentary: str | None
+    improvement_activity: str | None
+    next_steps: str | None
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    """An action of the action log, as the board sees it."""
+
+    action_ref: str
+    indicator_ref: str | None
+    indicator_title: str | None  # None when there is no Indicator ref, or it is unknown
+    action: str
+    owner: str | None
+    due: str | None  # YYYY-MM-DD
+    status: str  # Open, In progress, Done or Dropped
+    overdue: bool  # not Done or Dropped, and due by the end of the reporting period
+
+
 SUMMARY_KEYS = ("Green", "Amber", "Red", "No data", "No target", "Not due", "Context")
 
 
@@ -127,6 +151,9 @@ class Report:
         None  # the Settings' Plan target period: where charts mark the plan target
     )
     left_out: list[str] = field(default_factory=list)  # refs left out for errors in their row
+    directors_summary: SectionCommentary | None = None  # the Narrative sheet's, for the period
+    section_commentary: list[SectionCommentary] = field(default_factory=list)
+    actions: list[ActionResult] = field(default_factory=list)  # the action log
 
     @property
     def errors(self) -> list[Issue]:

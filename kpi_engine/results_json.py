@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 from .periods import iso
-from .results import IndicatorResult, Report
+from .results import IndicatorResult, Report, SectionCommentary
 
 
 def _month(m: int | None) -> str | None:
@@ -100,7 +100,33 @@ def report_json(report: Report) -> dict[str, Any]:
         "good_performance": list(report.good),
         "exceptions": list(report.exceptions),
         "indicators": [indicator_json(r) for r in report.indicators],
+        "directors_summary": (
+            _texts(report.directors_summary) if report.directors_summary is not None else None
+        ),
+        "section_commentary": [
+            {"section": c.section, **_texts(c)} for c in report.section_commentary
+        ],
+        "actions": [
+            {
+                "action_ref": a.action_ref,
+                "indicator_ref": a.indicator_ref,
+                "action": a.action,
+                "owner": a.owner,
+                "due": a.due,
+                "status": a.status,
+                "overdue": a.overdue,
+            }
+            for a in report.actions
+        ],
         "issues": [i.as_dict() for i in report.issues],
+    }
+
+
+def _texts(c: SectionCommentary) -> dict[str, Any]:
+    return {
+        "commentary": c.commentary,
+        "improvement_activity": c.improvement_activity,
+        "next_steps": c.next_steps,
     }
 
 

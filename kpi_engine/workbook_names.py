@@ -9,7 +9,25 @@ from __future__ import annotations
 
 from typing import Any
 
-INPUT_SHEETS = ("Settings", "Indicators", "Data", "Targets", "Benchmarks", "Commentary")
+NARRATIVE, ACTIONS = "Narrative", "Actions"
+INPUT_SHEETS = (
+    "Settings",
+    "Indicators",
+    "Data",
+    "Targets",
+    "Benchmarks",
+    "Commentary",
+    NARRATIVE,
+    ACTIONS,
+)
+# The input sheets each template version added, and what they carry to the board: a workbook made
+# from an older template is filled without them, with one warning that names what is missing.
+ADDED_IN_VERSION: dict[int, tuple[tuple[str, str], ...]] = {
+    2: (
+        (NARRATIVE, "director's summary or section commentary"),
+        (ACTIONS, "action log"),
+    ),
+}
 
 DASHBOARD, SUMMARY, VALIDATION, TEAMS, CHARTS = (
     "Dashboard",

@@ -49,6 +49,7 @@ from kpi_engine.xlsx.chart_xml import (
     EMU_PER_POINT,
     PLAN_COLOUR,
     TARGET_COLOUR,
+    TARGET_DASH,
     TEXT_SIZE,
     TITLE_SIZE,
 )
@@ -115,7 +116,7 @@ def _style(series: Any, role: str, benchmark: int, kind: str) -> None:
         series.marker.graphicalProperties = GraphicalProperties(solidFill=ACTUAL_COLOUR)
         series.marker.graphicalProperties.line = LineProperties(solidFill=ACTUAL_COLOUR)
     elif role == TARGET:
-        series.graphicalProperties = _line(TARGET_COLOUR, 1.5, "dash")
+        series.graphicalProperties = _line(TARGET_COLOUR, 1.5, TARGET_DASH)
         series.marker = Marker(symbol="none")
     elif role == BENCHMARK:
         colour, dash = BENCHMARK_STYLES[benchmark % len(BENCHMARK_STYLES)]
@@ -138,6 +139,12 @@ def _axes(chart: Any, spec: ChartSpec) -> None:
     chart.x_axis.tickLblPos = "low"
     chart.y_axis.tickLblPos = "nextTo"
     chart.y_axis.crosses = "autoZero"
+    if spec.axis_max is not None:
+        chart.y_axis.scaling.max = spec.axis_max
+    if spec.axis_min is not None:
+        chart.y_axis.scaling.min = spec.axis_min
+    if spec.axis_step is not None:
+        chart.y_axis.majorUnit = spec.axis_step
 
 
 def build_chart(ws: Worksheet, spec: ChartSpec, name_col: int) -> Any:

@@ -24,6 +24,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi_engine.render_model import FORMULA_STARTS, HEADER_ROW, RenderModel, SheetRender
+from kpi_engine.xlsx.sheet_xml import wrapped_lines
 
 
 def _clear(ws: Worksheet) -> None:
@@ -67,10 +68,7 @@ def fit_rows(ws: Worksheet, sheet: SheetRender) -> None:
                 j = col - block.col
                 text = row[j] if 0 <= j < len(row) else None
                 if isinstance(text, str) and text:
-                    per_line = max(1.0, width * 1.15)
-                    lines = max(
-                        lines, sum(-(-len(part) // int(per_line)) or 1 for part in text.split("\n"))
-                    )
+                    lines = max(lines, wrapped_lines(text, width))
             r = block.row + i
             if lines > 1:
                 ws.row_dimensions[r].height = min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT)

@@ -25,6 +25,7 @@ from kpi_engine.issues import Code, Severity
 from kpi_engine.methodology import describe
 from kpi_engine.periods import label
 from kpi_engine.pipeline import run as run_pipeline
+from kpi_engine.render import SUMMARY_HEADERS
 from kpi_engine.render_model import HEADER, ROW, ChartSpec, RenderModel, SheetRender
 from kpi_engine.results import IndicatorResult, Report
 from kpi_engine.results_json import report_json
@@ -46,7 +47,7 @@ def table_rows(rendered: SheetRender, ref: str) -> list[dict[str, Any]]:
     for row in rendered.blocks[0].values:
         if row[0] == HEADER:
             header = row
-        elif row[0] == ROW and len(row) > 2 and row[2] == ref:
+        elif row[0] == ROW and "Ref" in header and row[header.index("Ref")] == ref:
             out.append(dict(zip(header, row, strict=False)))
     return out
 
@@ -147,12 +148,10 @@ def test_fd3_reads_against_green_from_90_and_its_milestone_is_named(demo):
 def test_the_demo_leaves_nothing_out_and_its_summary_says_nothing_of_it(demo):
     report, model = demo
     assert report.left_out == [] and report_json(report)["left_out"] == []
-    summary = [row[3] for row in sheet(model, SUMMARY).blocks[0].values]
+    summary = [t for row in sheet(model, SUMMARY).blocks[0].values for t in row]
     assert not [t for t in summary if isinstance(t, str) and "left out" in t]
-    total = next(
-        row for row in sheet(model, SUMMARY).blocks[0].values if row[3] == "Total measures"
-    )
-    assert total[4] == len(report.indicators) == 36
+    counts = _summary_counts(sheet(model, SUMMARY).blocks[0].values)
+    assert counts["Total measures"] == len(report.indicators) == 36
 
 
 # --- Generated indicators: bands and tolerance, both polarities, % and numbers, various decimals
@@ -269,7 +268,9 @@ def _left_out_book() -> dict[str, list[list[Any]]]:
 
 
 def _summary_counts(values: list[list[Any]]) -> dict[str, Any]:
-    return {row[3]: row[4] for row in values[4:] if row[0] == ROW and row[3] and row[2] is None}
+    """The Summary's counts: status under the Measure column, the count beside it."""
+    at = SUMMARY_HEADERS.index("Measure")
+    return {row[at]: row[at + 1] for row in values[4:] if row[0] == ROW and row[at] and not row[2]}
 
 
 def test_indicators_left_out_are_named_on_the_summary_and_counted():
@@ -295,7 +296,8 @@ def test_a_workbook_with_an_indicator_left_out_fills_says_so_and_exits_1(tmp_pat
     result = CliRunner().invoke(main, ["fill", str(src), "-o", str(out), "--json", str(js)])
     assert result.exit_code == 1, result.output
     ws = openpyxl.load_workbook(out)[SUMMARY]
-    texts = {ws.cell(r, 4).value: ws.cell(r, 5).value for r in range(5, 15)}
+    at = SUMMARY_HEADERS.index("Measure") + 1
+    texts = {ws.cell(r, at).value: ws.cell(r, at + 1).value for r in range(5, 15)}
     assert texts["2 indicators left out: K2, K3 (see the Validation sheet)"] == 2
     assert texts["Total measures"] == 3
     assert json.loads(js.read_text("utf-8"))["left_out"] == ["K2", "K3"]
@@ -466,3 +468,27 @@ def test_a_small_average_says_how_many_it_averages_over(demo):
         (row,) = table_rows(sheet(model, DASHBOARD), r.ref)
         assert f"small number: an average over {r.denominator:g}" in row["Notes"]
         assert " of " not in row["Notes"].split("small number:")[1].split(";")[0]
+
+
+# --- The Summary a board reads: numbered items, the rating before, the counts behind a figure -----
+
+
+def test_summary_numbers_its_items_and_shows_previous_rag_and_counts(demo):
+    report, model = demo
+    values = sheet(model, SUMMARY).blocks[0].values
+    exceptions = [ref for ref in report.exceptions]
+    numbered = [
+        (row[SUMMARY_HEADERS.index("No.")], row[SUMMARY_HEADERS.index("Ref")])
+        for row in values
+        if row[0] == ROW and row[SUMMARY_HEADERS.index("Ref")] in exceptions
+    ]
+    assert numbered == list(enumerate(exceptions, start=1))
+    # AMT 2: 208 of the 241 assessments in time (86.3%), Amber now and Amber last month.
+    (amt2,) = table_rows(sheet(model, SUMMARY), "AMT 2")
+    assert amt2["Count"] == "208 of 241" and round(208 / 241, 3) == round(
+        amt2["Current position"], 3
+    )
+    assert (amt2["RAG"], amt2["Previous RAG"]) == ("Amber", report.indicator("AMT 2").previous_rag)
+    # W 1, average caseload: cases over social workers' FTE, not a share.
+    (w1,) = table_rows(sheet(model, DASHBOARD), "W 1")
+    assert w1["Count"] == "1,521 over 84" and round(1521 / 84, 1) == round(w1["Current outturn"], 1)

@@ -30,6 +30,7 @@ from kpi_engine.charts import (
     column_points,
     pages,
 )
+from kpi_engine.colours import contrast_ratio
 from kpi_engine.commands.fill import fill_workbook
 from kpi_engine.render import render
 from kpi_engine.render_model import CHARTS_PER_PAGE
@@ -38,7 +39,6 @@ from kpi_engine.workbook_names import CHARTS, TEAMS
 from workbook_templates.build import build_template, write_inputs
 from workbook_templates.look import (
     CVD_MATRICES,
-    contrast_ratio,
     delta_e,
     rag_styles,
     simulate_colour_vision,

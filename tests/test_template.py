@@ -14,6 +14,7 @@ from builders import REFRESHED, evaluate, workbook
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from kpi_engine import TEMPLATE_VERSION
+from kpi_engine.colours import contrast_ratio
 from kpi_engine.errors import TemplateError
 from kpi_engine.render_model import format_keys, number_format
 from kpi_engine.schema import sheet_schema
@@ -49,7 +50,6 @@ from workbook_templates.look import (
     STYLED_ROWS,
     WHITE,
     column_names,
-    contrast_ratio,
     rag_styles,
     styled_width,
 )
@@ -158,7 +158,8 @@ def test_sheets_in_order_with_template_info_hidden(template):
         "Charts",
     )
     assert SHEET_ORDER[-1] == TEMPLATE_INFO_SHEET
-    assert [ws.sheet_state for ws in template.worksheets] == ["visible"] * 12 + ["hidden"]
+    visible = len(SHEET_ORDER) - 1
+    assert [ws.sheet_state for ws in template.worksheets] == ["visible"] * visible + ["hidden"]
     assert template.active.title == "Instructions"
 
 
@@ -417,21 +418,25 @@ def test_numbers_take_their_rows_format_key(template, sheet):
 def test_dashboard_layout_and_print_setup(template):
     ws = template[DASHBOARD]
     headers = {c.value: c.column_letter for c in ws[4] if c.value}
-    assert ws.column_dimensions[headers["Ref"]].width == 9
-    assert ws.column_dimensions[headers["Indicator"]].width == 45
-    assert ws.column_dimensions[headers["RAG methodology"]].width == 40
-    assert ws.column_dimensions[headers["Notes"]].width == 30
-    assert ws.column_dimensions[headers["Month 1"]].width == 8
-    assert ws.column_dimensions[headers["Current outturn"]].width == 11
+    # Narrow, for print at 75% (tests/test_print.py): the long texts wrap, headings on three lines
+    assert ws.column_dimensions[headers["Ref"]].width == 8
+    assert ws.column_dimensions[headers["Indicator"]].width == 28
+    assert ws.column_dimensions[headers["RAG methodology"]].width == 24
+    assert ws.column_dimensions[headers["Notes"]].width == 24
+    assert ws.column_dimensions[headers["Month 1"]].width == 7
+    assert ws.column_dimensions[headers["Current outturn"]].width == 9
     assert ws.column_dimensions[headers["Indicator"]].alignment.wrap_text
+    assert ws.row_dimensions[4].height == 45
+    # Symbols sit right, with the numbers; RAG words centred in their fill
+    assert ws[f"{headers['Month 1']}5"].alignment.horizontal == "right"
+    assert ws[f"{headers['RAG']}5"].alignment.horizontal == "center"
     polarity = column_index_from_string(headers["Polarity"])
     assert ws.freeze_panes == f"{get_column_letter(polarity + 1)}5"
     for name in OUTPUT_SHEETS:
         ws = template[name]
         assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
-        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
-        assert ws.sheet_properties.pageSetUpPr.fitToPage
-        assert ws.print_title_rows == "$4:$4"
+        # One page wide, or a fixed scale (Dashboard, Charts): see tests/test_print.py
+        assert ws.print_title_rows == ("$1:$2" if name == SUMMARY else "$1:$4")
         assert ws.oddHeader.center.text == "&A" and ws.oddFooter.center.text == "Page &P of &N"
 
 
@@ -441,15 +446,19 @@ def test_summary_and_validation_widths(template):
         name: template[SUMMARY].column_dimensions[get_column_letter(col)].width
         for col, name in column_names(SUMMARY).items()
     }
+    # One page wide at 75% or more, even in a wide font: the long texts give way
     assert summary == {
         "Format": 2,
-        "Ref": 10,
-        "Measure": 45,
-        "Green from": 14,
-        "Current position": 17,
-        "RAG": 14,
-        "Benchmarking": 40,
-        "Comments": 60,
+        "No.": 4,
+        "Ref": 8,
+        "Measure": 26,
+        "Green from": 8,
+        "Current position": 9,
+        "Count": 12,
+        "RAG": 7,
+        "Previous RAG": 9,
+        "Benchmarking": 23,
+        "Comments": 35,
     }
     validation = {
         c.value: c.column_letter for c in template[VALIDATION][4] if c.value and c.column > 1
@@ -459,12 +468,12 @@ def test_summary_and_validation_widths(template):
         for name, letter in validation.items()
     }
     assert widths == {
-        "Severity": 10,
-        "Sheet": 14,
+        "Severity": 9,
+        "Sheet": 12,
         "Cell": 8,
-        "Ref": 10,
-        "Reason": 26,
-        "What to do": 90,
+        "Ref": 8,
+        "Reason": 22,
+        "What to do": 85,
     }
 
 

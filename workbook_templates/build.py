@@ -29,6 +29,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.header_footer import HeaderFooterItem
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
@@ -43,7 +44,7 @@ from kpi_engine.render import (
     render_teams,
     render_validation,
 )
-from kpi_engine.render_model import HEADER, HEADER_ROW, STAMP, TITLE
+from kpi_engine.render_model import HEADER, HEADER_ROW, STAMP, TITLE, units_per_page
 from kpi_engine.results import Report, Stamp
 from kpi_engine.schema import Column, sheet_schema
 from kpi_engine.sheets import HEADER_SEARCH_ROWS, Grid, find_header, find_wide_header, normalise
@@ -75,6 +76,7 @@ MONTH_FORMAT, DATE_FORMAT = "mmm-yy", "dd/mm/yyyy"
 SETTINGS_HEADERS = ("Setting", "Value", "What it means")
 SETTINGS_WIDTHS = (26, 24, 90)
 INSTRUCTIONS_WIDTH = 100
+DEFAULT_COLUMN_WIDTH = 8.43  # characters: a column the sheet gives no width
 LISTS_FIRST_COLUMN = 4  # drop-down lists live on the hidden Template info sheet, from column D
 PROMPT_TITLE_MAX, PROMPT_MAX, ERROR_MAX = 32, 255, 225  # Excel's limits for validation texts
 NOT_REFRESHED = (
@@ -95,7 +97,15 @@ COLUMN_WIDTHS = {
     "Team": 14,
     "Measure": 16,
     "Unit": 16,
+    "Commentary": 60,
+    "Action ref": 12,
+    "Indicator ref": 14,
+    "Action": 60,
+    "Status": 14,
 }
+# Columns kept as text when typed: Excel would turn an action ref such as Oct-01 into a date.
+TEXT_COLUMNS = ("Action ref",)
+TEXT_FORMAT = "@"
 KIND_WIDTHS = {
     "text": 14,
     "code": 12,
@@ -220,10 +230,13 @@ def _table_sheet(ws: Worksheet, sheet: str, lists: _Lists) -> None:
         ws.column_dimensions[letter].width = column_width(column)
         if column.kind in CELL_FORMATS:
             ws.column_dimensions[letter].number_format = CELL_FORMATS[column.kind]
+        elif column.name in TEXT_COLUMNS:
+            ws.column_dimensions[letter].number_format = TEXT_FORMAT
         dv = _validation(column, lists, sheet)
         dv.add(f"{letter}2:{letter}{LAST_INPUT_ROW}")
         ws.add_data_validation(dv)
     ws.freeze_panes = "A2"
+    input_print_setup(ws)
     table = Table(displayName=table_name(sheet), ref=f"A1:{get_column_letter(len(columns))}2")
     table.tableStyleInfo = TableStyleInfo(
         name=TABLE_STYLE,
@@ -276,10 +289,31 @@ def _settings_sheet(ws: Worksheet, lists: _Lists) -> None:
     for letter, width in zip("ABC", SETTINGS_WIDTHS, strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
+    input_print_setup(ws)
+
+
+def input_print_setup(ws: Worksheet) -> None:
+    """An input sheet's print setup (the template's; ``upgrade`` builds on the template, and no
+    refresh ever changes an input sheet): A4 one page wide, landscape unless the columns fit
+    across a portrait page as they are (Data, Targets, Benchmarks: more rows a page), the header
+    row on every page, gridlines, the sheet's name and "Page X of Y"."""
+    widths = [
+        d.width or DEFAULT_COLUMN_WIDTH for d in ws.column_dimensions.values() if not d.hidden
+    ]
+    portrait = sum(widths) <= units_per_page(scale=100, side=1)
+    ws.page_setup.orientation = "portrait" if portrait else "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    ws.page_setup.fitToHeight = 0  # as many pages down as needed
     # openpyxl always gives a sheet its page setup properties; the stubs allow None.
     cast(PageSetupProperties, ws.sheet_properties.pageSetUpPr).fitToPage = True
+    ws.print_title_rows = "1:1"
+    ws.print_options.gridLines = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.header = ws.page_margins.footer = 0.3
+    cast(HeaderFooterItem, ws.oddHeader).center.text = "&A"
+    cast(HeaderFooterItem, ws.oddFooter).center.text = "Page &P of &N"
 
 
 def _required_text(sheet: str) -> str:
@@ -362,7 +396,19 @@ def instructions_lines() -> list[tuple[str, str]]:
             (
                 "Summary, Dashboard, Validation, Teams and Charts are cleared and rewritten on "
                 "every refresh, so anything typed on them is lost. Put your notes on the input "
-                "sheets: commentary on each indicator goes on the Commentary sheet."
+                "sheets: commentary on each indicator goes on the Commentary sheet; the director's "
+                "summary and each section's commentary, improvement activity and next steps go on "
+                "the Narrative sheet (a row per section and month, Section 'Director's summary' "
+                "for the director's); the board's actions go on the Actions sheet."
+            ),
+        ),
+        (
+            "text",
+            (
+                "The Summary prints the reporting period's director's summary, the sections' "
+                "commentary and the action log above the lists of good performance and "
+                "exceptions. An action that is not Done or Dropped and was due by the end of the "
+                "reporting period shows the Status Overdue; a blank Due is shown as TBC."
             ),
         ),
         (
@@ -400,6 +446,16 @@ def instructions_lines() -> list[tuple[str, str]]:
                 "figure shown as 90% is Green when Green starts at 90%. The dashboard's RAG "
                 "methodology text is written from the thresholds, so the words and the colour "
                 "always agree."
+            ),
+        ),
+        (
+            "text",
+            (
+                "Green from is the figure the colour was judged against: the Green threshold of "
+                "the written bands, or the target in force for a tolerance rating. The milestone "
+                "is where the straight line (the trajectory) from the baseline to the plan target "
+                "puts the figure this month; the Notes show it apart (Milestone for Sep-25: 83%, "
+                "met), and On track for plan says whether the forecast reaches the plan target."
             ),
         ),
         (

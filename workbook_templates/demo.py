@@ -1,6 +1,6 @@
 """The demo workbook: a fictional authority's monthly improvement board dashboard, as input grids.
 
-``demo_sheets()`` returns the six input sheets (sheet name -> rows, header row first, headers
+``demo_sheets()`` returns the eight input sheets (sheet name -> rows, header row first, headers
 exactly the JSON Schemas' property names) of **Northbrook Borough Council**, a fictional
 children's services department reporting September 2025 to its improvement board, eleven months
 after an Ofsted inspection (October 2024) that set the baseline of its improvement plan, which
@@ -29,6 +29,9 @@ rule of PRODUCT.md:
   the statistical neighbour averages are illustrative, as a fictional authority has none.
 * Commentary in officers' voice for the Red and Amber measures and a few Green ones; MC 6 is Red
   with no commentary, so the engine's "no commentary" warning shows once.
+* The board's narrative in the voice of seed 003: a director's summary and commentary for a few
+  sections (September, and an August row that is not printed), and an action log of eight
+  actions, one overdue (Jul-02), two done, one with its due date to be confirmed.
 
 Deterministic: the month-to-month noise comes from ``random.Random(2025)``, and each
 indicator's reporting-month figures are pinned, so the demo's colours never drift.
@@ -1476,6 +1479,205 @@ def _commentary() -> list[list[object]]:
     return rows
 
 
+# Paragraphs on lines of their own, as an officer types them in one cell (Alt+Enter).
+_DIRECTORS_SUMMARY = (
+    "September saw the expected rise in contacts with the return to school (1,391, from 1,121 in "
+    "August), resulting in a slight reduction in 1 working day completion. Re-referral rates are "
+    "stable and below our statistical neighbours and England.\n"
+    "Timeliness of assessments continues to improve (86%, from 68% at the inspection) and is on "
+    "course for the March target. Unallocated family assessments have fallen to 12, from 35 at "
+    "the inspection.\n"
+    "There has been a further increase in ICPCs held within 15 working days (74%), which has moved "
+    "this indicator from red to amber, but it remains a cause for concern. Completion of return "
+    "home interviews (47%) is our weakest area and the new missing team's processes are being "
+    "strengthened.\n"
+    "Visits to children in need remain below target (78%) as staff prioritise child protection "
+    "and court work. The number of children in care continues to reduce as planned (82.6 per "
+    "10,000), and placement stability remains strong; initial health assessments and placements "
+    "close to home need to improve.\n"
+    "Average caseloads have reduced to 18.1, from 22.5 at the inspection, but the vacancy rate "
+    "(23%) and agency rate (21%) are not yet reducing quickly enough to meet our March targets."
+)
+
+# (section, period, commentary, improvement activity, next steps), for the board's pages.
+_NARRATIVE: list[tuple[str, dt.datetime, str | None, str | None, str | None]] = [
+    ("Director's summary", _SEP, _DIRECTORS_SUMMARY, None, None),
+    (
+        FRONT_DOOR,
+        _AUG,
+        "Contacts fell over the summer, as they do every year.",
+        None,
+        None,
+    ),
+    (
+        FRONT_DOOR,
+        _SEP,
+        (
+            "Volumes of contacts and referrals increased in September with the return to school. "
+            "All contacts are actioned; the change of percentage reflects those where additional "
+            "information was needed from partners before a decision could be taken."
+        ),
+        (
+            "Two additional Contact Officers joined the MASH in August, and education contacts "
+            "are now screened by the Education Safeguarding Lead."
+        ),
+        "Head of Service to review MASH capacity at the October performance clinic.",
+    ),
+    (
+        ASSESSMENT,
+        _SEP,
+        (
+            "Demand on the Assessment Service remains high, but completion within 45 working days "
+            "has improved for six months running. North remains the area of greatest delay."
+        ),
+        (
+            "A fifth team manager has been in post in North since June; overdue assessments are "
+            "tracked weekly at the performance clinic."
+        ),
+        (
+            "Disabled children's team assessments to be brought into the weekly tracker from "
+            "October."
+        ),
+    ),
+    (
+        CP,
+        _SEP,
+        (
+            "ICPC timeliness continues to improve but remains below target. Return home interview "
+            "completion is low: the missing team is now fully staffed, but we are yet to see the "
+            "full benefit in completion rates."
+        ),
+        (
+            "A third CP Chair started in July. The missing hub chases every outstanding interview "
+            "with the allocated social worker and is cleaning the data to address recording "
+            "issues."
+        ),
+        (
+            "Conference chair manager to agree shorter notice arrangements with health and police "
+            "by November; two further return interviewers to be recruited."
+        ),
+    ),
+    (
+        LAC,
+        _SEP,
+        (
+            "Visiting patterns for looked after children remain healthy and the number in care is "
+            "reducing as planned. Initial health assessments and placements within 20 miles of "
+            "home continue to require improvement."
+        ),
+        (
+            "Additional business support is in place for initial health assessment "
+            "notifications; the fostering recruitment campaign has approved six new households "
+            "this year."
+        ),
+        "Sufficiency strategy refresh to Corporate Parenting Panel in November.",
+    ),
+    (
+        WORKFORCE,
+        _SEP,
+        (
+            "Caseloads continue to reduce with the additional staffing, but recruitment to "
+            "permanent posts is slower than planned and agency staff cover the gap."
+        ),
+        "Twelve recruits start between September and November (8 permanent, 4 agency).",
+        "Agency workers to be released in a planned way as permanent staff complete induction.",
+    ),
+]
+
+
+def _narrative() -> list[list[object]]:
+    rows: list[list[object]] = [
+        ["Section", "Period", "Commentary", "Improvement activity", "Next steps"]
+    ]
+    rows.extend(list(entry) for entry in _NARRATIVE)
+    return rows
+
+
+# (action ref, indicator ref, action, owner, due, status): the board's action log. Jul-02 (due
+# August, still in progress) is overdue for September; Aug-01 is done.
+_ACTIONS: list[tuple[str, str | None, str, str, dt.datetime | None, str]] = [
+    (
+        "Jul-01",
+        "FD 3",
+        "Two additional Contact Officers to join the MASH to absorb the return-to-school rise.",
+        "IL",
+        dt.datetime(2025, 8, 31),
+        "Done",
+    ),
+    (
+        "Jul-02",
+        "CP 5",
+        (
+            "Analysis of delayed ICPCs to identify and address the causes of delay, including "
+            "agencies' notice periods."
+        ),
+        "TS",
+        dt.datetime(2025, 8, 29),
+        "In progress",
+    ),
+    (
+        "Aug-01",
+        "AMT 2",
+        "Late assessments in North to be tracked weekly at the performance clinic.",
+        "MK",
+        dt.datetime(2025, 9, 30),
+        "Done",
+    ),
+    (
+        "Aug-02",
+        "MC 6",
+        "Recruit two return home interviewers for the missing team.",
+        "HD",
+        dt.datetime(2025, 11, 30),
+        "In progress",
+    ),
+    (
+        "Aug-03",
+        "W 2",
+        "Business case for a recruitment and retention payment to Cabinet.",
+        "PS",
+        dt.datetime(2025, 10, 31),
+        "Open",
+    ),
+    (
+        "Sep-01",
+        "CIN 4",
+        (
+            "Management scrutiny of CIN visiting: the Service Director to review reports twice a "
+            "week, with a narrative for every child not seen."
+        ),
+        "MK",
+        None,
+        "In progress",
+    ),
+    (
+        "Sep-02",
+        "LAC 9",
+        "Joint review with the ICB of every late initial health assessment.",
+        "WT",
+        dt.datetime(2025, 12, 31),
+        "Open",
+    ),
+    (
+        "Sep-03",
+        None,
+        (
+            "Practice week for the board: senior leaders to observe front-line practice across "
+            "all services."
+        ),
+        "RB",
+        dt.datetime(2025, 11, 14),
+        "Open",
+    ),
+]
+
+
+def _actions() -> list[list[object]]:
+    rows: list[list[object]] = [["Action ref", "Indicator ref", "Action", "Owner", "Due", "Status"]]
+    rows.extend(list(entry) for entry in _ACTIONS)
+    return rows
+
+
 def demo_sheets() -> dict[str, list[list[object]]]:
     """The demo workbook's input sheets (sheet name -> rows, header row first), always the same."""
     return {
@@ -1485,6 +1687,8 @@ def demo_sheets() -> dict[str, list[list[object]]]:
         "Targets": _targets(),
         "Benchmarks": _benchmarks(),
         "Commentary": _commentary(),
+        "Narrative": _narrative(),
+        "Actions": _actions(),
     }
 
 

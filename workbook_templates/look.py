@@ -28,7 +28,7 @@ from typing import Any, cast
 from openpyxl import Workbook
 from openpyxl.formatting import rule as _rule
 from openpyxl.formatting.rule import Rule
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.styles.numbers import NumberFormat
 from openpyxl.utils import get_column_letter
@@ -37,10 +37,13 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi_engine import charts, render_model
+from kpi_engine.colours import text_colour_on
 from kpi_engine.model import DEFAULT_COLOURS
 from kpi_engine.periods import month
 from kpi_engine.render import (
     ARROWS,
+    CHANGE_SINCE,
+    SUMMARY_HEADERS,
     SUMMARY_WIDTH,
     TEAMS_COUNT_COLUMNS,
     TEAMS_WIDTH,
@@ -78,35 +81,68 @@ DIRECTION_TEXTS = {
 }
 
 # Column widths (characters) by header. The Dashboard's month columns are MONTH_WIDTH wide.
+# Summary, Validation and Teams print one page wide: their widths add up to no more than
+# render_model.units_per_page() (the long-text columns give way, see fit_to_page), so they print at
+# PRINT_SCALE or larger. Short headings wrap onto the header row's second line.
 SUMMARY_WIDTHS = {
-    "Ref": 10,
+    "No.": 4,
+    "Ref": 8,
     "Measure": 45,
-    "Green from": 14,
-    "Current position": 17,
-    "RAG": 14,
+    "Green from": 8,
+    "Current position": 9,
+    "Count": 12,
+    "RAG": 7,
+    "Previous RAG": 9,
     "Benchmarking": 40,
     "Comments": 60,
 }
 VALIDATION_WIDTHS = {
-    "Severity": 10,
-    "Sheet": 14,
+    "Severity": 9,
+    "Sheet": 12,
     "Cell": 8,
-    "Ref": 10,
-    "Reason": 26,
+    "Ref": 8,
+    "Reason": 24,
     "What to do": 90,
 }
-DASHBOARD_WIDTHS = {"Ref": 9, "Indicator": 45, "RAG methodology": 40, "Notes": 30}
+# The Dashboard prints at PRINT_SCALE, as many pages across as it needs, Ref and Indicator
+# repeated on each: narrow columns under headings that wrap onto three lines.
+DASHBOARD_WIDTHS = {
+    "Ref": 8,
+    "Indicator": 28,
+    "Polarity": 9,
+    "Current outturn": 9,
+    "Count": 12,
+    "Green from": 9,
+    "RAG": 7,
+    "Previous RAG": 9,
+    "Direction": 12,
+    "6 months": 9,
+    "On track for plan": 9,
+    "Change since Baseline": 13,
+    "Owner": 8,
+    "RAG methodology": 24,
+    "Notes": 24,
+}
 TEAMS_WIDTHS = {
-    "Ref": 9,
-    "Team": 24,
-    "Period": 10,
-    "Outturn": 12,
-    "Numerator": 12,
-    "Denominator": 13,
-    "Green from": 12,
-    "RAG": 12,
+    "Ref": 8,
+    "Team": 20,
+    "Period": 8,
+    "Outturn": 9,
+    "Numerator": 11,
+    "Denominator": 12,
+    "Green from": 11,
+    "RAG": 7,
     "Notes": 50,
 }
+LONG_TEXT_WIDTH = 20  # columns at least this wide give way when a sheet must fit a page's width
+# Numbers (and the symbols that stand in for them) sit right, RAG words centred in their fill, so
+# a symbol never runs into the figure beside it ("63% c") nor a figure into a RAG ("47%Red").
+NUMBER_COLUMNS = {
+    SUMMARY: ("Current position", "Count"),
+    TEAMS: ("Outturn", "Numerator", "Denominator", "Green from"),
+    VALIDATION: (),
+}
+CENTRED_COLUMNS = ("RAG", "Previous RAG", "Polarity", "On track for plan", "Owner")
 CHART_COLUMN_WIDTH = (
     charts.CHART_COLUMN_WIDTH
 )  # every column under the charts: each chart as wide as the others
@@ -114,8 +150,12 @@ COUNT_FORMATS = (
     "#,##0",
     "#,##0.0#",
 )  # Teams' numerators and denominators: whole counts, else FTE and the like
-DASHBOARD_OTHER_WIDTH, MONTH_WIDTH, FORMAT_WIDTH, OTHER_WIDTH = 11, 8, 2, 12
-HEADER_HEIGHT = 30  # points: two lines of the Dashboard's header row
+DASHBOARD_OTHER_WIDTH, MONTH_WIDTH, FORMAT_WIDTH, OTHER_WIDTH = 11, 7, 2, 12
+RAG_BORDER = Border(
+    top=Side(style="thin", color="FFFFFF"), bottom=Side(style="thin", color="FFFFFF")
+)
+# Points: three lines of the Dashboard's header row ("Change since" / "Ofsted" / "baseline")
+HEADER_HEIGHT = 45
 FONT = "Calibri"  # the workbook's body font, named so every client draws the title in it
 WRAPPED = render_model.WRAPPED
 WRAPPED_ROWS = 500  # table cells are pre-styled (top-aligned, wrapped where long) down to this row
@@ -125,20 +165,8 @@ WRAPPED_ROWS = 500  # table cells are pre-styled (top-aligned, wrapped where lon
 # Colours
 
 
-def relative_luminance(hex_colour: str) -> float:
-    """WCAG 2 relative luminance of an ``RRGGBB`` colour."""
-    channels = []
-    for i in (0, 2, 4):
-        c = int(hex_colour[i : i + 2], 16) / 255
-        channels.append(c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4)
-    r, g, b = channels
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast_ratio(a: str, b: str) -> float:
-    """WCAG 2 contrast ratio of two ``RRGGBB`` colours (1 to 21; text needs 4.5)."""
-    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
-    return (la + 0.05) / (lb + 0.05)
+# The contrast maths (relative_luminance, contrast_ratio, text_colour_on) lives in the core,
+# kpi_engine.colours: the headless fill colours the RAG rules from the Settings sheet with it.
 
 
 # Machado, Oliveira and Fernandes (2009), "A physiologically-based model for simulation of color
@@ -207,11 +235,6 @@ def delta_e(a: str, b: str) -> float:
     # float ** float is typed Any (a negative base would give a complex); a sum of squares is not.
     distance: float = sum((p - q) ** 2 for p, q in zip(la, lb, strict=True)) ** 0.5
     return distance
-
-
-def text_colour_on(fill: str) -> str:
-    """Black or white, whichever contrasts more with ``fill``."""
-    return BLACK if contrast_ratio(fill, BLACK) >= contrast_ratio(fill, WHITE) else WHITE
 
 
 def rag_styles(colours: dict[str, str] | None = None) -> dict[str, tuple[str, str]]:
@@ -326,7 +349,25 @@ def column_widths(sheet: str) -> dict[str, float]:
         else:
             width = table.get(name, other)
         widths[get_column_letter(col)] = width
+    if sheet in FITTED_SHEETS:
+        widths = fit_to_page(widths)
     return widths
+
+
+FITTED_SHEETS = (SUMMARY, VALIDATION, TEAMS)  # one page wide; the Dashboard and Charts are not
+
+
+def fit_to_page(widths: dict[str, float], budget: float | None = None) -> dict[str, float]:
+    """``widths`` with the long-text columns (LONG_TEXT_WIDTH or wider, which wrap) narrowed in
+    proportion, so that the whole is at most ``budget`` units (a page's width at PRINT_SCALE in
+    a wide font): fitted to one page wide, the sheet then prints no smaller than PRINT_SCALE."""
+    budget = render_model.units_per_page() if budget is None else budget
+    long = {k: w for k, w in widths.items() if w >= LONG_TEXT_WIDTH}
+    rest = sum(widths.values()) - sum(long.values())
+    if not long or sum(widths.values()) <= budget:
+        return widths
+    share = max(0.0, budget - rest) / sum(long.values())
+    return {k: (int(w * share) if k in long else w) for k, w in widths.items()}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -341,6 +382,14 @@ def _number_rule(formula: str, code: str, ids: dict[str, int]) -> Rule:
         formula=[formula],
         dxf=DifferentialStyle(numFmt=NumberFormat(numFmtId=ids[code], formatCode=code)),
     )
+
+
+def _header_test(name: str) -> str:
+    """A formula true in the column headed ``name``. The change column's header ends with the
+    workbook's own baseline label ("Change since Ofsted baseline"): it is matched by its start."""
+    if name.startswith(CHANGE_SINCE):
+        return f'LEFT(A${HEADER_ROW},{len(CHANGE_SINCE)})="{CHANGE_SINCE}"'
+    return f'A${HEADER_ROW}="{name}"'
 
 
 def _number_format_rules(ws: Worksheet, sheet: str, area: str, ids: dict[str, int]) -> None:
@@ -359,7 +408,7 @@ def _number_format_rules(ws: Worksheet, sheet: str, area: str, ids: dict[str, in
     for code_key, unit, decimals in render_model.format_keys():
         for group, extra in (("signed+1", 1), ("signed", 0)):
             if signed[group]:
-                test = ",".join(f'A${HEADER_ROW}="{name}"' for name in signed[group])
+                test = ",".join(_header_test(name) for name in signed[group])
                 code = render_model.number_format(unit, decimals + extra, signed=True)
                 cf.add(area, _number_rule(f'AND({key}="{code_key}",OR({test}))', code, ids))
         cf.add(
@@ -380,21 +429,15 @@ def _hide_format_keys(ws: Worksheet, sheet: str, ids: dict[str, int]) -> None:
     cf = ws.conditional_formatting
     shown = f'$A1<>"{TITLE}",$A1<>"{STAMP}"'
     # LibreOffice applies only the first rule that matches a cell, so these carry the row's fill
-    # too.
-    cf.add(
-        column,
-        FormulaRule(
-            formula=[f'$A1="{HEADER}"'], font=Font(color=HEADER_FILL), fill=_solid(HEADER_FILL)
-        ),
-    )
-    cf.add(
-        column,
-        FormulaRule(
-            formula=[f'$A1="{SECTION}"'], font=Font(color=SECTION_FILL), fill=_solid(SECTION_FILL)
-        ),
-    )
+    # too, and each its ``;;;``: text merely coloured like its background would still be printed,
+    # into a PDF's text layer ("FoRef").
+    for test, colour in ((f'$A1="{HEADER}"', HEADER_FILL), (f'$A1="{SECTION}"', SECTION_FILL)):
+        rule = _number_rule(test, HIDDEN_TEXT, ids)
+        # _number_rule always gives the rule a DifferentialStyle; the stubs allow None.
+        dxf = cast(DifferentialStyle, rule.dxf)
+        dxf.font, dxf.fill = Font(color=colour), _solid(colour)
+        cf.add(column, rule)
     rule = _number_rule(f"AND({shown})", HIDDEN_TEXT, ids)
-    # _number_rule always gives the rule a DifferentialStyle; the stubs allow None.
     cast(DifferentialStyle, rule.dxf).font = Font(color=WHITE)
     cf.add(column, rule)
 
@@ -418,6 +461,16 @@ def _count_rules(ws: Worksheet, sheet: str, ids: dict[str, int]) -> None:
     ws.conditional_formatting.add(area, _number_rule(f"AND({row})", fraction, ids))
 
 
+def _item_number_rule(ws: Worksheet, sheet: str, ids: dict[str, int]) -> None:
+    """Summary: the tables' item numbers stay 1, 2, 3 in a percentage's row. Like the count rules,
+    this comes before the row rules so that it wins."""
+    if sheet != SUMMARY:
+        return
+    number = get_column_letter(SUMMARY_HEADERS.index("No.") + 1)
+    area = f"{number}1:{number}{STYLED_ROWS}"
+    ws.conditional_formatting.add(area, _number_rule(f"ISNUMBER({number}1)", "0", ids))
+
+
 def add_row_rules(
     ws: Worksheet,
     sheet: str,
@@ -430,11 +483,16 @@ def add_row_rules(
     cf = ws.conditional_formatting
     _hide_format_keys(ws, sheet, ids)
     _count_rules(ws, sheet, ids)
+    _item_number_rule(ws, sheet, ids)
     for word, (fill, text) in rag_styles(colours).items():
         cf.add(
             area,
             CellIsRule(
-                operator="equal", formula=[f'"{word}"'], font=Font(color=text), fill=_solid(fill)
+                operator="equal",
+                formula=[f'"{word}"'],
+                font=Font(color=text),
+                fill=_solid(fill),
+                border=RAG_BORDER,  # a white rule between cells: a run of Reds stays countable
             ),
         )
     for word, colour in (("improving", IMPROVING_TEXT), ("declining", DECLINING_TEXT)):
@@ -466,14 +524,48 @@ def add_row_rules(
 # The sheets
 
 
-def _print_setup(ws: Worksheet) -> None:
+def print_titles(sheet: str) -> tuple[str, str | None]:
+    """(rows, columns) repeated on every printed page of an output sheet. The title and stamp rows
+    carry the organisation, reporting period and refresh time onto every page, and the table's
+    header under them; not on the Summary, whose tables have headers of their own. The Dashboard
+    repeats Ref and Indicator on each page across."""
+    if sheet == SUMMARY:
+        return "1:2", None
+    if sheet == DASHBOARD:
+        names = column_names(sheet)
+        last = max((c for c, n in names.items() if n in ("Ref", "Indicator")), default=1)
+        return f"1:{HEADER_ROW}", f"A:{get_column_letter(last)}"
+    return f"1:{HEADER_ROW}", None
+
+
+def print_setup(ws: Worksheet, sheet: str, paper: str = render_model.DEFAULT_PAPER) -> None:
+    """An output sheet's print setup, for the template and the board pack: landscape on
+    ``paper``; Summary, Validation and Teams one page wide (their widths keep that at
+    PRINT_SCALE or larger); the Dashboard at PRINT_SCALE, across then down, Ref and Indicator
+    repeated; Charts at the scale that fits two rows of charts a page (the fill writes the breaks
+    between them); the title and stamp rows on every page, and "Page X of Y"."""
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages down as needed
+    ws.page_setup.paperSize = render_model.PAPER_SIZES[paper][2]
     # openpyxl always gives a sheet its page setup properties; the stubs allow None.
-    cast(PageSetupProperties, ws.sheet_properties.pageSetUpPr).fitToPage = True
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    properties = cast(PageSetupProperties, ws.sheet_properties.pageSetUpPr)
+    if sheet in FITTED_SHEETS:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0  # as many pages down as needed
+        properties.fitToPage = True
+    else:
+        properties.fitToPage = False
+        ws.page_setup.scale = (
+            charts.chart_page_scale(paper) if sheet == CHARTS else render_model.PRINT_SCALE
+        )
+        ws.page_setup.pageOrder = "overThenDown"
+    if sheet == CHARTS:
+        # Rows of a fixed height, so the page breaks fall between rows of charts whatever the
+        # fonts of the printing machine
+        ws.sheet_format.defaultRowHeight = charts.ROW_HEIGHT
+        ws.sheet_format.customHeight = True
+    rows, columns = print_titles(sheet)
+    ws.print_title_rows = rows
+    ws.print_title_cols = columns
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     ws.page_margins.header = ws.page_margins.footer = 0.3
@@ -483,8 +575,19 @@ def _print_setup(ws: Worksheet) -> None:
     cast(HeaderFooterItem, ws.oddFooter).center.text = "Page &P of &N"
 
 
-WRAP = Alignment(wrap_text=True, vertical="top")
-TOP = Alignment(vertical="top")
+def _alignment(sheet: str, col: int, header: str) -> Alignment:
+    """How a table column's cells sit: top-aligned, wrapped where the text is long, numbers (and
+    their symbols) right, RAG words centred."""
+    if sheet == DASHBOARD:
+        groups = dashboard_number_columns(default_dashboard_headers())
+        numbers = {c for cols in groups.values() for c in cols}
+        right = col in numbers
+    else:
+        right = header in NUMBER_COLUMNS.get(sheet, ())
+    horizontal = "right" if right else "center" if header in CENTRED_COLUMNS else None
+    return Alignment(
+        wrap_text=header in WRAPPED[sheet] or None, vertical="top", horizontal=horizontal
+    )
 
 
 def _align_cells(ws: Worksheet, sheet: str) -> None:
@@ -498,7 +601,7 @@ def _align_cells(ws: Worksheet, sheet: str) -> None:
         if col < 3:
             continue
         letter = get_column_letter(col)
-        style = WRAP if header in WRAPPED[sheet] else TOP
+        style = _alignment(sheet, col, header)
         ws.column_dimensions[letter].alignment = style
         for row in range(HEADER_ROW + 1, WRAPPED_ROWS + 1):
             ws[f"{letter}{row}"].alignment = style
@@ -541,7 +644,7 @@ def style_output_sheets(book: Workbook, colours: dict[str, str] | None = None) -
         ws["B2"].font = Font(name=FONT, italic=True, color=STAMP_TEXT)
         ws.sheet_properties.tabColor = HEADER_FILL
         ws.sheet_view.showGridLines = False
-        _print_setup(ws)
+        print_setup(ws, name)
         add_row_rules(ws, name, colours, ids)
         for letter, width in column_widths(name).items():
             ws.column_dimensions[letter].width = width

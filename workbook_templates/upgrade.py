@@ -21,10 +21,16 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kpi_engine.errors import TemplateError
 from kpi_engine.inputs import find_sheets
 from kpi_engine.sheets import normalise
-from kpi_engine.workbook_names import INSTRUCTIONS_SHEET, OUTPUT_SHEETS, TEMPLATE_INFO_SHEET
+from kpi_engine.workbook_names import (
+    INPUT_SHEETS,
+    INSTRUCTIONS_SHEET,
+    OUTPUT_SHEETS,
+    TEMPLATE_INFO_SHEET,
+)
 from kpi_engine.xlsx.reader import open_workbook, opened
 from workbook_templates.build import build_template, put, save_atomically, write_all
 
+XLWINGS_CONF = "xlwings.conf"  # the Excel clients' settings sheet (addin/conf.py)
 NOT_CARRIED = {normalise(n) for n in (*OUTPUT_SHEETS, INSTRUCTIONS_SHEET, TEMPLATE_INFO_SHEET)}
 Rows = list[list[Any]]
 
@@ -155,9 +161,9 @@ def upgrade(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> dict[st
     whole = open_workbook(source) if extras and names else None
     if not names:
         raise TemplateError(
-            f"{source.name} has none of the input sheets (Settings, Indicators, Data, Targets, "
-            "Benchmarks, Commentary), so there is nothing to move. Check that this is a dashboard "
-            "workbook, or rename its sheets to these names."
+            f"{source.name} has none of the input sheets ({', '.join(INPUT_SHEETS)}), so there "
+            "is nothing to move. Check that this is a dashboard workbook, or rename its sheets "
+            "to these names."
         )
     book = build_template()
     moved = write_all(
@@ -166,5 +172,26 @@ def upgrade(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> dict[st
     for title in extras:
         assert whole is not None
         moved[title] = _copy_sheet(whole[title], book, book.sheetnames.index(TEMPLATE_INFO_SHEET))
+        if normalise(title) == XLWINGS_CONF:
+            _include_new_sheets(book[title])
     save_atomically(book, target)
     return moved
+
+
+def _include_new_sheets(ws: Worksheet) -> None:
+    """The Excel clients send only the sheets an ``xlwings.conf`` sheet's INCLUDE row lists: a
+    carried one lists the older template's, so the input sheets added since join the list."""
+    for row in ws.iter_rows(max_col=2):
+        key, value = row[0], row[1]
+        if normalise(key.value) != "include" or not isinstance(value.value, str):
+            continue
+        listed = [name for name in value.value.split(",") if name]
+        known = {normalise(name) for name in listed}
+        missing = [sheet for sheet in INPUT_SHEETS if normalise(sheet) not in known]
+        inputs = {normalise(sheet) for sheet in INPUT_SHEETS}
+        after = max(
+            (j + 1 for j, name in enumerate(listed) if normalise(name) in inputs),
+            default=len(listed),
+        )
+        listed[after:after] = missing
+        put(value, ",".join(listed))

@@ -16,7 +16,8 @@ import click
 
 from kpi_engine import TEMPLATE_VERSION, __version__
 from kpi_engine.errors import KpiDashboardError
-from kpi_engine.issues import Issue
+from kpi_engine.issues import Code, Issue
+from kpi_engine.workbook_names import INPUT_SHEETS
 from kpi_engine.xlsx.files import describe_write_failure
 
 if TYPE_CHECKING:
@@ -126,6 +127,9 @@ def fill(workbook: Path, output: Path, json_path: Path | None, strict: bool) -> 
     warnings = len(report.issues) - errors
     for note in result.notes:
         click.echo(f"Note: {note}", err=True)
+    for issue in report.issues:
+        if issue.code is Code.TEMPLATE_VERSION:  # an older template: which part it lacks, and how
+            click.echo(f"Note: {issue.message}", err=True)
     counts = ", ".join(f"{n} {k}" for k, n in report.summary.items() if n)
     counts = f" ({counts})" if counts else ""
     if result.written:
@@ -283,7 +287,9 @@ def upgrade(workbook: Path, output: Path) -> None:
     except OSError as err:
         fail(describe_write_failure(output, err))
     rows = ", ".join(f"{sheet} {count}" for sheet, count in moved.items())
-    click.echo(f"{output}: template version {TEMPLATE_VERSION}, rows moved: {rows}.")
+    empty = [sheet for sheet in INPUT_SHEETS if sheet not in moved]
+    also = f" Empty, to fill in: {', '.join(empty)}." if empty else ""
+    click.echo(f"{output}: template version {TEMPLATE_VERSION}, rows moved: {rows}.{also}")
 
 
 @main.command()

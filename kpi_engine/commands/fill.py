@@ -16,6 +16,7 @@ from pathlib import Path
 
 from kpi_engine.errors import OutputError, WorkbookError
 from kpi_engine.pipeline import run
+from kpi_engine.render_model import DEFAULT_PAPER
 from kpi_engine.results import Report
 from kpi_engine.results_json import dumps
 from kpi_engine.sheets import normalise
@@ -40,6 +41,7 @@ class FillResult:
     report: Report
     written: bool
     notes: list[str] = field(default_factory=list)  # what the officer should know (sheets added)
+    paper: str = DEFAULT_PAPER  # the Settings' Paper size, written into the output sheets
 
     @property
     def errors(self) -> int:
@@ -117,7 +119,7 @@ def fill_workbook(
             lambda tmp: Path(tmp).write_text(dumps(report), encoding="utf-8"), Path(json_out)
         )
     if out is None or (strict and report.errors):
-        return FillResult(report, False)
+        return FillResult(report, False, paper=model.paper)
     check_extension(book, Path(out))
     created: list[str] = []
 
@@ -130,4 +132,4 @@ def fill_workbook(
         f"{name} sheet was missing, so it was added without the template's formatting"
         for name in created
     ]
-    return FillResult(report, True, notes)
+    return FillResult(report, True, notes, model.paper)

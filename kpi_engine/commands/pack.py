@@ -2,11 +2,14 @@
 
 :func:`make_pack` fills the workbook into a temporary copy (the same
 :func:`~kpi_engine.commands.fill.fill_workbook` as ``kpi-dashboard fill``), sets the copy up for
-print (the pack's sheets first, in pack order, every other sheet hidden; the organisation and
-reporting period in each page's header; the Charts sheet's print area kept to its charts, broken
-between rows of charts), converts it with LibreOffice headless (a fresh profile in a temporary
-folder, so it never meets an officer's open LibreOffice), and writes the PDF to ``out`` whole or
-not at all. The source workbook is never touched.
+print (the pack's sheets first, in pack order, every other sheet hidden; each sheet the template's
+print setup on the Settings' paper, so the Dashboard prints no smaller than 8 points; the
+organisation and reporting period in each page's header, the refresh time and "Page X of Y" in its
+footer; the Charts sheet's print area kept to its charts, broken between rows of charts), converts
+it with LibreOffice headless (a fresh profile in a temporary folder, so it never meets an officer's
+open LibreOffice; British English, so the PDF says en-GB) to a tagged PDF titled "<Organisation>
+board pack, <Month Year>", and writes the PDF to ``out`` whole or not at all. The source workbook
+is never touched.
 
 Pages, in order: Summary (counts, good performance, and the exceptions with their commentary),
 Dashboard, Teams, Charts.
@@ -25,10 +28,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kpi_engine.charts import CHART_ROWS_PER_PAGE, chart_page_scale
 from kpi_engine.commands.fill import FillResult, fill_workbook
 from kpi_engine.errors import PackError
 from kpi_engine.periods import long_label
-from kpi_engine.render_model import HEADER_ROW
+from kpi_engine.render_model import DEFAULT_PAPER, HEADER_ROW
 from kpi_engine.results import Report
 from kpi_engine.workbook_names import CHARTS, DASHBOARD, SUMMARY, TEAMS
 from kpi_engine.xlsx.files import atomic_save
@@ -42,12 +46,20 @@ INSTALL_HINT = (
     "(Debian or Ubuntu: sudo apt-get install libreoffice-calc; Windows or macOS: LibreOffice from "
     "libreoffice.org, and make sure soffice is on the PATH), then run the command again."
 )
-CHART_ROWS_PER_PAGE = 2  # rows of small multiples on one printed page of the Charts sheet
-# The template's page: A4 landscape, margins 0.4" left and right, 0.6" top and bottom (points)
-A4_LONG_SIDE, A4_SHORT_SIDE = 841.9, 595.3
-PRINT_MARGIN_SIDES, PRINT_MARGIN_TOP_BOTTOM = 28.8, 43.2
-HEADER_FOOTER_ALLOWANCE = 24.0  # LibreOffice takes the header and footer out of the body
-TITLE_ROW_ALLOWANCE = 20.0  # each of rows 1 to 3: the 14-point title, the stamp, a blank row
+__all__ = ["CHART_ROWS_PER_PAGE", "chart_page_scale", "make_pack", "prepare_for_print"]
+LANGUAGE = "en-GB"  # the PDF's language, for screen readers
+# calc_pdf_Export's options as JSON (LibreOffice 7.4 on): a tagged PDF (structure for screen
+# readers, the language and title in it)
+PDF_FILTER = 'pdf:calc_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}'
+# The fresh profile's locale: documents (and so the PDF) in British English
+PROFILE_SETTINGS = f"""<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry">
+<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" oor:op="fuse">\
+<value>{LANGUAGE}</value></prop></item>
+<item oor:path="/org.openoffice.Office.Linguistic/General"><prop oor:name="DefaultLocale" \
+oor:op="fuse"><value>{LANGUAGE}</value></prop></item>
+</oor:items>
+"""
 
 
 @dataclass
@@ -88,35 +100,49 @@ def header_texts(report: Report) -> tuple[str, str]:
     return _header_text(s.organisation or ""), _header_text(period)
 
 
-def _page_setup(ws: Any, report: Report) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+def footer_text(report: Report) -> str:
+    """The page footer's left part: when the figures were refreshed."""
+    return _header_text(f"Refreshed {report.stamp.refreshed.replace('T', ' ')}")
+
+
+def pack_title(report: Report) -> str:
+    """The PDF's title: "Northbrook Borough Council board pack, September 2025"."""
+    s = report.stamp
+    title = f"{s.organisation or ''} board pack".strip()
+    title = title[0].upper() + title[1:]
+    return f"{title}, {long_label(s.reporting_period)}" if s.reporting_period else title
+
+
+def _page_setup(ws: Any, report: Report, paper: str) -> None:
+    """The template's print setup (whichever template the workbook came from), on ``paper``;
+    the stamp in the page's header and footer, so only the table's header row repeats."""
+    from workbook_templates.look import print_setup
+
+    print_setup(ws, ws.title, paper)
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     left, right = header_texts(report)
     for header in (ws.oddHeader, ws.firstHeader):
         header.left.text, header.center.text, header.right.text = left, "&A", right
     for footer in (ws.oddFooter, ws.firstFooter):
+        footer.left.text = footer_text(report)
         footer.center.text = "Page &P of &N"
 
 
 def _chart_print_area(ws: Any, model_charts: list[Any]) -> None:
-    """Print the charts and their captions, not the data block below, CHART_ROWS_PER_PAGE rows of
-    charts a page. The rows under the charts get their height written down and the page a fixed
-    scale, so where the pages break does not depend on the fonts the printing machine has (with
-    fit-to-width, a narrower font scales the sheet up and pushes a chart across a page break)."""
+    """Print the charts and their captions, not the data block below, at the breaks between rows
+    of charts that the fill wrote (:func:`~kpi_engine.charts.chart_page_breaks`, the one place
+    that decides them) and the template's fixed scale. The rows under the charts get their height
+    written down, so where the pages break does not depend on the fonts the printing machine has
+    (with fit-to-width, a narrower font scales the sheet up and pushes a chart across a break)."""
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.pagebreak import Break, RowBreak
 
     from kpi_engine.charts import (
-        CHARTS_PER_ROW,
         FIRST_CHART_COLUMN,
         FIRST_CHART_ROW,
         GRID_COLUMNS,
         ROW_HEIGHT,
-        SLOT_ROWS,
+        chart_page_breaks,
         grid_rows,
     )
 
@@ -128,34 +154,10 @@ def _chart_print_area(ws: Any, model_charts: list[Any]) -> None:
     for r in range(FIRST_CHART_ROW - 1, last_row + 1):
         ws.row_dimensions[r].height = ROW_HEIGHT
     breaks = RowBreak()
-    rows = -(-len(model_charts) // CHARTS_PER_ROW)
-    for k in range(CHART_ROWS_PER_PAGE, rows, CHART_ROWS_PER_PAGE):
-        # Above the blank row that ends a slot: a chart never starts right at a page's edge
-        breaks.append(Break(id=FIRST_CHART_ROW + k * SLOT_ROWS - 2))
+    for row in chart_page_breaks(len(model_charts)):
+        if row < last_row:  # the one after the grid is the data block's, outside the print area
+            breaks.append(Break(id=row))
     ws.row_breaks = breaks
-    ws.sheet_properties.pageSetUpPr.fitToPage = False
-    ws.page_setup.scale = chart_page_scale()
-
-
-def chart_page_scale() -> int:
-    """Percent that fits CHART_ROWS_PER_PAGE rows of charts and the rows above them on an A4
-    landscape page, and the grid across it."""
-    from kpi_engine.charts import (
-        FIRST_CHART_ROW,
-        GRID_COLUMNS,
-        ROW_HEIGHT,
-        SLOT_ROWS,
-        column_points,
-    )
-
-    body_height = A4_SHORT_SIDE - 2 * PRINT_MARGIN_TOP_BOTTOM - HEADER_FOOTER_ALLOWANCE
-    body_width = A4_LONG_SIDE - 2 * PRINT_MARGIN_SIDES
-    title_rows = 3 * TITLE_ROW_ALLOWANCE + (FIRST_CHART_ROW - 4) * ROW_HEIGHT
-    content_height = title_rows + CHART_ROWS_PER_PAGE * SLOT_ROWS * ROW_HEIGHT
-    # The widest the grid prints: columns sized with a wide font's digits (9 pixels, not
-    # Calibri's 7)
-    content_width = (GRID_COLUMNS + 1) * column_points() * 9 / 7
-    return int(100 * min(body_height / content_height, body_width / content_width))
 
 
 def _summary_breaks(ws: Any) -> None:
@@ -180,8 +182,9 @@ def _summary_breaks(ws: Any) -> None:
         ws.print_title_rows = f"{header}:{header}"
 
 
-def prepare_for_print(path: Path, report: Report) -> tuple[str, ...]:
-    """Set up the filled copy at ``path`` for the pack; returns the sheets that will print."""
+def prepare_for_print(path: Path, report: Report, paper: str = DEFAULT_PAPER) -> tuple[str, ...]:
+    """Set up the filled copy at ``path`` for the pack, on ``paper`` (A4 or A3); returns the sheets
+    that will print."""
     from kpi_engine.charts import charted
 
     book = open_workbook(path)  # the copy the fill just wrote; what it cannot keep, the fill said
@@ -193,11 +196,13 @@ def prepare_for_print(path: Path, report: Report) -> tuple[str, ...]:
         ws.sheet_view.tabSelected = False
         if ws.title in printed:
             ws.sheet_state = "visible"
-            _page_setup(ws, report)
+            _page_setup(ws, report, paper)
         else:
             ws.sheet_state = "hidden"
     book.active = 0
     sheets[0].sheet_view.tabSelected = True
+    book.properties.title = pack_title(report)
+    book.properties.language = LANGUAGE
     if CHARTS in printed:
         _chart_print_area(book[CHARTS], charted(report))
     if SUMMARY in printed and report.exceptions:
@@ -215,6 +220,8 @@ def convert_to_pdf(
 ) -> Path:
     """``xlsx`` printed to a PDF in ``folder`` by LibreOffice headless, with a fresh profile."""
     profile = folder / "lo-profile"
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(PROFILE_SETTINGS, "utf-8")
     outdir = folder / "pdf"
     outdir.mkdir()
     cmd = [
@@ -226,7 +233,7 @@ def convert_to_pdf(
         "--nodefault",
         "--nolockcheck",
         "--convert-to",
-        "pdf",
+        PDF_FILTER,
         "--outdir",
         str(outdir),
         str(xlsx),
@@ -304,7 +311,7 @@ def make_pack(
         work = Path(tmp)
         copy = work / "board-pack.xlsx"
         filled = fill_workbook(src, copy, refreshed=refreshed)
-        printed = prepare_for_print(copy, filled.report)
+        printed = prepare_for_print(copy, filled.report, filled.paper)
         pdf = convert_to_pdf(soffice, copy, work, timeout)
         pages = count_pages(pdf)
         atomic_save(lambda temp: shutil.copyfile(pdf, temp), out)

@@ -28,15 +28,21 @@ NS_XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
 DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 # How each role is drawn, here and in the pictures of the Excel routes (addin.pictures).
+# Green from and the benchmarks often sit within a point or two of each other, so each line has its
+# own colour AND its own dash pattern (none shared with Green from's dashes): told apart by either,
+# in the legend too. The colours keep at least 3:1 against the white chart, and stay plainly apart
+# (CIE76 difference of 20 or more) from each other and from the monthly figure for readers with
+# protanopia, deuteranopia or tritanopia (tests/test_chart_axes.py checks both).
 ACTUAL_COLOUR = "1F3864"
 COLUMN_COLOUR = "2F5597"
 TARGET_COLOUR = "000000"
+TARGET_DASH = "dash"
 PLAN_COLOUR = "C55A11"
-BENCHMARK_STYLES = (
-    ("7030A0", "sysDot"),
-    ("595959", "dash"),
-    ("006100", "lgDashDot"),
-    ("9C0006", "sysDash"),
+BENCHMARK_STYLES = (  # statistical neighbours, region, England (the usual order), then others
+    ("0072B2", "sysDot"),  # blue, round dots
+    ("9C00EB", "dashDot"),  # violet, dash and dot
+    ("931A2E", "lgDashDotDot"),  # wine, long dash and two dots
+    ("B35900", "sysDash"),  # brown, short dashes
 )
 GRIDLINE_COLOUR = "D9D9D9"
 TITLE_SIZE = 1000  # hundredths of a point
@@ -184,7 +190,7 @@ def _look(role: str, benchmark: int) -> tuple[str, str]:
         return _sp_pr(_ln(ACTUAL_COLOUR, width)), _marker("circle", 5, ACTUAL_COLOUR)
     if role == TARGET:
         width = int(TARGET_WIDTH * EMU_PER_POINT)
-        return _sp_pr(_ln(TARGET_COLOUR, width, "dash")), _marker("none")
+        return _sp_pr(_ln(TARGET_COLOUR, width, TARGET_DASH)), _marker("none")
     if role == BENCHMARK:
         colour, dash = BENCHMARK_STYLES[benchmark % len(BENCHMARK_STYLES)]
         width = int(TARGET_WIDTH * EMU_PER_POINT)
@@ -237,9 +243,16 @@ def _axes(spec: ChartSpec) -> list[str]:
             _val("c:lblOffset", 100),
         ],
     )
+    # The axis as kpi_engine.charts.value_axis decided it (from 0), so the pictures of the Excel
+    # routes show the same; the client picks only where nothing is charted (columns from 0 still).
     scaling = [_val("c:orientation", "minMax")]
-    if spec.kind == "column":
+    if spec.axis_max is not None:
+        scaling.append(_val("c:max", _number(spec.axis_max)))
+    if spec.axis_min is not None:
+        scaling.append(_val("c:min", _number(spec.axis_min)))
+    elif spec.kind == "column":
         scaling.append(_val("c:min", 0))  # columns stand on zero
+    step = [_val("c:majorUnit", _number(spec.axis_step))] if spec.axis_step is not None else []
     value = _el(
         "c:valAx",
         children=[
@@ -255,9 +268,16 @@ def _axes(spec: ChartSpec) -> list[str]:
             _text_props(TEXT_SIZE),
             _val("c:crossAx", CATEGORY_AXIS_ID),
             _val("c:crosses", "autoZero"),
+            *step,
         ],
     )
     return [category, value]
+
+
+def _number(x: float) -> str:
+    """A number as the chart part writes it: no float noise (0.30000000000000004), no ".0"."""
+    text = repr(round(float(x), 10))
+    return text.removesuffix(".0")
 
 
 def chart_xml(sheet_title: str, spec: ChartSpec, name_col: int) -> bytes:

@@ -2,9 +2,10 @@
 
 Everything the template put outside the cells (column widths, conditional formats, print setup,
 views, protection, tables) is kept byte for byte. The writer owns, and rewrites: the cells
-(``sheetData``), ``dimension`` and ``hyperlinks``, and, on a sheet with charts, the reference
-to its drawing. A cell the template styled keeps its style with its value cleared, as a refill
-must give the same sheet as the first fill; row heights below the header are sized to the
+(``sheetData``), ``dimension`` and ``hyperlinks``, the page setup's paper size (the Settings'
+Paper size), and, on a sheet with charts, the reference to its drawing and the page breaks
+between rows of charts. A cell the template styled keeps its style with its value cleared, as a
+refill must give the same sheet as the first fill; row heights below the header are sized to the
 wrapped text, as Excel's autofit would.
 
 Text is written as inline strings, so nothing an officer typed can turn into a formula; text that
@@ -167,9 +168,22 @@ def _column_widths(head: bytes) -> dict[int, float]:
     return widths
 
 
-def _lines(text: str, width: float) -> int:
-    per_line = int(max(1.0, width * 1.15))
-    return sum(-(-len(part) // per_line) or 1 for part in text.split("\n"))
+def wrapped_lines(text: str, width: float) -> int:
+    """Lines ``text`` takes wrapped at word boundaries in a column ``width`` characters wide
+    (1.1 characters a unit: a little short of Calibri's average, so a wider font's text fits)."""
+    per_line = max(1, int(width * 1.1))
+    lines = 0
+    for paragraph in text.split("\n"):
+        lines, length = lines + 1, 0
+        for word in paragraph.split():
+            if length and length + 1 + len(word) > per_line:
+                lines, length = lines + 1, 0
+            if len(word) > per_line:  # a word longer than the line breaks across lines
+                lines += (len(word) - 1) // per_line
+                length = (len(word) - 1) % per_line + 1
+            else:
+                length += len(word) + (1 if length else 0)
+    return lines
 
 
 def _cell(address: str, value: Any, style: bytes | None, quoted: Callable[[bytes], bytes]) -> str:
@@ -234,11 +248,13 @@ def sheet_xml(
     sheet: SheetRender,
     quoted: Callable[[bytes], bytes],
     drawing_rel_id: str | None = None,
+    paper_code: int | None = None,
 ) -> bytes:
     """The output sheet's new XML: ``existing`` (the template's sheet, or ``None`` for a sheet
     being added) with its cells, dimension and links rewritten from ``sheet``. ``quoted`` gives
     the style index that adds ``quotePrefix`` to a style index. ``drawing_rel_id`` is the
-    relationship of the sheet's new drawing, on a sheet whose charts the writer owns."""
+    relationship of the sheet's new drawing, on a sheet whose charts the writer owns.
+    ``paper_code``: the file format's paper size to print on (9 A4, 8 A3); None leaves it."""
     head, content, tail = _split(existing if existing is not None else EMPTY_SHEET)
     rows = _existing_rows(content)
     for number, row in rows.items():
@@ -295,6 +311,12 @@ def sheet_xml(
             for link in sheet.links
         )
         tail = _insert(tail, b"<hyperlinks>" + links + b"</hyperlinks>", "hyperlinks")
+    if sheet.row_breaks is not None:
+        tail = _remove(tail, "rowBreaks")
+        if sheet.row_breaks:
+            tail = _insert(tail, _row_breaks(sheet.row_breaks), "rowBreaks")
+    if paper_code is not None:
+        tail = _paper_size(tail, paper_code)
     if sheet.charts is not None:
         tail = _remove(tail, "drawing")
         if drawing_rel_id is not None:
@@ -302,6 +324,30 @@ def sheet_xml(
             tail = _insert(tail, element, "drawing")
             head = _declare_r(head)
     return head + "".join(out).encode() + tail
+
+
+def _row_breaks(rows: tuple[int, ...]) -> bytes:
+    """Manual page breaks after each of ``rows``."""
+    n = len(rows)
+    breaks = "".join(f'<brk id="{r}" max="16383" man="1"/>' for r in rows)
+    return f'<rowBreaks count="{n}" manualBreakCount="{n}">{breaks}</rowBreaks>'.encode()
+
+
+PAGE_SETUP = re.compile(rb"<pageSetup\b[^>]*?/>|<pageSetup\b[^>]*?>")
+
+
+def _paper_size(tail: bytes, code: int) -> bytes:
+    """The page setup's paperSize set to ``code``, every other attribute kept; a page setup of
+    just that (and landscape) where the sheet has none."""
+    m = PAGE_SETUP.search(tail)
+    if m is None or not _is_element(tail, m.start()):
+        element = f'<pageSetup paperSize="{code}" orientation="landscape"/>'.encode()
+        return _insert(tail, element, "pageSetup")
+    value = f' paperSize="{code}"'.encode()
+    element, found = re.subn(rb'\spaperSize="[^"]*"', value, m.group(0))
+    if not found:
+        element = b"<pageSetup" + value + element[len(b"<pageSetup") :]
+    return tail[: m.start()] + element + tail[m.end() :]
 
 
 def _declare_r(head: bytes) -> bytes:
@@ -326,6 +372,6 @@ def _fit_rows(sheet: SheetRender, rows: dict[int, _Row], widths: dict[int, float
                 j = col - block.col
                 text = values[j] if 0 <= j < len(values) else None
                 if isinstance(text, str) and text:
-                    lines = max(lines, _lines(text, widths.get(col, DEFAULT_WIDTH)))
+                    lines = max(lines, wrapped_lines(text, widths.get(col, DEFAULT_WIDTH)))
             if lines > 1:
                 rows[block.row + i].height = min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT)

@@ -8,8 +8,10 @@ charts from its chart specs (:mod:`kpi_engine.xlsx.chart_xml`). The parts that s
 package holds are edited only as far as that needs: ``[Content_Types].xml``, ``xl/workbook.xml``
 and relationship parts (a sheet added, a drawing replaced, ``fullCalcOnLoad`` so an officer's
 formulas that point at an output sheet show this month's values), ``xl/styles.xml`` (a style with
-``quotePrefix``, when text that looks like a formula needs one) and ``xl/calcChain.xml`` (entries
-for cells of output sheets, which hold no formulas, would make Excel repair the file).
+``quotePrefix``, when text that looks like a formula needs one; the dxfs of the RAG colour rules,
+when the Settings sheet's colours differ from theirs: :mod:`kpi_engine.xlsx.rag_colours`) and
+``xl/calcChain.xml`` (entries for cells of output sheets, which hold no formulas, would make
+Excel repair the file).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from kpi_engine.charts import NAME_COLUMN
-from kpi_engine.render_model import RenderModel, SheetRender
+from kpi_engine.render_model import PAPER_SIZES, RenderModel, SheetRender
 from kpi_engine.workbook_names import TEMPLATE_INFO_SHEET
 from kpi_engine.xlsx.chart_xml import chart_xml, drawing_xml
 from kpi_engine.xlsx.package import Package, write_package
@@ -33,6 +35,7 @@ from kpi_engine.xlsx.parts import (
     rels_part,
     resolve,
 )
+from kpi_engine.xlsx.rag_colours import RagColours
 from kpi_engine.xlsx.sheet_xml import sheet_xml
 from kpi_engine.xlsx.xml_text import attr
 
@@ -119,6 +122,19 @@ class _QuoteStyles:
         self.edits.parts[STYLES_PART] = styles[: m.start()] + head + inner + styles[m.end(1) :]
         self.made[style] = index
         return index
+
+
+def _rag_colours(edits: _Edits, model: RenderModel) -> RagColours:
+    """The Settings' RAG colours into the output sheets' colour rules (and styles.xml's dxfs)."""
+
+    def styles() -> bytes | None:
+        data = edits.current(STYLES_PART)
+        return plain_xml(data) if data is not None else None
+
+    def save(data: bytes) -> None:
+        edits.parts[STYLES_PART] = data
+
+    return RagColours(model.colours, styles, save)
 
 
 def _rel_list(edits: _Edits, part: str) -> list[Rel]:
@@ -328,10 +344,12 @@ def splice(
     where there is none, the mark that the output sheets are now the engine's."""
     edits = _Edits(package)
     quoted = _QuoteStyles(edits)
+    rag_colours = _rag_colours(edits, model)
     by_name = {s.name.casefold(): s for s in sheets}
     book = plain_xml(package.read(BOOK_PART))
     created = []
     output_ids = set()
+    paper = PAPER_SIZES[model.paper][2]
     for sheet in model.sheets:
         found = by_name.get(sheet.name.casefold())
         if found is not None and found.part:
@@ -340,13 +358,15 @@ def splice(
             if sheet.charts is not None:
                 rel_id = _place_charts(edits, sheet, found.part, found.name)
             existing = plain_xml(package.read(found.part))
-            edits.parts[found.part] = sheet_xml(existing, sheet, quoted, rel_id)
+            xml = sheet_xml(existing, sheet, quoted, rel_id, paper)
+            edits.parts[found.part] = rag_colours(xml)
             continue
         created.append(sheet.name)
         part = edits.unused("xl/worksheets/sheet{}.xml")
         edits.parts[part] = b""  # reserved while its drawing is made
         rel_id = _place_charts(edits, sheet, part, sheet.name) if sheet.charts else None
-        book = _add_sheet(edits, book, sheet.name, part, sheet_xml(None, sheet, quoted, rel_id))
+        xml = sheet_xml(None, sheet, quoted, rel_id, paper)
+        book = _add_sheet(edits, book, sheet.name, part, xml)
     if mark and TEMPLATE_INFO_SHEET.casefold() not in by_name:
         part = edits.unused("xl/worksheets/sheet{}.xml")
         info = template_info_xml()
