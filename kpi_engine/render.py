@@ -35,7 +35,7 @@ from .render_model import (
     title_rows,
     wrapped,
 )
-from .results import IndicatorResult, Report, TeamResult
+from .results import IndicatorResult, Report, SectionCommentary, TeamResult
 from .rounding import displayed, format_number
 from .trajectory import TARGET_COLUMN
 from .workbook_names import CHARTS, DASHBOARD, OUTPUT_SHEETS, SUMMARY, TEAMS, VALIDATION
@@ -270,9 +270,11 @@ def _benchmark_text(r: IndicatorResult) -> str | None:
 
 
 def _comment_text(r: IndicatorResult) -> str | None:
+    benchmarks = _benchmark_text(r)
     parts = [
         t
         for t in (
+            benchmarks and f"Benchmarks: {benchmarks}",
             r.comment,
             r.improvement_activity and f"Improvement activity: {r.improvement_activity}",
             r.next_steps and f"Next steps: {r.next_steps}",
@@ -293,8 +295,7 @@ SUMMARY_HEADERS = [
     "Count",
     "RAG",
     "Previous RAG",
-    "Benchmarking",
-    "Comments",
+    "Comments",  # benchmarks first, then the officer's commentary
 ]
 SUMMARY_WIDTH = len(SUMMARY_HEADERS)
 
@@ -321,7 +322,7 @@ def render_summary(report: Report) -> SheetRender:
         row[status_at], row[status_at + 1] = status, count
         return row
 
-    header = count_row(HEADER, "Status", "Measures")
+    header = count_row(HEADER, "Status", "Number")
     header[1] = FORMAT_COLUMN_HEADER
     values.append(header)
     labels = {
@@ -365,7 +366,6 @@ def render_summary(report: Report) -> SheetRender:
                     count_text(r),
                     r.rag,
                     r.previous_rag,
-                    _benchmark_text(r),
                     _comment_text(r),
                 ]
             )
@@ -374,22 +374,21 @@ def render_summary(report: Report) -> SheetRender:
     )
 
 
-# Where the Summary's narrative blocks put their columns: under the indicator tables' columns of
-# these names, so that long text lands in the wide, wrapped ones.
-SECTION_COMMENTARY_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("Section", "Ref"),
-    ("Commentary", "Measure"),
-    ("Improvement activity", "Benchmarking"),
-    ("Next steps", "Comments"),
-)
+# The action log's columns, under the indicator tables' columns of these names, so that long text
+# lands in the wide, wrapped ones.
 ACTION_LOG_COLUMNS: tuple[tuple[str, str], ...] = (
     ("Action ref", "Ref"),
     ("Action", "Measure"),
     ("Owner", "Green from"),
     ("Due", "Current position"),
     ("Status", "RAG"),
-    ("Indicator", "Benchmarking"),
+    ("Indicator", "Comments"),
 )
+# Narrative text is written as lines of at most this many characters, each in the Summary's first
+# column and running on across the empty cells to its right: the width of the whole table, where
+# a wrapped cell would keep a paragraph to one column. Short enough for the printed page in a
+# font wider than Calibri.
+NARRATIVE_LINE = 130
 OVERDUE = "Overdue"
 
 
@@ -408,39 +407,51 @@ def _due_text(due: str | None) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
+SECTION_COMMENTARY = "Section commentary"
+
+
+def narrative_lines(paragraph: str) -> list[str]:
+    """A paragraph as lines of at most NARRATIVE_LINE characters, broken between words."""
+    import textwrap
+
+    return textwrap.wrap(paragraph, NARRATIVE_LINE, break_on_hyphens=False) or [""]
+
+
 def board_narrative_rows(report: Report) -> list[list[Any]]:
-    """The Summary's Director's summary (a paragraph a row), Section commentary and Action log
-    blocks, each under a section row; a block with nothing in it is left out. An action not Done
-    or Dropped that was due by the end of the reporting period has the Status "Overdue"."""
+    """The Summary's Director's summary, each section's commentary (its paragraphs, Improvement
+    activity and Next steps as lines across the page, as seed 003 prints them under each section)
+    and the Action log, each under a section row; a block with nothing in it is left out. An
+    action not Done or Dropped that was due by the end of the reporting period is "Overdue"."""
     rows: list[list[Any]] = []
     width = SUMMARY_WIDTH
-    text_at = SUMMARY_HEADERS.index("Measure")
+    text_at = SUMMARY_HEADERS.index("No.")
 
     def heading(title: str) -> None:
         rows.append([BLANK, *[None] * (width - 1)])
         rows.append([SECTION, None, title, *[None] * (width - 3)])
 
-    director = report.directors_summary
-    if director is not None:
-        heading("Director's summary")
-        paragraphs = [p.strip() for p in (director.commentary or "").splitlines() if p.strip()]
-        for label_, text in (
-            ("Improvement activity", director.improvement_activity),
-            ("Next steps", director.next_steps),
+    def paragraphs(text: SectionCommentary) -> None:
+        parts = [p.strip() for p in (text.commentary or "").splitlines() if p.strip()]
+        for name, part in (
+            ("Improvement activity", text.improvement_activity),
+            ("Next steps", text.next_steps),
         ):
-            if text:
-                paragraphs.append(f"{label_}: {text.strip()}")
-        for paragraph in paragraphs:
-            row: list[Any] = [ROW, *[None] * (width - 1)]
-            row[text_at] = paragraph
-            rows.append(row)
-    if report.section_commentary:
-        heading("Section commentary")
-        columns = SECTION_COMMENTARY_COLUMNS
-        rows.append(_placed(HEADER, columns, [name for name, _ in columns]))
-        for c in report.section_commentary:
-            texts = [c.section, c.commentary, c.improvement_activity, c.next_steps]
-            rows.append(_placed(ROW, columns, texts))
+            if part and part.strip():
+                parts.append(f"{name}: {' '.join(part.split())}")
+        for k, part in enumerate(parts):
+            if k:
+                rows.append([BLANK, *[None] * (width - 1)])
+            for line in narrative_lines(part):
+                row: list[Any] = [ROW, *[None] * (width - 1)]
+                row[text_at] = line
+                rows.append(row)
+
+    if report.directors_summary is not None:
+        heading("Director's summary")
+        paragraphs(report.directors_summary)
+    for c in report.section_commentary:
+        heading(f"{SECTION_COMMENTARY}: {c.section}")
+        paragraphs(c)
     if report.actions:
         heading("Action log")
         columns = ACTION_LOG_COLUMNS

@@ -68,7 +68,6 @@ WRAPPED = {
         "Green from",
         "Current position",
         "Previous RAG",
-        "Benchmarking",
         "Comments",
     ),
     VALIDATION: ("What to do",),

@@ -22,7 +22,8 @@ from click.testing import CliRunner
 from kpi_engine import TEMPLATE_VERSION
 from kpi_engine.commands.cli import main
 from kpi_engine.pipeline import run
-from kpi_engine.render_model import HEADER, ROW, SECTION
+from kpi_engine.render import NARRATIVE_LINE, SUMMARY_HEADERS
+from kpi_engine.render_model import BLANK, HEADER, ROW, SECTION
 from kpi_engine.results_json import report_json
 from kpi_engine.schema import load
 from workbook_templates.build import build_template
@@ -157,16 +158,36 @@ def test_a_bad_due_date_and_an_unknown_status_are_errors_at_their_cells():
 # --- The narrative ---------------------------------------------------------------------------
 
 
-def test_the_directors_summary_prints_near_the_top_a_paragraph_a_row(demo):
+def block_text(rows, heading):
+    """The narrative under the section row ``heading``: its lines joined back into paragraphs
+    (a blank row between paragraphs), read from the Summary's first column."""
+    at = SUMMARY_HEADERS.index("No.")
+    start = next(i for i, r in enumerate(rows) if r[0] == SECTION and r[2] == heading)
+    paragraphs: list[list[str]] = [[]]
+    for row in rows[start + 1 :]:
+        if row[0] not in (ROW, BLANK):
+            break
+        if row[0] == BLANK:
+            paragraphs.append([])
+            continue
+        assert len(row[at]) <= NARRATIVE_LINE and not any(row[at + 1 :]), row
+        paragraphs[-1].append(row[at])
+    return [" ".join(lines) for lines in paragraphs if lines]
+
+
+def test_the_directors_summary_prints_near_the_top_as_lines_across_the_page(demo):
     report, model = demo
     rows = summary_rows(model)
     assert report.directors_summary is not None
-    paragraphs = block_after(rows, "Director's summary")
-    assert len(paragraphs) == 5  # the demo's summary has five lines
-    assert paragraphs[0][4].startswith("September saw the expected rise in contacts")
-    assert paragraphs[-1][4].startswith("Average caseloads have reduced to 18.1")
+    paragraphs = block_text(rows, "Director's summary")
+    assert len(paragraphs) == 5  # the demo's summary has five paragraphs, each kept whole
+    written = [p.strip() for p in report.directors_summary.commentary.splitlines() if p.strip()]
+    assert paragraphs == [" ".join(p.split()) for p in written]
+    assert paragraphs[0].startswith("September saw the expected rise in contacts")
+    assert paragraphs[-1].startswith("Average caseloads have reduced to 18.1")
     headings = [r[2] for r in rows if r[0] == SECTION]
-    assert headings[:3] == ["Director's summary", "Section commentary", "Action log"]
+    assert headings[0] == "Director's summary"
+    assert headings[1] == "Section commentary: Front Door"
     assert headings[-1].startswith("Areas of lower than expected performance")  # still last
 
 
@@ -179,12 +200,16 @@ def test_section_commentary_is_the_reporting_periods_in_the_indicators_order(dem
         "Looked After Children",
         "Workforce",
     ]
-    table = as_dicts(block_after(summary_rows(model), "Section commentary"))
-    front_door = table[0]
-    assert front_door["Section"] == "Front Door"
-    assert front_door["Commentary"].startswith("Volumes of contacts and referrals increased")
-    assert front_door["Improvement activity"].startswith("Two additional Contact Officers")
-    assert front_door["Next steps"].startswith("Head of Service to review MASH capacity")
+    headings = [r[2] for r in summary_rows(model) if r[0] == SECTION]
+    assert [h for h in headings if h.startswith("Section commentary: ")] == [
+        f"Section commentary: {c.section}" for c in report.section_commentary
+    ]
+    # Seed 003's shape under each section: the commentary, then Improvement activity, then Next
+    # steps, each its own paragraph.
+    front_door = block_text(summary_rows(model), "Section commentary: Front Door")
+    assert front_door[0].startswith("Volumes of contacts and referrals increased")
+    assert front_door[1].startswith("Improvement activity: Two additional Contact Officers")
+    assert front_door[2].startswith("Next steps: Head of Service to review MASH capacity")
     # The August row ("Contacts fell over the summer") is not September's: not printed.
     assert not any("fell over the summer" in str(v) for r in summary_rows(model) for v in r)
 
@@ -224,7 +249,8 @@ def test_a_second_row_for_a_section_and_month_is_warned_and_not_printed():
 def test_blocks_with_nothing_in_them_are_left_out():
     report, model = run(seed_003.SHEETS, None, REFRESHED)
     headings = [r[2] for r in summary_rows(model) if r[0] == SECTION]
-    assert not {"Director's summary", "Section commentary", "Action log"} & set(headings)
+    assert not [h for h in headings if h.startswith(("Director's summary", "Section commentary"))]
+    assert "Action log" not in headings
     assert report.directors_summary is None and report.actions == []
     document = report_json(report)
     assert (document["directors_summary"], document["section_commentary"], document["actions"]) == (

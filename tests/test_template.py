@@ -16,6 +16,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from kpi_engine import TEMPLATE_VERSION
 from kpi_engine.colours import contrast_ratio
 from kpi_engine.errors import TemplateError
+from kpi_engine.render import NARRATIVE_LINE
 from kpi_engine.render_model import format_keys, number_format
 from kpi_engine.schema import sheet_schema
 from kpi_engine.workbook_names import (
@@ -451,15 +452,17 @@ def test_summary_and_validation_widths(template):
         "Format": 2,
         "No.": 4,
         "Ref": 8,
-        "Measure": 26,
+        "Measure": 36,
         "Green from": 8,
         "Current position": 9,
         "Count": 12,
         "RAG": 7,
         "Previous RAG": 9,
-        "Benchmarking": 23,
-        "Comments": 35,
+        "Comments": 49,
     }
+    # The narrative's lines run on from the first column across the table: they fit in it, at
+    # a character a unit (Calibri's digits are wider than its average letter).
+    assert NARRATIVE_LINE <= sum(w for name, w in summary.items() if name != "Format")
     validation = {
         c.value: c.column_letter for c in template[VALIDATION][4] if c.value and c.column > 1
     }

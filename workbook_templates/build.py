@@ -44,7 +44,7 @@ from kpi_engine.render import (
     render_teams,
     render_validation,
 )
-from kpi_engine.render_model import HEADER, HEADER_ROW, STAMP, TITLE, units_per_page
+from kpi_engine.render_model import HEADER, HEADER_ROW, PRINT_SCALE, STAMP, TITLE, units_per_page
 from kpi_engine.results import Report, Stamp
 from kpi_engine.schema import Column, sheet_schema
 from kpi_engine.sheets import HEADER_SEARCH_ROWS, Grid, find_header, find_wide_header, normalise
@@ -61,6 +61,7 @@ from kpi_engine.workbook_names import (
     VALIDATION,
 )
 from kpi_engine.xlsx.files import atomic_save
+from kpi_engine.xlsx.sheet_xml import LINE_HEIGHT, wrapped_lines
 from workbook_templates.look import FONT, dashboard_month_columns, style_output_sheets
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -75,7 +76,8 @@ TABLE_STYLE = "TableStyleMedium2"
 MONTH_FORMAT, DATE_FORMAT = "mmm-yy", "dd/mm/yyyy"
 SETTINGS_HEADERS = ("Setting", "Value", "What it means")
 SETTINGS_WIDTHS = (26, 24, 90)
-INSTRUCTIONS_WIDTH = 100
+# Instructions' text column: one portrait page wide at 85% or more (9 pt print), beside column A
+INSTRUCTIONS_WIDTH = int(units_per_page(scale=85, side=1)) - 3
 DEFAULT_COLUMN_WIDTH = 8.43  # characters: a column the sheet gives no width
 LISTS_FIRST_COLUMN = 4  # drop-down lists live on the hidden Template info sheet, from column D
 PROMPT_TITLE_MAX, PROMPT_MAX, ERROR_MAX = 32, 255, 225  # Excel's limits for validation texts
@@ -296,17 +298,28 @@ def input_print_setup(ws: Worksheet) -> None:
     """An input sheet's print setup (the template's; ``upgrade`` builds on the template, and no
     refresh ever changes an input sheet): A4 one page wide, landscape unless the columns fit
     across a portrait page as they are (Data, Targets, Benchmarks: more rows a page), the header
-    row on every page, gridlines, the sheet's name and "Page X of Y"."""
+    row on every page, gridlines, the sheet's name and "Page X of Y"; a sheet too wide for that
+    at PRINT_SCALE prints at it, pages across."""
     widths = [
         d.width or DEFAULT_COLUMN_WIDTH for d in ws.column_dimensions.values() if not d.hidden
     ]
     portrait = sum(widths) <= units_per_page(scale=100, side=1)
     ws.page_setup.orientation = "portrait" if portrait else "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages down as needed
     # openpyxl always gives a sheet its page setup properties; the stubs allow None.
-    cast(PageSetupProperties, ws.sheet_properties.pageSetUpPr).fitToPage = True
+    properties = cast(PageSetupProperties, ws.sheet_properties.pageSetUpPr)
+    if sum(widths) <= units_per_page():
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0  # as many pages down as needed
+        properties.fitToPage = True
+    else:
+        # Too wide for one page at PRINT_SCALE (Indicators, Commentary, Narrative): printed at
+        # it, as the Dashboard is, with the first two columns (Ref and Title, Ref and Period,
+        # Section and Period) on every page across, rather than fitted down to 3 to 5 points
+        properties.fitToPage = False
+        ws.page_setup.scale = PRINT_SCALE
+        ws.page_setup.pageOrder = "overThenDown"
+        ws.print_title_cols = "A:B"
     ws.print_title_rows = "1:1"
     ws.print_options.gridLines = True
     ws.page_margins.left = ws.page_margins.right = 0.4
@@ -500,17 +513,7 @@ def instructions_lines() -> list[tuple[str, str]]:
 def wrapped_height(text: str, width: float) -> float:
     """Row height (points) for ``text`` wrapped in a column ``width`` characters wide. Set ahead of
     time because not every client grows a row to fit wrapped text when it opens the file."""
-    per_line = max(1, int(width * 1.1))
-    lines = 0
-    for paragraph in text.split("\n"):
-        words, length = paragraph.split(), 0
-        lines += 1
-        for word in words:
-            if length and length + 1 + len(word) > per_line:
-                lines, length = lines + 1, len(word)
-            else:
-                length += len(word) + (1 if length else 0)
-    return 15.0 * lines + 3
+    return LINE_HEIGHT * wrapped_lines(text, width) + 3
 
 
 def _instructions_sheet(ws: Worksheet) -> None:

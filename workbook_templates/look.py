@@ -43,6 +43,7 @@ from kpi_engine.periods import month
 from kpi_engine.render import (
     ARROWS,
     CHANGE_SINCE,
+    OVERDUE,
     SUMMARY_HEADERS,
     SUMMARY_WIDTH,
     TEAMS_COUNT_COLUMNS,
@@ -93,7 +94,6 @@ SUMMARY_WIDTHS = {
     "Count": 12,
     "RAG": 7,
     "Previous RAG": 9,
-    "Benchmarking": 40,
     "Comments": 60,
 }
 VALIDATION_WIDTHS = {
@@ -142,6 +142,9 @@ NUMBER_COLUMNS = {
     TEAMS: ("Outturn", "Numerator", "Denominator", "Green from"),
     VALIDATION: (),
 }
+# The Summary's item numbers sit apart from the Ref beside them; its narrative lines, written in
+# the same column, must run on to the right, as only left-aligned text does.
+LEFT_COLUMNS = ("No.",)
 CENTRED_COLUMNS = ("RAG", "Previous RAG", "Polarity", "On track for plan", "Owner")
 CHART_COLUMN_WIDTH = (
     charts.CHART_COLUMN_WIDTH
@@ -151,6 +154,7 @@ COUNT_FORMATS = (
     "#,##0.0#",
 )  # Teams' numerators and denominators: whole counts, else FTE and the like
 DASHBOARD_OTHER_WIDTH, MONTH_WIDTH, FORMAT_WIDTH, OTHER_WIDTH = 11, 7, 2, 12
+OVERDUE_FONT = Font(color=DECLINING_TEXT, bold=True)
 RAG_BORDER = Border(
     top=Side(style="thin", color="FFFFFF"), bottom=Side(style="thin", color="FFFFFF")
 )
@@ -495,6 +499,8 @@ def add_row_rules(
                 border=RAG_BORDER,  # a white rule between cells: a run of Reds stays countable
             ),
         )
+    # An overdue action in the action log reads as a warning, as "declining" does
+    cf.add(area, CellIsRule(operator="equal", formula=[f'"{OVERDUE}"'], font=OVERDUE_FONT))
     for word, colour in (("improving", IMPROVING_TEXT), ("declining", DECLINING_TEXT)):
         test = ",".join(f'A1="{text}"' for text in DIRECTION_TEXTS[word])
         cf.add(area, FormulaRule(formula=[f"OR({test})"], font=Font(color=colour, bold=True)))
@@ -584,7 +590,15 @@ def _alignment(sheet: str, col: int, header: str) -> Alignment:
         right = col in numbers
     else:
         right = header in NUMBER_COLUMNS.get(sheet, ())
-    horizontal = "right" if right else "center" if header in CENTRED_COLUMNS else None
+    horizontal = (
+        "right"
+        if right
+        else "center"
+        if header in CENTRED_COLUMNS
+        else "left"
+        if header in LEFT_COLUMNS
+        else None
+    )
     return Alignment(
         wrap_text=header in WRAPPED[sheet] or None, vertical="top", horizontal=horizontal
     )
