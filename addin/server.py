@@ -22,11 +22,19 @@ Configuration, from the environment when the app is created:
   60; raise the workbook's xlwings.conf TIMEOUT to match, as the VBA client gives up at 30).
 - ``KPI_DASHBOARD_CORS_ORIGINS``: comma-separated origins allowed to call from a browser
   (Office Scripts run in Excel on the web and need CORS; VBA does not).
+- ``KPI_DASHBOARD_MAX_CONCURRENT``: refreshes run at once (default: the number of cores);
+  ``KPI_DASHBOARD_QUEUE_WAIT``: seconds a refresh waits for its turn before the server answers
+  503, busy (default 30).
+
+Each refresh runs in a process of its own, so a refresh that passes its time limit is really
+stopped (the process is killed) and the memory of every refresh is returned when it ends; when
+the server stops (SIGINT, SIGTERM), the refreshes still running are killed with it.
 
 Refusals are JSON ``{"detail": "<plain message>"}``, never a stack trace: 413 too large,
-401 missing or wrong token, 504 too slow, 400 not a workbook payload or a client/server xlwings
-version mismatch (with what to do), 503 the server's licence key is not set, 500 anything else
-(the traceback goes to the server's log only).
+401 missing or wrong token, 504 too slow, 400 not a workbook payload (not JSON, nested too deep,
+a cell that is not a value) or a client/server xlwings version mismatch (with what to do), 503
+the server's licence key is not set or the server busy, 500 anything else (the traceback goes
+to the server's log only).
 """
 
 from __future__ import annotations
@@ -36,13 +44,15 @@ import contextlib
 import hmac
 import json
 import logging
+import multiprocessing
 import os
 import time
+from collections.abc import AsyncIterator
+from multiprocessing.connection import Connection
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
 
 from addin.excel import refresh
 
@@ -119,6 +129,9 @@ def token_matches(header: str | None, token: str) -> bool:
     return hmac.compare_digest(given.encode("utf-8"), token.encode("utf-8"))
 
 
+CELL_TYPES = (str, int, float, bool, type(None))  # what a cell of the payload may hold
+
+
 def check_payload(payload: Any) -> None:
     """Refuse what is not an xlwings workbook payload, or comes from a mismatched xlwings."""
     import xlwings as xw
@@ -128,7 +141,10 @@ def check_payload(payload: Any) -> None:
             isinstance(sheet, dict)
             and isinstance(sheet.get("name"), str)
             and isinstance(sheet.get("values"), list)
-            and all(isinstance(row, list) for row in sheet["values"])
+            and all(
+                isinstance(row, list) and all(isinstance(cell, CELL_TYPES) for cell in row)
+                for row in sheet["values"]
+            )
         )
 
     if (
@@ -197,6 +213,121 @@ def _clear_xlwings_cache() -> None:
 
 TIMEOUT_ENV = "KPI_DASHBOARD_TIMEOUT"
 DEFAULT_TIMEOUT = 60.0  # seconds; xlwings' VBA client gives up after 30 s unless TIMEOUT is raised
+MAX_CONCURRENT_ENV = "KPI_DASHBOARD_MAX_CONCURRENT"
+QUEUE_WAIT_ENV = "KPI_DASHBOARD_QUEUE_WAIT"
+DEFAULT_QUEUE_WAIT = 30.0
+BUSY = (
+    "The refresh server is busy, try again in a minute. Nothing was changed. If it keeps "
+    "happening, ask IT to raise KPI_DASHBOARD_MAX_CONCURRENT."
+)
+
+
+def _positive_from_env(name: str, default: float, whole: bool = False) -> float:
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = int(text) if whole else float(text)
+    except ValueError:
+        kind = "a whole number" if whole else "a number"
+        raise ValueError(f"{name} must be {kind}, not {text!r}") from None
+    if value <= 0:
+        raise ValueError(f"{name} must be more than 0")
+    return value
+
+
+# Imported once by the fork server, so each refresh process starts with them loaded.
+PRELOAD = [
+    "addin.server",
+    "addin.excel",
+    "addin.pictures",
+    "xlwings",
+    "matplotlib.figure",
+    "matplotlib.backends.backend_agg",
+]
+
+
+def _process_context() -> Any:
+    """Refreshes start from a single-threaded fork server where there is one (a fork of this
+    multi-threaded server could deadlock), else as new processes (Windows)."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(PRELOAD)
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def _refresh_in_child(refresh: Any, payload: dict[str, Any], conn: Connection) -> None:
+    """A refresh process: the answer, or what refused it, sent back over ``conn``."""
+    try:
+        answer: tuple[Any, ...] = ("ok", refresh(payload))
+    except Refused as refused:
+        answer = ("refused", refused.status, refused.message)
+    except Exception as err:  # noqa: BLE001 - reported to the server, which logs it
+        import traceback
+
+        answer = ("error", f"{type(err).__name__}: {err}", traceback.format_exc())
+    conn.send(answer)
+    conn.close()
+
+
+class Refreshes:
+    """At most ``limit`` refresh processes at once; each killed at its time limit, and all of
+    them when the server stops."""
+
+    def __init__(self, limit: int, queue_wait: float) -> None:
+        self.limit, self.queue_wait = limit, queue_wait
+        self.slots = asyncio.Semaphore(limit)
+        self.running: set[Any] = set()
+        self.ctx = _process_context()
+
+    async def run(self, refresh: Any, payload: dict[str, Any], seconds: float) -> dict[str, Any]:
+        try:
+            await asyncio.wait_for(self.slots.acquire(), self.queue_wait)
+        except asyncio.TimeoutError:
+            raise Refused(503, BUSY) from None
+        try:
+            return await self._run(refresh, payload, seconds)
+        finally:
+            self.slots.release()
+
+    async def _run(self, refresh: Any, payload: dict[str, Any], seconds: float) -> dict[str, Any]:
+        loop = asyncio.get_running_loop()
+        receive, send = self.ctx.Pipe(duplex=False)
+        proc = self.ctx.Process(target=_refresh_in_child, args=(refresh, payload, send))
+        proc.daemon = True
+        self.running.add(proc)
+        try:
+            proc.start()
+            send.close()
+
+            def answer() -> tuple[Any, ...] | None:
+                try:
+                    return receive.recv()  # type: ignore[no-any-return]
+                except (EOFError, OSError):  # the process died, or was killed
+                    return None
+                finally:
+                    receive.close()
+
+            got = await asyncio.wait_for(loop.run_in_executor(None, answer), seconds)
+        finally:  # a time limit, a client gone, the server stopping: the process ends too
+            if proc.is_alive():
+                proc.kill()
+            await loop.run_in_executor(None, proc.join)
+            self.running.discard(proc)
+        if got is None:
+            raise RuntimeError(f"the refresh process stopped (exit code {proc.exitcode})")
+        if got[0] == "refused":
+            raise Refused(got[1], got[2])
+        if got[0] == "error":
+            log.error("refresh failed: %s\n%s", got[1], got[2])
+            raise RuntimeError(got[1])
+        return got[1]  # type: ignore[no-any-return]
+
+    def kill_all(self) -> None:
+        for proc in list(self.running):
+            if proc.is_alive():
+                proc.kill()
 
 
 def timeout_from_env() -> float:
@@ -212,18 +343,35 @@ def create_app(
     max_bytes: int | None = None,
     cors_origins: list[str] | None = None,
     timeout: float | None = None,
+    max_concurrent: int | None = None,
+    queue_wait: float | None = None,
 ) -> FastAPI:
     """The FastAPI app. Arguments left out are read from the environment (see the module doc)."""
     seconds = timeout if timeout is not None else timeout_from_env()
+    if max_concurrent is None:
+        max_concurrent = int(_positive_from_env(MAX_CONCURRENT_ENV, os.cpu_count() or 1, True))
+    if queue_wait is None:
+        queue_wait = _positive_from_env(QUEUE_WAIT_ENV, DEFAULT_QUEUE_WAIT)
+    refreshes = Refreshes(max_concurrent, queue_wait)
     if token is _FROM_ENV:
         token = os.environ.get(TOKEN_ENV) or None
     limit = max_bytes if max_bytes is not None else max_bytes_from_env()
     if cors_origins is None:
         cors_origins = [o.strip() for o in os.environ.get(CORS_ENV, "").split(",") if o.strip()]
 
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        refreshes.kill_all()
+
     app = FastAPI(
-        title="kpi-dashboard refresh server", docs_url=None, redoc_url=None, openapi_url=None
+        title="kpi-dashboard refresh server",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        lifespan=lifespan,
     )
+    app.state.refreshes = refreshes
     if cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 
@@ -279,9 +427,13 @@ def create_app(
             payload = json.loads(bytes(body))
         except (ValueError, UnicodeDecodeError):
             return _error(400, "The request is not a workbook sent by xlwings (it is not JSON).")
+        except RecursionError:
+            return _error(
+                400, "The request is not a workbook sent by xlwings (its JSON is nested too deep)."
+            )
         try:
             check_payload(payload)
-            result = await asyncio.wait_for(run_in_threadpool(refresh_payload, payload), seconds)
+            result = await refreshes.run(refresh_payload, payload, seconds)
         except Refused as refused:
             return _error(refused.status, refused.message)
         except asyncio.TimeoutError:

@@ -118,6 +118,33 @@ def read_text(value: Any) -> str | None:
     return str(value)
 
 
+# Characters a Ref can carry unseen, pasted from a web page, a PDF or an email: the spaces are
+# read as a plain space, the rest as nothing. Joiners and direction marks are left alone: some
+# scripts need them.
+INVISIBLE = {
+    "\u00a0": ("no-break space", " "),
+    "\u2007": ("figure space", " "),
+    "\u202f": ("narrow no-break space", " "),
+    "\u2009": ("thin space", " "),
+    "\u200a": ("hair space", " "),
+    "\u3000": ("ideographic space", " "),
+    "\u00ad": ("soft hyphen", ""),
+    "\u200b": ("zero-width space", ""),
+    "\u2060": ("word joiner", ""),
+    "\ufeff": ("zero-width no-break space", ""),
+}
+
+
+def without_invisibles(text: str) -> tuple[str, str] | None:
+    """``text`` with its invisible characters made plain, and how it looks with them named
+    (``FD<no-break space>3``); None when it has none."""
+    if not any(c in INVISIBLE for c in text):
+        return None
+    plain = " ".join("".join(INVISIBLE[c][1] if c in INVISIBLE else c for c in text).split())
+    shown = "".join(f"<{INVISIBLE[c][0]}>" if c in INVISIBLE else c for c in text)
+    return plain, shown
+
+
 def read_code(value: Any, enum: tuple[Any, ...], aliases: dict[str, str]) -> str | None:
     """Case-insensitive match to the canonical spelling; unknown text is returned as typed."""
     text = read_text(value)

@@ -133,6 +133,7 @@ def build_indicator(
         baseline=_number(v.get("Baseline")),
         owner=v.get("Owner"),
         chart=v.get("Chart") or "line",
+        dfe_measure=v.get("DfE measure"),
         record=record,
         green=_number(v.get("Green threshold")),
         amber=_number(v.get("Amber threshold")),
@@ -140,6 +141,9 @@ def build_indicator(
     )
     if v.get("Baseline period"):
         ind.baseline_period = from_iso(v["Baseline period"])
+    ind.reported_rag = v.get("Reported RAG")
+    if v.get("Reported RAG period"):
+        ind.reported_rag_period = from_iso(v["Reported RAG period"])
     _read_methodology(ind, record, sheet, log)
     _decide_direction(ind, record, sheet, log)
     _decide_rule(ind, v.get("RAG rule"), record, sheet, log)

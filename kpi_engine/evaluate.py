@@ -21,6 +21,7 @@ from .narrative import board_narrative
 from .outturn import Series, build_series
 from .periods import Month, label, year_start
 from .rag import AMBER, GREEN, NOT_DUE, RED, describe_tolerance, green_from, meets, rate
+from .reported import check_reported
 from .results import (
     SUMMARY_KEYS,
     BenchmarkResult,
@@ -28,6 +29,7 @@ from .results import (
     Report,
     SeriesPoint,
     Stamp,
+    Standing,
     TeamResult,
 )
 from .rolling import six_months, year_to_date
@@ -99,18 +101,40 @@ def _better(ind: Indicator, ours: float | None, theirs: float | None) -> bool | 
     return (a > b) == (ind.polarity == "BIB")
 
 
+def _later(b: BenchmarkInput, kept: BenchmarkInput | None) -> bool:
+    """Whether ``b`` replaces ``kept``: a later year, or the same year typed by an officer over one
+    ``kpi-dashboard benchmarks`` wrote."""
+    if kept is None:
+        return True
+    if (b.year or "") != (kept.year or ""):
+        return (b.year or "") > (kept.year or "")
+    return kept.generated or not b.generated
+
+
 def _benchmarks(
     ind: Indicator, rows: list[BenchmarkInput], outturn: float | None
 ) -> list[BenchmarkResult]:
     latest: dict[str, BenchmarkInput] = {}
     for b in rows:
-        kept = latest.get(b.comparator)
-        if kept is None or (b.year or "") >= (kept.year or ""):
+        if _later(b, latest.get(b.comparator)):
             latest[b.comparator] = b
     return [
-        BenchmarkResult(b.comparator, b.value, b.year, _better(ind, outturn, b.value), b.missing)
+        BenchmarkResult(
+            b.comparator, b.value, b.year, _better(ind, outturn, b.value), b.missing, b.n
+        )
         for b in latest.values()
     ]
+
+
+def _standing(rows: list[BenchmarkInput]) -> Standing | None:
+    """The latest year's national rank and quartile band, where the Benchmarks sheet has them."""
+    kept: BenchmarkInput | None = None
+    for b in rows:
+        if (b.rank is not None or b.quartile is not None) and _later(b, kept):
+            kept = b
+    if kept is None:
+        return None
+    return Standing(kept.year, kept.rank, kept.of, kept.quartile, kept.next_band_at)
 
 
 def _teams(
@@ -275,6 +299,7 @@ def evaluate_indicator(
         if outturn is not None and ind.baseline is not None
         else None,
         benchmarks=_benchmarks(ind, benchmarks_by_ref.get(ind.ref, []), outturn),
+        standing=_standing(benchmarks_by_ref.get(ind.ref, [])),
         methodology=methodology,
         rag_rule=ind.rag_rule,
         chart=ind.chart,
@@ -337,6 +362,7 @@ def compute(
             evaluate_indicator(ind, inputs, points, milestones, benchmarks, comments)
         )
     _summarise(report, inputs)
+    check_reported(report, inputs)
     _narrative(report, inputs)
     report.issues = inputs.log.items
     return report

@@ -68,6 +68,7 @@ def read_settings(grid: Grid, sheet: str, log: IssueLog) -> Settings:
             start, key_col, value_col = r + 1, row.index("setting"), row.index("value")
             break
     values: dict[str, Any] = {}
+    given: dict[str, tuple[str, Any]] = {}  # setting -> the value cell and what it holds
     for r in range(start, len(grid)):
         line = grid[r]
         key = normalise(line[key_col]) if key_col < len(line) else ""
@@ -86,6 +87,9 @@ def read_settings(grid: Grid, sheet: str, log: IssueLog) -> Settings:
             )
             continue
         raw = line[value_col] if value_col < len(line) else None
+        if column.name in given:
+            _given_twice(sheet, column.name, given[column.name], (address, raw), log)
+        given[column.name] = (address, raw)
         if column.name in COLOUR_SETTINGS:
             value = _read_colour(column.name, raw, sheet, address, log)
         else:
@@ -93,6 +97,7 @@ def read_settings(grid: Grid, sheet: str, log: IssueLog) -> Settings:
         if value not in (None, REJECTED):
             values[column.name] = value
     settings.organisation = values.get("Organisation")
+    settings.local_authority = values.get("Local authority")
     if "Reporting period" in values:
         settings.reporting_period = from_iso(values["Reporting period"])
     settings.data_as_at = values.get("Data as at")
@@ -112,6 +117,23 @@ def read_settings(grid: Grid, sheet: str, log: IssueLog) -> Settings:
 
 
 COLOUR_SETTINGS = {f"{word} colour": word for word in DEFAULT_COLOURS}  # setting -> RAG word
+
+
+def _given_twice(
+    sheet: str,
+    what: str,
+    first: tuple[str, Any],
+    later: tuple[str, Any],
+    log: IssueLog,
+    ref: str | None = None,
+) -> None:
+    """A warning at both cells of a value given twice, which the later one wins."""
+    message = (
+        f"{what} is given twice: {first[0]} ({show(first[1])}) and {later[0]} "
+        f"({show(later[1])}). The later one, {later[0]}, is used; delete the other."
+    )
+    for address, _ in (first, later):
+        log.warning(sheet, address, Code.DUPLICATE_ROW, message, ref)
 
 
 def _read_colour(name: str, raw: Any, sheet: str, address: str, log: IssueLog) -> str | None:
@@ -219,7 +241,7 @@ def _read_points(
                 record.cell("Period"),
                 Code.DUPLICATE_ROW,
                 (
-                    f"{ref} already has a row for {label(period)}"
+                    f"{ref} already has a row for {label(period, reporting)}"
                     f"{' for ' + team if team else ''} (row {seen[key] + 1}). "
                     "Delete one of them; this row is ignored."
                 ),
@@ -254,7 +276,7 @@ def _read_points(
                     record.cell(name),
                     Code.MISSING_DENOMINATOR,
                     (
-                        f"{ref} {label(period)} has a "
+                        f"{ref} {label(period, reporting)} has a "
                         f"{'numerator' if denominator is None else 'denominator'} but no "
                         f"{name.lower()}. Type both, or neither and the Value instead."
                     ),
@@ -269,8 +291,8 @@ def _read_points(
                         record.cell("Denominator"),
                         Code.ZERO_DENOMINATOR,
                         (
-                            f"{ref} {label(period)} has a numerator of {show(numerator)} "
-                            "out of 0. Correct the denominator."
+                            f"{ref} {label(period, reporting)} has a numerator of "
+                            f"{show(numerator)} out of 0. Correct the denominator."
                         ),
                         ref,
                     )
@@ -281,7 +303,7 @@ def _read_points(
                         record.cell("Denominator"),
                         Code.ZERO_DENOMINATOR,
                         (
-                            f"{ref} {label(period)} is 0 out of 0, "
+                            f"{ref} {label(period, reporting)} is 0 out of 0, "
                             "so it has no outturn this month (shown as 'No cases')."
                         ),
                         ref,
@@ -294,7 +316,7 @@ def _read_points(
                     record.cell("Numerator"),
                     Code.NUMERATOR_ABOVE_DENOMINATOR,
                     (
-                        f"{ref} {label(period)}: numerator {show(numerator)} "
+                        f"{ref} {label(period, reporting)}: numerator {show(numerator)} "
                         f"is more than denominator {show(denominator)}, "
                         "so the percentage would be over 100%. "
                         "Check which figure goes in which column."
@@ -313,7 +335,7 @@ def _read_points(
                 record.cell("Period"),
                 Code.PERIOD_AFTER_REPORTING,
                 (
-                    f"{ref} has data for {label(period)}, "
+                    f"{ref} has data for {label(period, reporting)}, "
                     f"after the reporting period {label(reporting)}; it is not used."
                 ),
                 ref,
@@ -443,6 +465,7 @@ def _read_milestones(
     table: Table, indicators: dict[str, Indicator], known: set[str] | None, log: IssueLog
 ) -> list[Milestone]:
     out = []
+    given: dict[tuple[str, str, Any], tuple[str, Any]] = {}
     for record in table.records:
         ref, period, target = record.get("Ref"), record.get("Period"), record.get("Target")
         if REJECTED in (ref, period, target) or None in (ref, period, target):
@@ -461,8 +484,20 @@ def _read_milestones(
             )
             continue
         team = record.get("Team")
-        out.append(Milestone(ref, from_iso(period), target, None if team == REJECTED else team))
+        team = None if team == REJECTED else team
+        key, cell = (ref, period, team), (record.cell("Target"), _as_typed(indicator, target))
+        if key in given:
+            for_team = f"for {team}" if team else "for the whole authority"
+            what = f"{ref}'s target for {label(from_iso(period))} {for_team}"
+            _given_twice(table.sheet, what, given[key], cell, log, ref)
+        given[key] = cell
+        out.append(Milestone(ref, from_iso(period), target, team))
     return out
+
+
+def _as_typed(indicator: Indicator, value: float) -> str:
+    """A target as the officer typed it: 85% for a percentage (stored as 0.85)."""
+    return f"{value * 100:g}%" if indicator.percent else show(value)
 
 
 def _read_benchmarks(
@@ -488,9 +523,27 @@ def _read_benchmarks(
             )
             value, missing = None, INVALID_REASON
         year = record.get("Year")
+        extra = {
+            n: None if record.get(n) == REJECTED else record.get(n)
+            for n in ("Source", "N", "Rank", "Of", "Quartile", "Next band at")
+        }
+        for n in ("N", "Rank", "Of"):  # whole numbers, read from a cell as floats
+            whole = extra[n]
+            if isinstance(whole, float) and whole.is_integer():
+                extra[n] = int(whole)
         out.append(
             Benchmark(
-                ref, comparator, None if year in (None, REJECTED) else str(year), value, missing
+                ref,
+                comparator,
+                None if year in (None, REJECTED) else str(year),
+                value,
+                missing,
+                source=extra["Source"],
+                n=extra["N"],
+                rank=extra["Rank"],
+                of=extra["Of"],
+                quartile=extra["Quartile"],
+                next_band_at=extra["Next band at"],
             )
         )
     return out

@@ -29,6 +29,7 @@ class Code(str, Enum):
     OUT_OF_RANGE = "out_of_range"
     TOO_LONG = "text_too_long"
     BAD_TEXT = "bad_text"
+    INVISIBLE_CHARACTER = "invisible_character"
     UNKNOWN_SETTING = "unknown_setting"
     UNKNOWN_REF = "unknown_ref"
     UNKNOWN_SECTION = "unknown_section"
@@ -58,6 +59,7 @@ class Code(str, Enum):
     TEMPLATE_VERSION = "template_version"
     UNCALCULATED_FORMULA = "uncalculated_formula"
     STRAY_CELL = "stray_cell"
+    REPORTED_RAG_DIFFERS = "reported_rag_differs"
 
 
 # What the Validation sheet's Reason column says for each code: words an officer reads at a
@@ -73,6 +75,7 @@ REASON_WORDS: dict[Code, str] = {
     Code.OUT_OF_RANGE: "Out of range",
     Code.TOO_LONG: "Text too long",
     Code.BAD_TEXT: "Text not allowed",
+    Code.INVISIBLE_CHARACTER: "Invisible character",
     Code.UNKNOWN_SETTING: "Unknown setting",
     Code.UNKNOWN_REF: "Unknown indicator",
     Code.UNKNOWN_SECTION: "Unknown section",
@@ -102,6 +105,7 @@ REASON_WORDS: dict[Code, str] = {
     Code.TEMPLATE_VERSION: "Older template",
     Code.UNCALCULATED_FORMULA: "Formula never calculated",
     Code.STRAY_CELL: "Cell far outside the table",
+    Code.REPORTED_RAG_DIFFERS: "Old dashboard's colour differs",
 }
 
 

@@ -24,6 +24,7 @@ DEFAULT_COLOURS = {"Green": "00B050", "Amber": "FFC000", "Red": "C00000"}
 @dataclass
 class Settings:
     organisation: str | None = None
+    local_authority: str | None = None  # as DfE names it, or its LA code: for published benchmarks
     reporting_period: Month | None = None
     data_as_at: str | None = None
     year_start_month: int = 4
@@ -72,7 +73,10 @@ class Indicator:
     baseline_period: Month | None = None
     plan_target: float | None = None
     owner: str | None = None
+    reported_rag: str | None = None  # the colour an old dashboard showed, as typed (import)
+    reported_rag_period: Month | None = None
     chart: str = "line"
+    dfe_measure: str | None = None  # LAIT's code for the same measure, for published benchmarks
     record: Record | None = None
 
     @property
@@ -106,6 +110,9 @@ class Milestone:
     team: str | None = None
 
 
+GENERATED_SOURCE = "kpi-dashboard benchmarks"  # the Source of the Benchmarks rows it writes
+
+
 @dataclass(slots=True)
 class Benchmark:
     ref: str
@@ -113,6 +120,16 @@ class Benchmark:
     year: str | None
     value: float | None
     missing: str | None = None
+    source: str | None = None
+    n: int | None = None  # how many authorities an average is over
+    rank: int | None = None  # the authority's national rank (on the England row)
+    of: int | None = None  # ... among this many authorities with a value
+    quartile: str | None = None  # A (best quarter) to D
+    next_band_at: float | None = None  # the value that reaches the next better band
+
+    @property
+    def generated(self) -> bool:
+        return (self.source or "").strip().lower() == GENERATED_SOURCE
 
 
 @dataclass(slots=True)

@@ -53,9 +53,18 @@ def iso(m: Month) -> str:
     return f"{m // 12:04d}-{m % 12 + 1:02d}"
 
 
-def label(m: Month) -> str:
-    """``Apr-17``, the form officers use in column headers."""
-    return f"{MONTH_NAMES[m % 12]}-{(m // 12) % 100:02d}"
+FAR_YEARS = 50  # a month this far from the reporting period is labelled with its whole year
+
+
+def label(m: Month, near: Month | None = None) -> str:
+    """``Apr-17``, the form officers use in column headers; ``Jan-2199`` for a month whose two
+    digits would be read back as another year (outside 1970-2069), or that is more than
+    :data:`FAR_YEARS` years from ``near`` (the reporting period)."""
+    year = m // 12
+    far = near is not None and abs(m - near) > FAR_YEARS * 12
+    if far or not _two_digit_year(70) <= year <= _two_digit_year(69):
+        return f"{MONTH_NAMES[m % 12]}-{year:04d}"
+    return f"{MONTH_NAMES[m % 12]}-{year % 100:02d}"
 
 
 def long_label(m: Month) -> str:

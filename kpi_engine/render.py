@@ -92,6 +92,9 @@ def _notes(r: IndicatorResult) -> str | None:
     target = target_note(r)
     if target:
         notes.append(target)
+    counted = _neighbour_count_text(r)
+    if counted:
+        notes.append(counted)
     return "; ".join(notes) or None
 
 
@@ -130,6 +133,40 @@ def comparators(report: Report) -> list[str]:
     return list(seen) or list(DEFAULT_COMPARATORS)
 
 
+RANK_HEADER = "National rank"  # the Dashboard's column: blank where the Benchmarks sheet has none
+
+
+def standing_text(r: IndicatorResult) -> str | None:
+    """The national rank and quartile band as a board reads them: "34 of 152, band B (2024-25)"."""
+    s = r.standing
+    if s is None:
+        return None
+    parts = []
+    if s.rank is not None:
+        parts.append(f"{s.rank} of {s.of}" if s.of is not None else f"rank {s.rank}")
+    if s.quartile is not None:
+        parts.append(f"band {s.quartile}")
+    text = ", ".join(parts)
+    return f"{text} ({s.year})" if s.year else text
+
+
+def _next_band_text(r: IndicatorResult) -> str | None:
+    s = r.standing
+    if s is None or s.quartile is None or s.next_band_at is None or s.quartile == "A":
+        return None
+    better = chr(ord(s.quartile) - 1)
+    value = format_number(s.next_band_at, r.decimals, r.unit == "%")
+    return f"band {better} at {value}"
+
+
+def _neighbour_count_text(r: IndicatorResult) -> str | None:
+    counts = [b for b in r.benchmarks if b.n is not None and b.value is not None]
+    if not counts:
+        return None
+    b = counts[0]
+    return f"{b.comparator}: {'mean' if 'median' not in b.comparator else 'median'} of {b.n}"
+
+
 def dashboard_headers(
     report: Report, months: list[int], plan_label: str, baseline_label: str
 ) -> list[str]:
@@ -155,10 +192,13 @@ def dashboard_headers(
         "On track for plan",
         baseline_label,
         f"{CHANGE_SINCE}{baseline_label}",
-        *comparators(report),
+        RANK_HEADER,
         "Owner",
         "RAG methodology",
         "Notes",
+        # Last: their number and names vary by workbook, and every column before them keeps the
+        # template's width and look
+        *comparators(report),
     ]
 
 
@@ -248,10 +288,11 @@ def _dashboard_row(r: IndicatorResult, months: list[int], names: list[str]) -> l
         on_track,
         r.baseline,
         change_since_baseline(r),
-        *[bench.get(n) for n in names],
+        standing_text(r),
         r.owner,
         r.methodology,
         _notes(r),
+        *[bench.get(n) for n in names],
     ]
 
 
@@ -264,8 +305,19 @@ def _benchmark_text(r: IndicatorResult) -> str | None:
     for b in r.benchmarks:
         if b.value is None:
             continue
-        year = f" ({b.year})" if b.year else ""
+        about = [b.year] if b.year else []
+        if b.n is not None:
+            about.append(f"{'median' if 'median' in b.comparator else 'mean'} of {b.n}")
+        year = f" ({', '.join(about)})" if about else ""
         parts.append(f"{b.comparator}{year}: {format_number(b.value, r.decimals, r.unit == '%')}")
+    standing = standing_text(r)
+    if standing:
+        next_band = _next_band_text(r)
+        parts.append(
+            f"national rank {standing}" + (f"; {next_band}" if next_band else "")
+            if r.standing is not None and r.standing.rank is not None
+            else standing + (f"; {next_band}" if next_band else "")
+        )
     return "; ".join(parts) or None
 
 
@@ -671,6 +723,7 @@ def dashboard_number_columns(headers: list[str]) -> dict[str, list[int]]:
         "Previous RAG",
         "Direction",
         "On track for plan",
+        RANK_HEADER,
         "Owner",
         "RAG methodology",
         "Notes",

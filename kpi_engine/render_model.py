@@ -71,7 +71,7 @@ WRAPPED = {
         "Comments",
     ),
     VALIDATION: ("What to do",),
-    DASHBOARD: ("Indicator", "RAG methodology", "Notes"),
+    DASHBOARD: ("Indicator", "National rank", "RAG methodology", "Notes"),
     TEAMS: ("Notes",),
     CHARTS: (),
 }

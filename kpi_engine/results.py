@@ -41,6 +41,18 @@ class BenchmarkResult:
     year: str | None
     better: bool | None
     missing_reason: str | None = None
+    n: int | None = None  # how many authorities an average is over
+
+
+@dataclass(frozen=True)
+class Standing:
+    """The authority's national rank and quartile band for a year, from the Benchmarks sheet."""
+
+    year: str | None
+    rank: int | None
+    of: int | None
+    quartile: str | None  # A (the best quarter) to D
+    next_band_at: float | None  # the value that would reach the next better band
 
 
 @dataclass
@@ -98,6 +110,9 @@ class IndicatorResult:
     comment: str | None = None
     improvement_activity: str | None = None
     next_steps: str | None = None
+    standing: Standing | None = None
+    reported_rag: str | None = None  # the colour the old dashboard showed (import), as typed
+    reported_rag_period: Month | None = None
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,8 @@ def indicator_json(r: IndicatorResult) -> dict[str, Any]:
         "green_from": r.green_from,
         "rag": r.rag,
         "rag_reason": r.rag_reason,
+        "reported_rag": r.reported_rag,
+        "reported_rag_period": _month(r.reported_rag_period),
         "previous_period": _month(r.previous_period),
         "previous_rag": r.previous_rag,
         "direction": r.direction,
@@ -69,8 +71,18 @@ def indicator_json(r: IndicatorResult) -> dict[str, Any]:
         "baseline": r.baseline,
         "change_since_baseline": r.change_since_baseline,
         "benchmarks": {
-            b.comparator: {"value": b.value, "year": b.year, "better": b.better}
+            b.comparator: {"value": b.value, "year": b.year, "better": b.better, "n": b.n}
             for b in r.benchmarks
+        },
+        "national_rank": None
+        if r.standing is None or r.standing.rank is None
+        else {"rank": r.standing.rank, "of": r.standing.of, "year": r.standing.year},
+        "quartile": None
+        if r.standing is None or r.standing.quartile is None
+        else {
+            "band": r.standing.quartile,
+            "year": r.standing.year,
+            "next_band_at": r.standing.next_band_at,
         },
         "methodology": r.methodology,
         "commentary": {

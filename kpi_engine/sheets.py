@@ -232,6 +232,26 @@ def read_value(
     return value
 
 
+def plain_ref(value: Any, sheet: str, address: str, log: IssueLog) -> Any:
+    """A Ref with its invisible characters (a no-break or zero-width space, pasted from a web page
+    or PDF) made plain, with a warning that shows where they were; anything else as it is."""
+    if not isinstance(value, str):
+        return value
+    found = cells.without_invisibles(value)
+    if found is None:
+        return value
+    plain, shown = found
+    log.warning(
+        sheet,
+        address,
+        Code.INVISIBLE_CHARACTER,
+        f"Ref '{shown}' holds a character that cannot be seen (often pasted from a web page, a "
+        f"PDF or an email); it is read as '{plain}'. Retype the Ref to clear this warning.",
+        plain,
+    )
+    return plain
+
+
 def _read_rows(
     sheet: str,
     grid: Grid,
@@ -291,6 +311,9 @@ def _read_rows(
                 values[name] = REJECTED
             else:
                 values[name] = value
+        if ref_name is not None and isinstance(values.get(ref_name), str):
+            where = f"{column_letter(cols[ref_name])}{r + 1}"
+            values[ref_name] = plain_ref(values[ref_name], sheet, where, log)
         records.append(Record(r, values, cols))
     return records
 
@@ -401,13 +424,9 @@ def _read_wide(
         row = grid[r]
         if not row or _blank_row(row):
             continue
-        ref = read_value(
-            ref_col,
-            row[found["Ref"]] if found["Ref"] < len(row) else None,
-            sheet,
-            f"{column_letter(found['Ref'])}{r + 1}",
-            log,
-        )
+        where = f"{column_letter(found['Ref'])}{r + 1}"
+        raw_ref = row[found["Ref"]] if found["Ref"] < len(row) else None
+        ref = plain_ref(read_value(ref_col, raw_ref, sheet, where, log), sheet, where, log)
         if ref is None:
             continue
         team = None

@@ -869,6 +869,10 @@ def test_endpoint_refuses_a_mismatched_xlwings_version_with_what_to_do(client_fo
     assert _post(client, make_payload(demo, OFFICE_JS, version="0.30.0")).status_code == 200
 
 
+def broken_refresh(payload):
+    raise RuntimeError("secret internal detail")
+
+
 def test_endpoint_errors_are_plain_json_messages(client_for, demo, monkeypatch):
     client = client_for()
     broken_sheets = make_payload(demo, VBA)
@@ -885,10 +889,8 @@ def test_endpoint_errors_are_plain_json_messages(client_for, demo, monkeypatch):
         _no_trace(response)
     from addin import server
 
-    def broken(book, refreshed=None):
-        raise RuntimeError("secret internal detail")
-
-    monkeypatch.setattr(server, "refresh", broken)
+    # A refresh runs in a process of its own, which loads this stand-in by name.
+    monkeypatch.setattr(server, "refresh_payload", broken_refresh)
     response = _post(client, make_payload(demo, VBA))
     assert response.status_code == 500
     assert "secret internal detail" not in response.text
@@ -897,6 +899,9 @@ def test_endpoint_errors_are_plain_json_messages(client_for, demo, monkeypatch):
 
 # ---------------------------------------------------------------------------------------------
 # kpi-dashboard serve
+
+
+STOP = {"timeout_graceful_shutdown": 2}  # SIGINT or SIGTERM: refreshes stopped within seconds
 
 
 def test_serve_binds_to_localhost_by_default(monkeypatch):
@@ -911,16 +916,16 @@ def test_serve_binds_to_localhost_by_default(monkeypatch):
     monkeypatch.delenv("KPI_DASHBOARD_TOKEN", raising=False)
     result = CliRunner().invoke(main, ["serve"])
     assert result.exit_code == 0, result.output
-    assert calls[0][1] == {"host": "127.0.0.1", "port": 8000}
+    assert calls[0][1] == {"host": "127.0.0.1", "port": 8000, **STOP}
     assert "KPI_DASHBOARD_TOKEN" in result.output  # warned: no token
     result = CliRunner().invoke(main, ["serve", "--host", "0.0.0.0", "--port", "8443"])
-    assert calls[1][1] == {"host": "0.0.0.0", "port": 8443} and "HTTPS" in result.output
+    assert calls[1][1] == {"host": "0.0.0.0", "port": 8443, **STOP} and "HTTPS" in result.output
     import addin
 
     monkeypatch.delenv("XLWINGS_PROJECT_DIR", raising=False)
     result = CliRunner().invoke(main, ["serve", "--xlwings-server"])
     assert result.exit_code == 0, result.output
-    assert calls[2] == ("xlwings_server.main:main_app", {"host": "127.0.0.1", "port": 8000})
+    assert calls[2] == ("xlwings_server.main:main_app", {"host": "127.0.0.1", "port": 8000, **STOP})
     assert os.environ["XLWINGS_PROJECT_DIR"] == str(addin.XLWINGS_SERVER_PROJECT)
     monkeypatch.delenv("XLWINGS_PROJECT_DIR")
     monkeypatch.delenv("XLWINGS_LICENSE_KEY")

@@ -125,9 +125,10 @@ def test_series_reference_the_cells_that_hold_their_figures(demo_filled, demo_re
     assert names == [
         "Monthly figure",
         "Green from",
-        "Statistical neighbours (2024-25)",
-        "Region (2024-25)",
+        "West Midlands (2024-25)",  # typed by the officer, winning over the written row
         "England (2024-25)",
+        "Statistical neighbours (2024-25)",  # written by kpi-dashboard benchmarks (Walsall's)
+        "Statistical neighbours (median) (2024-25)",
         "Mar-26 Target",
     ]
     actual = series[0]

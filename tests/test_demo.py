@@ -220,9 +220,27 @@ def test_exactly_one_red_or_amber_without_commentary(report):
 
 def test_benchmarks(report):
     fd8 = {b.comparator: b for b in report.indicator("FD 8").benchmarks}
-    assert set(fd8) == {"Statistical neighbours", "Region", "England"}
+    assert set(fd8) == {"West Midlands", "England"}  # the neighbours: kpi-dashboard benchmarks
     assert (fd8["England"].value, fd8["England"].year) == (0.226, "2024-25")  # the latest year wins
-    assert fd8["England"].better is True and fd8["Region"].better is False
+    assert fd8["England"].better is True and fd8["West Midlands"].better is False
+
+
+def test_the_committed_demo_has_dfe_benchmarks():
+    """The committed demo is demo_sheets() with kpi-dashboard benchmarks run on it (Walsall)."""
+    from kpi_engine.evaluate import compute
+    from kpi_engine.inputs import read_inputs
+    from kpi_engine.xlsx.reader import read_workbook
+    from workbook_templates.demo import DEMO_FILE, DFE_MEASURES
+
+    report = compute(read_inputs(read_workbook(DEMO_FILE).grids))
+    for ref in DFE_MEASURES:
+        r = report.indicator(ref)
+        names = {b.comparator for b in r.benchmarks}
+        assert {"Statistical neighbours", "Statistical neighbours (median)", "England"} <= names
+        assert next(b for b in r.benchmarks if b.comparator == "Statistical neighbours").n
+    fd8 = report.indicator("FD 8")
+    assert fd8.standing is not None and (fd8.standing.rank, fd8.standing.of) == (69, 153)
+    assert fd8.standing.quartile == "B" and fd8.standing.year == "2024-25"
 
 
 # --- Hand-worked figures --------------------------------------------------------------------------

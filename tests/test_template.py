@@ -228,7 +228,7 @@ def test_every_column_documents_itself(template, sheet, index, column):
     dv = messages[0]
     assert dv.showInputMessage and dv.promptTitle == column.title[:32]
     assert dv.prompt == column.description[:255]
-    assert (dv.type == "list") == bool(column.enum)
+    assert (dv.type == "list") == bool(column.enum or column.schema.get("x-suggestions"))
 
 
 def test_month_columns_show_months(template):
@@ -455,10 +455,10 @@ def test_summary_and_validation_widths(template):
         "Measure": 36,
         "Green from": 8,
         "Current position": 9,
-        "Count": 12,
+        "Count": 14,
         "RAG": 7,
         "Previous RAG": 9,
-        "Comments": 49,
+        "Comments": 48,
     }
     # The narrative's lines run on from the first column across the table: they fit in it, at
     # a character a unit (Calibri's digits are wider than its average letter).

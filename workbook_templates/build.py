@@ -154,7 +154,7 @@ def _string_enum(column: Column) -> list[str]:
     """The column's allowed values when they are all text (what a drop-down can offer), else []."""
     if column.enum and all(isinstance(v, str) for v in column.enum):
         return list(column.enum)
-    return []
+    return list(column.schema.get("x-suggestions", {}))  # usual values, others allowed
 
 
 # ---------------------------------------------------------------------------------------------

@@ -24,9 +24,11 @@ rule of PRODUCT.md:
   missing-episode return not available ('x') in Mar-25, no LAC 11 row at all for Feb-25 (the
   case-management system migration), LE 2 resting on 2 of 3 cases in Sep-25, and W 4 (manual
   supervision returns) not yet in for Sep-25, so its outturn is August's and stale.
-* Benchmarks: England and region (West Midlands) from DfE's published statistics, 2024-25
-  (workforce: reporting year 2024), each value named with its publication in ``_benchmarks``;
-  the statistical neighbour averages are illustrative, as a fictional authority has none.
+* Benchmarks: England and region (West Midlands) typed from DfE's published statistics, 2024-25
+  (workforce: reporting year 2024), each value named with its publication in ``_benchmarks``.
+  Northbrook is fictional, so its Local authority setting is a real one, Walsall (West
+  Midlands): ``kpi-dashboard benchmarks`` adds Walsall's statistical neighbours, the earlier
+  years, the national rank and the quartile band to the committed demo workbook.
 * Commentary in officers' voice for the Red and Amber measures and a few Green ones; MC 6 is Red
   with no commentary, so the engine's "no commentary" warning shows once.
 * The board's narrative in the voice of seed 003: a director's summary and commentary for a few
@@ -78,7 +80,29 @@ INDICATOR_COLUMNS = [
     "Plan target",
     "Owner",
     "Chart",
+    "DfE measure",
 ]
+# DfE's published benchmarks: Settings' Local authority, and LAIT's code for every indicator DfE
+# publishes. Northbrook is fictional, so its benchmarks are a real West Midlands authority's:
+# Walsall's statistical neighbours, region and England (kpi-dashboard benchmarks fills them).
+LOCAL_AUTHORITY = "Walsall"
+DFE_MEASURES = {
+    "FD 8": "ReReferral",
+    "FD 9": "CPP_Total_Rateper10,000",
+    "AMT 2": "Continue_Assess_Comp",
+    "CP 5": "CP_conf_15days",
+    "CP 7": "RevCP",
+    "CP 10": "CPPlans2yrs",
+    "CP 11": "PrevRegCPR",
+    "CP 12": "CPP_rate",
+    "LAC 1": "LAC",
+    "LAC 4": "LACStable_2016on",
+    "LAC 20": "LAC_LongStable%",
+    "CL 1a": "CareLeaverEET",
+    "W 1": "Work_Force_AvgNumCase_SW",
+    "W 2": "Work_Force_Vac_Rate",
+    "W 3": "Work_Force_Agecy_Rate",
+}
 DATA_COLUMNS = ["Ref", "Period", "Numerator", "Denominator", "Value", "Team"]
 
 FRONT_DOOR = "Front Door"
@@ -241,6 +265,7 @@ def _indicators() -> list[list[object]]:
             "Plan target": plan,
             "Owner": owner,
             "Chart": chart,
+            "DfE measure": DFE_MEASURES.get(ref),
         }
         rows.append([row[c] for c in INDICATOR_COLUMNS])
 
@@ -1069,6 +1094,7 @@ def _settings() -> list[list[object]]:
     return [
         ["Setting", "Value"],
         ["Organisation", ORGANISATION],
+        ["Local authority", LOCAL_AUTHORITY],
         ["Reporting period", REPORTING],
         ["Data as at", dt.datetime(2025, 10, 7)],
         ["Year start month", "April"],
@@ -1108,8 +1134,10 @@ def _targets() -> list[list[object]]:
 
 
 def _benchmarks() -> list[list[object]]:
-    """England and region (West Midlands) from DfE publications; statistical neighbours
-    illustrative.
+    """England and region (West Midlands) from DfE publications, typed as an officer types them
+    (Source blank): they win over the rows ``kpi-dashboard benchmarks`` writes for the same
+    comparator and year. The statistical neighbours (Walsall's), earlier years, ranks and bands
+    are the command's (the committed demo workbook has them).
 
     Sources (Open Government Licence v3.0), as held in the DfE dashboard repositories that
     shared/data/PROVENANCE.md names:
@@ -1132,62 +1160,46 @@ def _benchmarks() -> list[list[object]]:
       February 2025): caseload per case-holding FTE (England 15.4, WM 16.2), vacancy rate
       (17.3%, 18.2%), agency worker rate (16.2%, 13.9%).
     """
-    sn, region, england = "Statistical neighbours", "Region", "England"
+    region, england = "West Midlands", "England"
     y = "2024-25"
-    rows: list[list[object]] = [["Ref", "Comparator", "Year", "Value"]]
+    rows: list[list[object]] = [["Ref", "Comparator", "Year", "Value", "Source"]]
     for ref, comparator, year, value in [
-        ("FD 8", sn, "2023-24", 0.219),
         ("FD 8", region, "2023-24", 0.207),
         ("FD 8", england, "2023-24", 0.224),
-        ("FD 8", sn, y, 0.214),
         ("FD 8", region, y, 0.195),
         ("FD 8", england, y, 0.226),
-        ("FD 9", sn, y, 498.0),
         ("FD 9", region, y, 464.2),
         ("FD 9", england, y, 519.4),
-        ("AMT 2", sn, y, 0.84),
         ("AMT 2", region, y, 0.824),
         ("AMT 2", england, y, 0.857),
-        ("CP 5", sn, y, 0.79),
         ("CP 5", region, y, 0.841),
         ("CP 5", england, y, 0.814),
-        ("CP 7", sn, y, 0.9),
         ("CP 7", region, y, 0.843),
         ("CP 7", england, y, 0.906),
         ("CP 10", region, y, 0.042),
         ("CP 10", england, y, 0.044),
-        ("CP 11", sn, y, 0.238),
         ("CP 11", region, y, 0.267),
         ("CP 11", england, y, 0.245),
-        ("CP 12", sn, y, 43.1),
         ("CP 12", region, y, 40.3),
         ("CP 12", england, y, 40.6),
-        ("LAC 1", sn, "2023-24", 80),
         ("LAC 1", region, "2023-24", 89),
         ("LAC 1", england, "2023-24", 69),
-        ("LAC 1", sn, y, 79),
         ("LAC 1", region, y, 86),
         ("LAC 1", england, y, 67),
-        ("LAC 4", sn, y, 0.1),
         ("LAC 4", region, y, 0.1),
         ("LAC 4", england, y, 0.1),
-        ("LAC 20", sn, y, 0.68),
         ("LAC 20", region, y, 0.69),
         ("LAC 20", england, y, 0.69),
-        ("CL 1a", sn, y, 0.55),
         ("CL 1a", region, y, 0.571),
         ("CL 1a", england, y, 0.567),
-        ("W 1", sn, "2024", 16.1),
         ("W 1", region, "2024", 16.2),
         ("W 1", england, "2024", 15.4),
-        ("W 2", sn, "2024", 0.19),
         ("W 2", region, "2024", 0.182),
         ("W 2", england, "2024", 0.173),
-        ("W 3", sn, "2024", 0.17),
         ("W 3", region, "2024", 0.139),
         ("W 3", england, "2024", 0.162),
     ]:
-        rows.append([ref, comparator, year, value])
+        rows.append([ref, comparator, year, value, None])
     return rows
 
 

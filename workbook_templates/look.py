@@ -91,7 +91,7 @@ SUMMARY_WIDTHS = {
     "Measure": 45,
     "Green from": 8,
     "Current position": 9,
-    "Count": 12,
+    "Count": 14,  # "1,187 of 1,362", "433 of 52,410"
     "RAG": 7,
     "Previous RAG": 9,
     "Comments": 60,
@@ -111,7 +111,7 @@ DASHBOARD_WIDTHS = {
     "Indicator": 28,
     "Polarity": 9,
     "Current outturn": 9,
-    "Count": 12,
+    "Count": 14,
     "Green from": 9,
     "RAG": 7,
     "Previous RAG": 9,
@@ -119,6 +119,7 @@ DASHBOARD_WIDTHS = {
     "6 months": 9,
     "On track for plan": 9,
     "Change since Baseline": 13,
+    "National rank": 12,  # "69 of 153, band B (2024-25)", wrapped
     "Owner": 8,
     "RAG methodology": 24,
     "Notes": 24,
@@ -137,8 +138,9 @@ TEAMS_WIDTHS = {
 LONG_TEXT_WIDTH = 20  # columns at least this wide give way when a sheet must fit a page's width
 # Numbers (and the symbols that stand in for them) sit right, RAG words centred in their fill, so
 # a symbol never runs into the figure beside it ("63% c") nor a figure into a RAG ("47%Red").
-NUMBER_COLUMNS = {
+NUMBER_COLUMNS = {  # right-aligned: numbers, and the counts' text ("208 of 241") beside them
     SUMMARY: ("Current position", "Count"),
+    DASHBOARD: ("Count",),  # beyond the Dashboard's number columns
     TEAMS: ("Outturn", "Numerator", "Denominator", "Green from"),
     VALIDATION: (),
 }
@@ -353,6 +355,9 @@ def column_widths(sheet: str) -> dict[str, float]:
         else:
             width = table.get(name, other)
         widths[get_column_letter(col)] = width
+    if sheet == DASHBOARD:  # room for comparators beyond the usual three, as wide as those
+        for col in range(len(default_dashboard_headers()) + 1, dashboard_last_column() + 1):
+            widths[get_column_letter(col)] = other
     if sheet in FITTED_SHEETS:
         widths = fit_to_page(widths)
     return widths
@@ -585,9 +590,11 @@ def _alignment(sheet: str, col: int, header: str) -> Alignment:
     """How a table column's cells sit: top-aligned, wrapped where the text is long, numbers (and
     their symbols) right, RAG words centred."""
     if sheet == DASHBOARD:
-        groups = dashboard_number_columns(default_dashboard_headers())
+        headers = default_dashboard_headers()
+        groups = dashboard_number_columns(headers)
         numbers = {c for cols in groups.values() for c in cols}
-        right = col in numbers
+        # Beyond the default headers: the room for more comparators, numbers too
+        right = col in numbers or header in NUMBER_COLUMNS[DASHBOARD] or col > len(headers)
     else:
         right = header in NUMBER_COLUMNS.get(sheet, ())
     horizontal = (
@@ -611,6 +618,9 @@ def _align_cells(ws: Worksheet, sheet: str) -> None:
     if sheet == CHARTS:
         return  # nothing wraps, and the captions run on to the right
     names = column_names(sheet)
+    if sheet == DASHBOARD:  # the room for more comparators sits as the usual three do
+        last = names[max(names)]
+        names.update(dict.fromkeys(range(max(names) + 1, dashboard_last_column() + 1), last))
     for col, header in names.items():
         if col < 3:
             continue

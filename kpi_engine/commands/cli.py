@@ -2,13 +2,19 @@
 
 Each command reads the workbook, makes one engine call and reports. Exit statuses are the same
 for every command: 0 no errors (warnings allowed), 1 errors in the data, 2 a file that cannot be
-read as a workbook or a command misused. A user's mistake never shows a traceback.
+read as a workbook or a command misused, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM). A
+user's mistake never shows a traceback.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import shlex
+import signal
+import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -37,7 +43,43 @@ def _issue_line(issue: Issue) -> str:
     return f"{issue.severity.value.upper():7} {issue.where()}{ref}: {issue.message}"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+EXIT_INTERRUPTED, EXIT_TERMINATED = 128 + signal.SIGINT, 128 + signal.SIGTERM  # 130, 143
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised where the command is, so what it was writing is left as it was."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
+class _Commands(click.Group):
+    """Every command: Ctrl-C exits 130 and SIGTERM 143, as shells expect, without a traceback.
+
+    An output being written when the signal came is left as it was (files.atomic_save removes
+    its temporary file). The batch handles both signals itself, to stop its workers cleanly.
+    """
+
+    def invoke(self, ctx: click.Context) -> object:
+        in_main = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main else None
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo(
+                "\nInterrupted (Ctrl-C); any file being written was left as it was.", err=True
+            )
+            sys.exit(EXIT_INTERRUPTED)
+        except _Terminated:
+            click.echo("Terminated (SIGTERM); a file being written was left as it was.", err=True)
+            sys.exit(EXIT_TERMINATED)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kpi-dashboard")
 def main() -> None:
     """Fill and check the monthly KPI dashboard workbook of a children's services department."""
@@ -173,16 +215,30 @@ def batch(workbooks: tuple[Path, ...], outdir: Path, jobs: int | None, strict: b
     """Fill many WORKBOOKS (one per authority or per month) into OUTDIR, in parallel.
 
     Shows a progress bar, one line per workbook that failed or has errors, and a summary. A
-    workbook that cannot be read never stops the others. Exit status 1 when any workbook has
-    errors or was not filled.
+    workbook that cannot be read, or whose worker process dies, never stops the others. An output
+    never overwrites an input: such a batch, or two inputs with one file name (case ignored, as on
+    Windows), is refused before anything is written. Ctrl-C (or SIGTERM) stops it within a few
+    seconds, with a summary and the command that fills the rest; a second Ctrl-C stops it at
+    once. Exit status 1 when any workbook has errors or was not filled, 130 after Ctrl-C, 143
+    after SIGTERM.
     """
     from tqdm import tqdm
 
-    from kpi_engine.commands.batch import run_batch
+    from kpi_engine.commands.batch import (
+        NOT_FILLED,
+        BatchConflict,
+        BatchInterrupted,
+        run_batch,
+        unique_sources,
+    )
 
+    sources, repeats = unique_sources(list(workbooks))
+    for repeat in repeats:
+        click.echo(f"Note: {repeat} is named more than once; it is filled once.", err=True)
     problems = []
+    stopped: BatchInterrupted | None = None
     with tqdm(
-        total=len(workbooks), unit="workbook", file=sys.stderr, disable=None, leave=False
+        total=len(sources), unit="workbook", file=sys.stderr, disable=None, leave=False
     ) as bar:
 
         def done(outcome: Outcome) -> None:
@@ -196,21 +252,46 @@ def batch(workbooks: tuple[Path, ...], outdir: Path, jobs: int | None, strict: b
                 bar.write(line, file=sys.stderr)
 
         try:
-            outcomes = run_batch(list(workbooks), outdir, jobs=jobs, strict=strict, on_done=done)
+            outcomes = run_batch(sources, outdir, jobs=jobs, strict=strict, on_done=done)
+        except BatchConflict as err:
+            bar.close()
+            fail(err)
+        except BatchInterrupted as err:
+            stopped, outcomes = err, err.outcomes
         except OSError as err:  # the output folder cannot be created
             bar.close()
             fail(describe_write_failure(outdir, err))
     filled = sum(1 for o in outcomes if o.output is not None)
     with_errors = sum(1 for o in outcomes if o.status == "filled with errors")
     failed = sum(1 for o in outcomes if o.status == "failed")
+    rest = [o.source for o in outcomes if o.status == NOT_FILLED]
+    if stopped is None:
+        click.echo(
+            f"{len(outcomes)} workbooks: {filled} filled ({with_errors} with errors), {failed} "
+            f"failed. Output in {outdir}."
+        )
+        sys.exit(EXIT_DATA_ERRORS if with_errors or failed else EXIT_OK)
+    how = "Interrupted (Ctrl-C)" if stopped.signum == signal.SIGINT else "Terminated (SIGTERM)"
+    when = "at once" if stopped.at_once else "after the workbooks being filled"
+    click.echo(f"{how}: stopped {when}; no partial or temporary file was left.", err=True)
     click.echo(
-        f"{len(outcomes)} workbooks: {filled} filled ({with_errors} with errors), {failed} failed. "
-        f"Output in {outdir}."
+        f"{len(outcomes)} workbooks: {filled} filled ({with_errors} with errors), {failed} failed, "
+        f"{len(rest)} not filled. Output in {outdir}."
     )
-    sys.exit(EXIT_DATA_ERRORS if with_errors or failed else EXIT_OK)
+    written = [str(o.output) for o in outcomes if o.output is not None]
+    click.echo(f"Written: {', '.join(written) or 'none'}.")
+    click.echo(f"Not written: {', '.join(str(o.source) for o in outcomes if o.output is None)}.")
+    if rest:
+        again = ["kpi-dashboard", "batch", *map(str, rest), "-o", str(outdir)]
+        again += ["--jobs", str(jobs)] if jobs else []
+        again += ["--strict"] if strict else []
+        join = subprocess.list2cmdline if os.name == "nt" else shlex.join
+        click.echo(f"To fill the rest: {join(again)}")
+    sys.exit(128 + stopped.signum)
 
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+SHUTDOWN_SECONDS = 2  # after SIGINT or SIGTERM, refreshes still running are stopped after this
 
 
 @main.command()
@@ -243,6 +324,77 @@ def pack(workbook: Path, output: Path) -> None:
         f"{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}."
     )
     sys.exit(EXIT_DATA_ERRORS if errors else EXIT_OK)
+
+
+@main.command()
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Where to write the workbook with its Benchmarks rows (default: WORKBOOK itself).",
+)
+@click.option(
+    "--data",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A newer DfE download: LAIT's bds_long_0.parquet, or the same columns as CSV.",
+)
+def benchmarks(workbook: Path, output: Path | None, data: Path | None) -> None:
+    """Fill WORKBOOK's Benchmarks sheet from DfE's published data (LAIT): for every indicator
+    with a DfE measure, statistical neighbours (mean and median, with how many counted), the
+    region and England for the latest three years, and the national rank and quartile band.
+
+    Rows it wrote before are replaced; rows an officer typed are kept. Without -o, WORKBOOK is
+    updated in place, whole or not at all. Exit status 0 when every mapped indicator was filled,
+    1 when there were errors in the data (an unknown authority writes nothing; an unknown
+    measure code leaves that indicator out), 2 when a file cannot be read or written.
+    """
+    from kpi_engine.commands.benchmarks import BenchmarksError, load, plan, write
+    from kpi_engine.inputs import read_inputs
+    from kpi_engine.xlsx.files import atomic_save
+    from kpi_engine.xlsx.reader import read_workbook
+
+    try:
+        book = read_workbook(workbook)
+    except KpiDashboardError as err:
+        fail(err)
+    try:
+        dataset = load(data)
+        outcome, edit = plan(book, read_inputs(book.grids), dataset)
+    except BenchmarksError as err:
+        click.echo(f"{'ERROR  ' if err.status == 1 else 'Error:'} {err}", err=True)
+        sys.exit(err.status)
+    for line in outcome.errors:
+        click.echo(f"ERROR   {line}")
+    for ind in outcome.written:
+        years = sorted({r.year for r in ind.rows})
+        england = next((r for r in ind.rows if r.rank is not None), None)
+        sn = next((r for r in reversed(ind.rows) if r.n is not None), None)
+        parts = [f"{ind.ref} ({ind.measure.code}): {len(ind.rows)} rows"]
+        if years:
+            parts.append(f"{years[0]} to {years[-1]}")
+        if sn is not None:
+            parts.append(f"neighbours {sn.n} of 10")
+        if england is not None:
+            parts.append(f"rank {england.rank} of {england.of}, band {england.quartile}")
+        click.echo(", ".join(parts) + "".join(f"; {n}" for n in ind.notes))
+    out = output or workbook
+
+    def save(tmp: str) -> None:
+        with open(tmp, "wb") as f:
+            write(book, edit, f)
+
+    try:
+        atomic_save(save, out)
+    except OSError as err:
+        fail(describe_write_failure(out, err))
+    rows = len(edit.rows)
+    click.echo(
+        f"{out.name}: {rows} Benchmarks rows for {len(outcome.written)} indicators "
+        f"({outcome.authority}, DfE data: {dataset.source}); {len(edit.drop)} earlier rows "
+        f"replaced, {len(outcome.errors)} error{'s' * (len(outcome.errors) != 1)}."
+    )
+    sys.exit(EXIT_DATA_ERRORS if outcome.errors else EXIT_OK)
 
 
 @main.command("new-template")
@@ -292,6 +444,84 @@ def upgrade(workbook: Path, output: Path) -> None:
     click.echo(f"{output}: template version {TEMPLATE_VERSION}, rows moved: {rows}.{also}")
 
 
+def _month_option(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    from kpi_engine.periods import parse_month
+
+    if value is None:
+        return None
+    month = parse_month(value)
+    if month is None:
+        raise click.BadParameter(f"'{value}' is not a month: type it as Nov-17 or 2017-11.")
+    return month
+
+
+@main.command("import")
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Where to write the new workbook (not WORKBOOK itself: it is left as it is).",
+)
+@click.option(
+    "--period",
+    callback=_month_option,
+    help="The reporting period (e.g. Nov-17), for a dashboard whose tables show no month.",
+)
+def import_(workbook: Path, output: Path, period: int | None) -> None:
+    """Start from an existing dashboard: read a hand-made dashboard workbook (or an older
+    kpi-dashboard template) and write its figures, targets, colours, commentary and action log
+    into the current template.
+
+    Says what it found, what it guessed and every cell it could not place. WORKBOOK is never
+    changed. Exit status 0 when everything was placed, 1 when anything was left unplaced, 2 when
+    WORKBOOK cannot be read as a workbook (nothing is written).
+    """
+    from workbook_templates.import_dashboard import import_dashboard
+
+    try:
+        result = import_dashboard(workbook, output, period)
+    except KpiDashboardError as err:
+        fail(err)
+    except OSError as err:
+        fail(describe_write_failure(output, err))
+    rows = ", ".join(f"{sheet} {count}" for sheet, count in result.written.items())
+    found = result.imported
+    if found is None:
+        click.echo(
+            f"{workbook.name} is a kpi-dashboard template: upgraded, as 'kpi-dashboard upgrade' "
+            "does."
+        )
+        click.echo(f"{output}: template version {TEMPLATE_VERSION}, rows moved: {rows}.")
+        sys.exit(EXIT_OK)
+    for line in found.found:
+        click.echo(f"Found   {line}.")
+    for guess in found.guesses:
+        click.echo(f"WARNING {guess}")
+    if found.period_asked:
+        click.echo(
+            "WARNING No month in the tables: the current positions need a reporting period. "
+            f"Run again with --period (e.g. kpi-dashboard import {workbook.name} -o "
+            f"{output.name} --period Nov-17)."
+        )
+    for cell in found.unplaced:
+        click.echo(f"NOT PLACED {cell.line()}")
+    left = len(found.unplaced)
+    click.echo(
+        f"{output}: template version {TEMPLATE_VERSION}, rows written: {rows}. "
+        + (
+            f"{left} cell{'s' * (left != 1)} not placed (listed above): copy what matters by hand."
+            if left
+            else "Every cell placed."
+        )
+    )
+    click.echo(
+        f"Next: kpi-dashboard fill {output.name} -o dashboard.xlsx, and read its Validation sheet."
+    )
+    sys.exit(EXIT_DATA_ERRORS if left or found.period_asked else EXIT_OK)
+
+
 @main.command()
 @click.option(
     "--host",
@@ -320,7 +550,10 @@ def serve(host: str, port: int, xlwings_server: bool) -> None:
     By default: POST /refresh for VBA RunRemotePython and Office Scripts runPython. Needs
     'pip install kpi-dashboard[server]' and XLWINGS_LICENSE_KEY (see docs/excel-guide.md).
     KPI_DASHBOARD_TOKEN, when set, is the token every request must carry;
-    KPI_DASHBOARD_MAX_BYTES caps the payload (default 10 MB).
+    KPI_DASHBOARD_MAX_BYTES caps the payload (default 10 MB); KPI_DASHBOARD_MAX_CONCURRENT
+    refreshes run at once (default one per core), and the next wait up to KPI_DASHBOARD_QUEUE_WAIT
+    seconds (default 30) before they are told the server is busy. SIGINT or SIGTERM stops it
+    within a few seconds.
     """
     import logging
     import os
@@ -355,7 +588,12 @@ def serve(host: str, port: int, xlwings_server: bool) -> None:
         from addin import XLWINGS_SERVER_PROJECT
 
         os.environ.setdefault("XLWINGS_PROJECT_DIR", str(XLWINGS_SERVER_PROJECT))
-        uvicorn.run("xlwings_server.main:main_app", host=host, port=port)
+        uvicorn.run(
+            "xlwings_server.main:main_app",
+            host=host,
+            port=port,
+            timeout_graceful_shutdown=SHUTDOWN_SECONDS,
+        )
         return
     try:
         app = create_app()
@@ -367,7 +605,7 @@ def serve(host: str, port: int, xlwings_server: bool) -> None:
             "use it.",
             err=True,
         )
-    uvicorn.run(app, host=host, port=port)
+    uvicorn.run(app, host=host, port=port, timeout_graceful_shutdown=SHUTDOWN_SECONDS)
 
 
 if __name__ == "__main__":  # pragma: no cover

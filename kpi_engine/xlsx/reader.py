@@ -184,6 +184,32 @@ def read_sheets(source: Source, all_sheets: bool = False) -> dict[str, list[tupl
         }
 
 
+def read_all_sheets(source: Source) -> list[tuple[str, list[list[Any]], list[list[str | None]]]]:
+    """Every worksheet's values (a formula gives its last calculated value) and each cell's
+    number format (``None`` for General), in sheet order: what ``kpi-dashboard import`` reads
+    to recognise a hand-made dashboard's layout, and the unit its cells show."""
+    out = []
+    with opened(source) as book:
+        for name in book.sheetnames:
+            ws = book[name]
+            if not is_worksheet(ws):
+                continue
+            if hasattr(ws, "reset_dimensions"):
+                ws.reset_dimensions()
+            values: list[list[Any]] = []
+            formats: list[list[str | None]] = []
+            for row in ws.iter_rows(min_row=1, min_col=1):
+                values.append([getattr(cell, "value", None) for cell in row])
+                formats.append(
+                    [
+                        fmt if (fmt := getattr(cell, "number_format", None)) != "General" else None
+                        for cell in row
+                    ]
+                )
+            out.append((name, values, formats))
+    return out
+
+
 @dataclass
 class SourceWorkbook:
     """A user's workbook as the fill and ``validate`` read it: its package (for the splice

@@ -1,0 +1,370 @@
+"""``kpi-dashboard import``: a hand-made dashboard in, every figure kept, every old colour checked.
+
+The seed-003-style workbook is built with openpyxl from ``seed_003`` in the seed's own layout
+(``seed_003_layout``), imported, then read and filled as any workbook is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import openpyxl
+import pytest
+import seed_003
+import seed_003_layout
+from click.testing import CliRunner
+
+from kpi_engine.commands.cli import main
+from kpi_engine.issues import Code
+from kpi_engine.layouts import SheetGrid, recognise, ref_from_title
+from kpi_engine.pipeline import run
+from kpi_engine.xlsx.reader import read_workbook
+
+# As tests/test_seeds.py: the seed prints Yellow, a colour its methodology does not have.
+ENGINE_DIFFERS = {"W 1": "Amber", "LAC 20": "Amber"}
+PERCENT = {row[0] for row in seed_003.SHEETS["Indicators"][1:] if row[4] == "%"}
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def _digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("import")
+    old = seed_003_layout.build(folder / "old.xlsx")
+    before = _digest(old)
+    result = invoke("import", old, "-o", folder / "new.xlsx")
+    assert _digest(old) == before  # the input is never changed
+    book = read_workbook(folder / "new.xlsx")
+    report, _ = run(book.grids, book.template_version, file_issues=book.issues)
+    return result, folder, report
+
+
+def test_import_says_what_it_found_and_lists_every_cell_it_left(imported):
+    result, _, _ = imported
+    assert result.exit_code == 1, result.output  # cells left unplaced
+    out = result.output
+    assert "the action log, 4 actions" in out
+    assert "a contents list" in out and "not read as indicators" in out
+    assert "an indicator table (Workforce), 7 indicators" in out
+    sheet = seed_003_layout.SHEET
+    for cell, text in [("A1", "OUR"), ("A2", "FOCUS"), ("A74", "Graph 1"), ("N96", "CIN 5:")]:
+        assert f"NOT PLACED {sheet}!{cell}: '{text}'" in out
+    assert "Note: Columns BELOW" in out
+    assert "Oct-05 (TBC)" in out  # the due date it could not read, said
+
+
+def test_every_indicator_and_figure_is_kept_with_its_unit(imported):
+    _, folder, report = imported
+    refs = [row[0] for row in seed_003.SHEETS["Indicators"][1:]]
+    got = {r.ref for r in report.indicators}
+    assert got == set(refs) - {"CP 10"}  # CP 10's "<10% of Cohort" target: the seed's fault
+    assert "W 1 e" not in got  # the contents list's ref is not a second indicator
+    book = openpyxl.load_workbook(folder / "new.xlsx")
+    header, *rows = book["Indicators"].iter_rows(values_only=True)
+    units = {row[header.index("Ref")]: row[header.index("Unit")] for row in rows if row[0]}
+    assert {ref for ref, unit in units.items() if unit == "%"} == PERCENT
+    decimals = {r.ref: r.decimals for r in report.indicators}
+    assert decimals["AMT 2"] == 1 and decimals["FD 3"] == 0 and decimals["CL 3a"] == 0
+    for ref, *values in seed_003.SHEETS["Data"][1:]:
+        if ref == "CP 10":
+            continue
+        series = {p.period: p.value for p in report.indicator(ref).series}
+        for month, value in zip(seed_003.MONTHS, values, strict=True):
+            m = next(k for k in series if _label(k) == month)
+            if isinstance(value, (int, float)):
+                assert series[m] == pytest.approx(value), (ref, month)
+            elif isinstance(value, str) and value.endswith("(6m+)"):
+                assert series[m] == pytest.approx(float(value.split("%")[0]) / 100), (ref, month)
+            else:
+                assert series[m] is None, (ref, month)
+
+
+def _label(m):
+    from kpi_engine.periods import label
+
+    return label(m)
+
+
+def test_every_rated_indicator_gets_its_methodologys_colour(imported):
+    _, _, report = imported
+    for ref, seed_rag in seed_003.SEED_RAG.items():
+        if seed_rag is None or ref == "CP 10":
+            continue
+        assert report.indicator(ref).rag == ENGINE_DIFFERS.get(ref, seed_rag), ref
+    assert report.indicator("AMT 2").rag == "Red"  # 63.9% against 95%, never Green
+
+
+def test_the_seeds_own_faults_are_reported(imported):
+    _, _, report = imported
+    band_faults = {
+        Code.METHODOLOGY_GAP,
+        Code.METHODOLOGY_OVERLAP,
+        Code.TARGET_NOT_GREEN,
+        Code.POLARITY_CONFLICT,
+    }
+    flagged = {i.ref for i in report.issues if i.code in band_faults}
+    assert flagged == {"W 1", "FD 8", "CP 10", "QA 1", "CIN 4", "W1 d"}
+    assert Code.POLARITY_FROM_METHODOLOGY in {i.code for i in report.issues if i.ref == "CL a"}
+
+
+def test_the_old_colours_are_kept_and_the_differences_listed(imported):
+    _, _, report = imported
+    w1 = report.indicator("W 1")
+    assert (w1.reported_rag, _label(w1.reported_rag_period)) == ("Yellow", "Nov-17")
+    differ = [i for i in report.issues if i.code is Code.REPORTED_RAG_DIFFERS]
+    assert {i.ref for i in differ} == set(ENGINE_DIFFERS)
+    message = next(i.message for i in differ if i.ref == "W 1")
+    assert message.startswith("W 1: the old dashboard said Yellow for Nov-17; the rules give Amber")
+    assert "the methodology has no Yellow and 18 falls in its gap" in message
+    assert all(i.severity.value == "warning" and i.sheet == "Indicators" for i in differ)
+
+
+def test_the_json_results_carry_the_reported_rag(imported):
+    _, folder, _ = imported
+    result = invoke("fill", folder / "new.xlsx", "-o", folder / "filled.xlsx", "--json",
+                    folder / "r.json")  # fmt: skip
+    assert result.exit_code == 1, result.output  # the seed's CP 10 target is an error
+    results = json.loads((folder / "r.json").read_text(encoding="utf-8"))
+    lac20 = next(i for i in results["indicators"] if i["ref"] == "LAC 20")
+    assert (lac20["reported_rag"], lac20["reported_rag_period"]) == ("Yellow", "2017-11")
+
+
+def test_commentary_narrative_and_actions_are_carried_over(imported):
+    _, folder, report = imported
+    book = openpyxl.load_workbook(folder / "new.xlsx")
+    narrative = {r[0]: r for r in book["Narrative"].iter_rows(min_row=2, values_only=True) if r[0]}
+    assert "Workforce: There has been no movement" in narrative["Director's summary"][2]
+    cin = narrative["Children in Need of Help and Protection"]
+    assert cin[3].startswith("CIN 4: Visits to children on CIN plans")
+    assert "\nCIN 5: The increased demand" in cin[3]  # the HTML paragraphs, as lines
+    assert "CP13: Visits to children on CP plans" in cin[3]  # a second table, same section
+    assert "<p>" not in cin[3] + cin[4]
+    assert narrative["Assessment"][4].startswith("An additional team (Unit 6)")
+    notes = [r for r in book["Commentary"].iter_rows(min_row=2, values_only=True) if r[0]]
+    assert ("LAC 19 (12m)", "As reported: (6m+)") in {(r[0], r[2]) for r in notes}
+    actions = [r for r in book["Actions"].iter_rows(min_row=2, values_only=True) if r[0]]
+    assert [(r[0], r[5]) for r in actions] == [
+        ("Oct-01", "In progress"),
+        ("Oct-02", "Done"),
+        ("Oct-05", "In progress"),
+        ("Nov-01", "In progress"),
+    ]
+    settings = dict(book["Settings"].iter_rows(min_row=2, max_col=2, values_only=True))
+    assert settings["Organisation"] == seed_003_layout.TITLE
+    sections = {r.ref: r.section for r in report.indicators}
+    assert sections["CP 13"] == "Children in Need of Help and Protection"
+
+
+def test_a_file_that_is_not_a_workbook_writes_nothing_and_exits_2(tmp_path):
+    bad = tmp_path / "old.xlsx"
+    bad.write_text("Ref,Title\n", encoding="utf-8")
+    result = invoke("import", bad, "-o", tmp_path / "new.xlsx")
+    assert result.exit_code == 2 and "Error:" in result.output
+    assert not (tmp_path / "new.xlsx").exists()
+
+
+def test_our_own_template_is_upgraded(tmp_path):
+    old = tmp_path / "old.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "Indicators"
+    book.active.append(["Ref", "Title"])
+    book.active.append(["A1", "A measure"])
+    data = book.create_sheet("Data")
+    data.append(["Ref", "Period", "Value"])
+    data.append(["A1", "Nov-17", 3])
+    book.save(old)
+    result = invoke("import", old, "-o", tmp_path / "new.xlsx")
+    assert result.exit_code == 0, result.output
+    assert "upgraded" in result.output and "Indicators 1, Data 1" in result.output
+
+
+def test_number_format_gives_the_unit_and_decimals():
+    grid = SheetGrid(
+        "S",
+        [
+            ["Indicator Number", "Indicator Title", "Polarity", "Oct-17", "Nov-17", "Target"],
+            ["X 1", "Assessments in time", "BIB", 0.677, 0.639, 0.95],
+        ],
+        [[None] * 6, [None, None, None, "0.0%", "0.0%", "0%"]],
+    )
+    found = recognise([grid])
+    header, row = found.sheets["Indicators"]
+    values = dict(zip(header, row, strict=True))
+    assert (values["Unit"], values["Decimals"], values["Measure"]) == ("%", 1, "percentage")
+    assert found.reporting_period is not None and _label(found.reporting_period) == "Nov-17"
+
+
+def test_refs_from_titles_are_short_and_the_same_every_time():
+    title = "% assessments completed in 45 working days"
+    assert ref_from_title(title) == ref_from_title(title) == "AC45WD"
+
+
+# --- Seed 000: "Success Measure" tables with a baseline, monthly outturns and benchmarks ---------
+
+SEED_000 = Path(__file__).parent / "data" / "seed_000_success_measures.tsv"
+
+
+def _seed_000_cell(text):
+    """A cell as the seed prints it, stored as Excel stores it: (value, number format)."""
+    if text == "":
+        return None, None
+    if text.endswith("%"):
+        body = text[:-1]
+        decimals = len(body.split(".")[1]) if "." in body else 0
+        return round(float(body) / 100, decimals + 2), "0.0%" if decimals else "0%"
+    try:
+        return int(text), None
+    except ValueError:
+        return text, None
+
+
+def build_seed_000(path):
+    header, *rows = [line.split("\t") for line in SEED_000.read_text("utf-8").splitlines()]
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "Dashboard"
+    ws.append(["Ofsted Improvement Board Dashboard"])
+    ws.append(["The number of contacts this month has reduced significantly."])
+    for n, row in enumerate(rows):
+        if n in (0, 9):  # the seed's two pages, each with its title and header
+            if n:
+                ws.append([None])
+                ws.append(["Ofsted Improvement Board Dashboard"])
+            ws.append(header)
+        r = ws.max_row + 1
+        for c, text in enumerate(row, start=1):
+            value, fmt = _seed_000_cell(text)
+            cell = ws.cell(r, c, value)
+            if fmt:
+                cell.number_format = fmt
+    ws.append([None])
+    ws.append([None])
+    ws.append(["Team", "Caseload Target", "SW FTE 13/5/15", "Cases 13/5/15", "Caseload"])
+    ws.append(["First Response", 25, 31, 553, 17.8])
+    book.save(path)
+    return path, header, rows
+
+
+@pytest.fixture(scope="module")
+def seed_000(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("seed000")
+    old, header, rows = build_seed_000(folder / "old.xlsx")
+    first = invoke("import", old, "-o", folder / "new.xlsx")
+    again = invoke("import", old, "-o", folder / "again.xlsx")
+    book = read_workbook(folder / "new.xlsx")
+    report, _ = run(book.grids, book.template_version, file_issues=book.issues)
+    return first, again, folder, report, header, rows
+
+
+def _refs(path):
+    ws = openpyxl.load_workbook(path)["Indicators"]
+    return [r[0] for r in ws.iter_rows(min_row=2, values_only=True) if r[0]]
+
+
+def test_seed_000_every_measure_and_figure_with_generated_refs(seed_000):
+    first, _again, folder, report, header, rows = seed_000
+    assert first.exit_code == 1, first.output  # the caseload table and the text need a person
+    assert "No Ref column: refs made from the titles" in first.output
+    refs = _refs(folder / "new.xlsx")
+    assert refs == _refs(folder / "again.xlsx")  # the same refs on every import
+    assert len(refs) == len(set(refs)) == 12 and all(len(ref) <= 12 for ref in refs)
+    months = [h.replace(" outturn", "") for h in header if re.fullmatch(r"\w{3}-\d\d outturn", h)]
+    by_title = {r.title: r for r in report.indicators}
+    data = openpyxl.load_workbook(folder / "new.xlsx")["Data"]
+    header_row, *data_rows = data.iter_rows(values_only=True)
+    ref_c, period_c, value_c = (header_row.index(h) for h in ("Ref", "Period", "Value"))
+    stored = {}
+    for d in data_rows:
+        if d[ref_c]:
+            month = d[period_c]
+            month = month if isinstance(month, str) else month.strftime("%b-%y")
+            stored[(d[ref_c], month)] = d[value_c]
+    for row in rows:
+        r = by_title[row[0]]
+        for month, text in zip(months, row[2 : 2 + len(months)], strict=True):
+            value, _ = _seed_000_cell(text)
+            if value is None:
+                assert (r.ref, month) not in stored
+            elif isinstance(value, (int, float)):
+                assert stored[(r.ref, month)] == pytest.approx(value), (r.ref, month)
+            else:
+                assert stored[(r.ref, month)] == value, (r.ref, month)  # n/a kept as typed
+        current, _ = _seed_000_cell(row[header.index("Current outturn")])
+        assert r.outturn == pytest.approx(current), r.ref  # the seed's own Current outturn
+        assert r.unit == ("%" if row[0].startswith("%") else "number"), r.ref
+    assert "NOT PLACED Dashboard!A" in first.output and "'Team'" in first.output
+
+
+def test_seed_000_benchmarks_baseline_targets_and_old_colours(seed_000):
+    _, _, folder, report, _, _ = seed_000
+    rr = next(r for r in report.indicators if r.title == "% repeat referrals")
+    bench = {b.comparator: (b.value, b.year) for b in rr.benchmarks}
+    assert bench == {
+        "Statistical neighbours": (pytest.approx(0.234), "2014"),
+        "South East": (pytest.approx(0.281), "2014"),
+        "England": (pytest.approx(0.234), "2014"),
+    }
+    assert rr.baseline == pytest.approx(0.30) and rr.target == pytest.approx(0.23)
+    assert rr.plan_target == pytest.approx(0.23)
+    assert (rr.reported_rag, _label(rr.reported_rag_period)) == ("Green", "Apr-15")
+    book = openpyxl.load_workbook(folder / "new.xlsx")
+    settings = dict(book["Settings"].iter_rows(min_row=2, max_col=2, values_only=True))
+    assert settings["Plan target label"] == "Jan-16 Target"
+    assert str(settings["Reporting period"]).startswith(("Apr-15", "2015-04"))
+
+
+# --- Seed 001: Measure / Target / Current position / RAG / Benchmarking / Comments -------------
+
+SEED_001 = SheetGrid(
+    "Portfolio",
+    [
+        ["Children's Services Portfolio - Cllr. Lin Hazell"],
+        ["Measure", "Target", "Current position", "RAG", "Benchmarking", "Comments"],
+        [
+            "% of Child Protection Plans reviewed in timescales",
+            0.95,
+            0.97,
+            "Green",
+            None,
+            "Outcome: Vulnerable children are safe and protected from harm",
+        ],
+        [
+            "% assessments completed in 45 working days",
+            1,
+            0.93,
+            "Amber",
+            "2014/15 England 82% S East 81 % Bucks 83%",
+            "Notes: There was a significant increase",
+        ],
+    ],
+    [[], [], [None, "0%", "0%"], [None, "0%", "0%"]],
+)
+
+
+def test_seed_001_needs_a_period_and_lists_the_positions_without_one():
+    found = recognise([SEED_001])
+    assert found.period_asked and "Data" not in found.sheets
+    assert [u.cell for u in found.unplaced] == ["C3", "C4"]
+
+
+def test_seed_001_with_a_period_places_positions_colours_and_comments():
+    from kpi_engine.periods import parse_month
+
+    found = recognise([SEED_001], parse_month("Oct-16"))
+    assert found.unplaced == []
+    assert found.sheets["Data"][1:] == [["CPPRT", "Oct-16", 0.97], ["AC45WD", "Oct-16", 0.93]]
+    header, first, _ = found.sheets["Indicators"]
+    row = dict(zip(header, first, strict=True))
+    assert (row["Unit"], row["Target"], row["Reported RAG"]) == ("%", 0.95, "Green")
+    assert row["Reported RAG period"] == "Oct-16"
+    comments = {r[0]: r[2] for r in found.sheets["Commentary"][1:]}
+    assert "2014/15 England 82%" in comments["AC45WD"]
