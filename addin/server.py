@@ -40,6 +40,7 @@ to the server's log only).
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import hmac
 import json
@@ -272,22 +273,53 @@ def _refresh_in_child(refresh: Any, payload: dict[str, Any], conn: Connection) -
 
 
 class Refreshes:
-    """At most ``limit`` refresh processes at once; each killed at its time limit, and all of
-    them when the server stops."""
+    """At most ``limit`` refresh processes at once; each killed after ``seconds``, and all of
+    them when the server stops. Both routes use it: ``POST /refresh`` and xlwings Server's
+    Refresh script (see :func:`shared_refreshes`)."""
 
-    def __init__(self, limit: int, queue_wait: float) -> None:
-        self.limit, self.queue_wait = limit, queue_wait
+    def __init__(self, limit: int, queue_wait: float, seconds: float = DEFAULT_TIMEOUT) -> None:
+        self.limit, self.queue_wait, self.seconds = limit, queue_wait, seconds
         self.slots = asyncio.Semaphore(limit)
         self.running: set[Any] = set()
         self.ctx = _process_context()
 
-    async def run(self, refresh: Any, payload: dict[str, Any], seconds: float) -> dict[str, Any]:
+    @classmethod
+    def from_env(
+        cls,
+        timeout: float | None = None,
+        max_concurrent: int | None = None,
+        queue_wait: float | None = None,
+    ) -> Refreshes:
+        """Settings left out are read from the environment (see the module doc)."""
+        seconds = timeout if timeout is not None else timeout_from_env()
+        if max_concurrent is None:
+            max_concurrent = int(_positive_from_env(MAX_CONCURRENT_ENV, os.cpu_count() or 1, True))
+        if queue_wait is None:
+            queue_wait = _positive_from_env(QUEUE_WAIT_ENV, DEFAULT_QUEUE_WAIT)
+        return cls(max_concurrent, queue_wait, seconds)
+
+    async def run(self, refresh: Any, payload: dict[str, Any]) -> dict[str, Any]:
+        """``refresh(payload)`` in a process of its own. Raises :class:`Refused`: 503 when no
+        turn came within ``queue_wait``, 504 past the time limit (the process is killed)."""
         try:
             await asyncio.wait_for(self.slots.acquire(), self.queue_wait)
         except asyncio.TimeoutError:
             raise Refused(503, BUSY) from None
         try:
-            return await self._run(refresh, payload, seconds)
+            return await self._run(refresh, payload, self.seconds)
+        except asyncio.TimeoutError:
+            book = payload.get("book")
+            log.warning(
+                "refresh of %s took longer than %.0f s",
+                book.get("name") if isinstance(book, dict) else None,
+                self.seconds,
+            )
+            raise Refused(
+                504,
+                f"The refresh took longer than {self.seconds:.0f} seconds, so it was stopped. "
+                "Nothing was changed. Try again; if it happens again, ask IT to check the refresh "
+                "server.",
+            ) from None
         finally:
             self.slots.release()
 
@@ -330,6 +362,19 @@ class Refreshes:
                 proc.kill()
 
 
+_shared: Refreshes | None = None
+
+
+def shared_refreshes() -> Refreshes:
+    """The refreshes of xlwings Server's Refresh script (one set per server process), with the
+    settings of ``POST /refresh`` read from the environment on first use."""
+    global _shared
+    if _shared is None:
+        _shared = Refreshes.from_env()
+        atexit.register(_shared.kill_all)
+    return _shared
+
+
 def timeout_from_env() -> float:
     try:
         value = float(os.environ.get(TIMEOUT_ENV, DEFAULT_TIMEOUT))
@@ -347,12 +392,7 @@ def create_app(
     queue_wait: float | None = None,
 ) -> FastAPI:
     """The FastAPI app. Arguments left out are read from the environment (see the module doc)."""
-    seconds = timeout if timeout is not None else timeout_from_env()
-    if max_concurrent is None:
-        max_concurrent = int(_positive_from_env(MAX_CONCURRENT_ENV, os.cpu_count() or 1, True))
-    if queue_wait is None:
-        queue_wait = _positive_from_env(QUEUE_WAIT_ENV, DEFAULT_QUEUE_WAIT)
-    refreshes = Refreshes(max_concurrent, queue_wait)
+    refreshes = Refreshes.from_env(timeout, max_concurrent, queue_wait)
     if token is _FROM_ENV:
         token = os.environ.get(TOKEN_ENV) or None
     limit = max_bytes if max_bytes is not None else max_bytes_from_env()
@@ -433,20 +473,9 @@ def create_app(
             )
         try:
             check_payload(payload)
-            result = await refreshes.run(refresh_payload, payload, seconds)
+            result = await refreshes.run(refresh_payload, payload)
         except Refused as refused:
             return _error(refused.status, refused.message)
-        except asyncio.TimeoutError:
-            log.warning(
-                "refresh of %s took longer than %.0f s",
-                payload.get("book", {}).get("name"),
-                seconds,
-            )
-            return _error(
-                504,
-                f"The refresh took longer than {seconds:.0f} seconds, so it was stopped. Nothing "
-                "was changed. Try again; if it happens again, ask IT to check the refresh server.",
-            )
         except Exception:
             log.exception("refresh failed")
             return _error(

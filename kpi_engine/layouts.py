@@ -30,7 +30,7 @@ from typing import Any
 
 from .missing import marker_of
 from .narrative import DIRECTORS_SUMMARY
-from .periods import Month, label, parse_month
+from .periods import Month, label, parse_month, parse_month_of_year
 
 Row = list[Any]
 
@@ -207,6 +207,14 @@ class _Header:
     plan: tuple[int, Month, str] | None = None  # column, month, header text
     baseline: tuple[int, str] | None = None  # column, header text
     kind: str = "indicators"
+    bare: dict[int, int] = field(default_factory=dict)  # column -> month of the year ("Apr")
+
+
+def _bare_month(value: Any) -> int | None:
+    """A month header with no year ("Apr", "April"): its month of the year."""
+    if not isinstance(value, str) or value.strip().isdigit():
+        return None
+    return parse_month_of_year(value)
 
 
 def _header(row: Sequence[Any], r: int) -> _Header | None:
@@ -218,6 +226,9 @@ def _header(row: Sequence[Any], r: int) -> _Header | None:
         month = _month_header(v)
         if month is not None:
             h.months[c] = month
+            continue
+        if _bare_month(v) is not None:
+            h.bare[c] = _bare_month(v) or 0
             continue
         for name, words in (
             ("ref", REF),
@@ -259,7 +270,7 @@ def _header(row: Sequence[Any], r: int) -> _Header | None:
         return h
     if "ref" not in cols and "title" not in cols:
         return None
-    measures = h.months or h.benchmarks or h.plan or h.baseline
+    measures = h.months or h.bare or h.benchmarks or h.plan or h.baseline
     rated = {"target", "polarity", "methodology", "current", "rag"} & cols.keys()
     if not measures and not rated - {"rag"}:
         if "rag" in cols or "rag_before" in cols:
@@ -380,6 +391,7 @@ class _State:
     guesses: list[str] = field(default_factory=list)
     title: str | None = None
     period: Month | None = None
+    given: Month | None = None  # --period
     directors: list[str] = field(default_factory=list)
     contents: int = 0
     baseline_label: str | None = None
@@ -498,10 +510,82 @@ def _read_contents(st: _State, h: _Header, r: int) -> int:
     return r
 
 
+_RAG_WORDS = {"r", "red", "a", "amber", "g", "green"}
+
+
+def _a_figure(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _indicator_row(g: SheetGrid, h: _Header, r: int) -> bool:
+    """Whether row ``r`` reads as one of ``h``'s indicators: its title (or ref) and a RAG or a
+    figure where the header says they are."""
+    cols = h.columns
+    name = g.value(r, cols.get("title", cols.get("ref", 0)))
+    if not isinstance(name, str) or not name.strip():
+        return False
+    rag = g.value(r, cols["rag"]) if "rag" in cols else None
+    if isinstance(rag, str) and rag.strip().lower() in _RAG_WORDS:
+        return True
+    figures = [cols[k] for k in ("target", "current") if k in cols] + list(h.months)
+    return any(_a_figure(g.value(r, c)) for c in figures)
+
+
+def _table_goes_on(g: SheetGrid, h: _Header, r: int) -> bool:
+    """Whether the blank row(s) from ``r`` are a gap inside the table (a page break in the
+    original), not its end: the next row that is not blank is another of its indicators."""
+    while r < len(g.values) and not _texts(g.values[r]):
+        r += 1
+    return r < len(g.values) and _header(g.values[r], r) is None and _indicator_row(g, h, r)
+
+
+def _row_number_column(g: SheetGrid, h: _Header) -> int | None:
+    """A column with no heading just before the titles, in a table with no Ref column: the
+    row numbers (1, 2, 3) a hand-made table is often given."""
+    title = h.columns.get("title")
+    if "ref" in h.columns or not title or not _blank(g.value(h.row, title - 1)):
+        return None
+    return title - 1
+
+
+def _year_the_months(st: _State, h: _Header) -> None:
+    """Give month headers with no year ("Apr" ... "Mar") their years, in column order ending at
+    or before the reporting period (--period, the month the sheet shows, or the header's own
+    dated months), and say what was guessed. With nothing to go by they are left unplaced."""
+    if not h.bare:
+        return
+    g = st.sheet
+    columns = sorted(h.bare)
+    where = f"{g.name}!{cell_name(h.row, columns[0])}:{cell_name(h.row, columns[-1])}"
+    anchor = st.given or st.period or max(h.months.values(), default=None)
+    if anchor is None:
+        st.guesses.append(
+            f"{where}: month headers with no year ({g.value(h.row, columns[0])} to "
+            f"{g.value(h.row, columns[-1])}) and no month to take the year from: their figures "
+            "are not placed. Run again with --period (e.g. --period Nov-17)."
+        )
+        return
+    later = anchor + 1
+    for c in reversed(columns):
+        month = later - 1
+        while month % 12 + 1 != h.bare[c]:
+            month -= 1
+        h.months[c] = later = month
+    first, last = h.months[columns[0]], h.months[columns[-1]]
+    st.guesses.append(
+        f"{where}: month headers with no year ({g.value(h.row, columns[0])} to "
+        f"{g.value(h.row, columns[-1])}) read as {label(first)} to {label(last)}, the years "
+        f"guessed from the reporting period {label(anchor)}: check them."
+    )
+
+
 def _read_table(st: _State, h: _Header, r: int) -> int:
     g = st.sheet
+    _year_the_months(st, h)
     cols = h.columns
     used = set(cols.values()) | set(h.months) | set(h.benchmarks)
+    numbers_at = _row_number_column(g, h)
+    numbered: list[int] = []
     if h.plan:
         used.add(h.plan[0])
         st.plan = (h.plan[1], h.plan[2])
@@ -515,6 +599,9 @@ def _read_table(st: _State, h: _Header, r: int) -> int:
     while r < len(g.values):
         row = g.values[r]
         cells = _texts(row)
+        if not cells and _table_goes_on(g, h, r):
+            r += 1
+            continue
         if not cells or _header(row, r) is not None:
             break
         _, first = cells[0]
@@ -560,6 +647,12 @@ def _read_table(st: _State, h: _Header, r: int) -> int:
                 ind.figures[m] = cell
         if "target" in cols:
             ind.target = read_figure(g.value(r, cols["target"]), g.format(r, cols["target"]))
+            if ind.target.value == "%":
+                ind.target = None
+                st.guesses.append(
+                    f"{g.name}!{cell_name(r, cols['target'])}: the target is '%' with no "
+                    "number, so it is left blank (no target): type it on the Indicators sheet."
+                )
         if h.plan:
             ind.plan = read_figure(g.value(r, h.plan[0]), g.format(r, h.plan[0]))
         if h.baseline:
@@ -579,7 +672,9 @@ def _read_table(st: _State, h: _Header, r: int) -> int:
                 notes.append(clean_text(g.value(r, cols[column])))
         ind.comment = "\n".join(notes) or None
         for c, v in cells:
-            if c not in used:
+            if c == numbers_at and _a_figure(v) and float(v).is_integer():
+                numbered.append(r)
+            elif c not in used:
                 st.left(r, c, v)
         st.indicators.append(ind)
         n += 1
@@ -588,6 +683,12 @@ def _read_table(st: _State, h: _Header, r: int) -> int:
         f"{st.sheet.name}!{cell_name(h.row, 0)}: an indicator table"
         f"{f' ({section})' if section else ''}, {n} indicator{'s' * (n != 1)}"
     )
+    if numbers_at is not None and numbered:
+        cells_ = f"{cell_name(numbered[0], numbers_at)}:{cell_name(numbered[-1], numbers_at)}"
+        st.guesses.append(
+            f"{g.name}!{cells_}: the numbers in the column with no heading are taken as row "
+            "numbers, not refs, and are not kept."
+        )
     return r
 
 
@@ -705,7 +806,7 @@ def recognise(
     input rows. ``period`` (``--period``) wins over the period the workbook shows."""
     states = []
     for grid in sheets:
-        st = _State(grid)
+        st = _State(grid, given=period)
         _read_sheet(st)
         states.append(st)
     unplaced = [u for st in states for u in st.unplaced]

@@ -368,3 +368,187 @@ def test_seed_001_with_a_period_places_positions_colours_and_comments():
     assert row["Reported RAG period"] == "Oct-16"
     comments = {r[0]: r[2] for r in found.sheets["Commentary"][1:]}
     assert "2014/15 England 82%" in comments["AC45WD"]
+
+
+# --- Seed 001 end to end: the portfolio tables, no month anywhere, --period ------------------
+
+SEED_001_TEXT = Path(__file__).parent / "data" / "seed_001_portfolio.txt"
+RAGS = ("Red", "Amber", "Green")
+
+# Worked out by hand from the seed's text: measure -> (target, current position, RAG).
+# Its month: the comments compare the current position with October's figure ("Performance in
+# October was 97%" against 93%; "83% ICPCs were held ... in October" against 80%), so Sep-16.
+SEED_001_FIGURES = {
+    "% of Child Protection Plans reviewed in timescales": (0.95, 0.97, "Green"),
+    "% Children Looked After seen in the last 6 weeks": (1, 0.98, "Amber"),
+    "% repeat referrals": (0.25, 0.36, "Red"),
+    "% of social work staff supervisions completed": (0.89, 0.57, "Red"),
+    "% children seen during assessment": (1, 0.95, "Amber"),
+    "% of children in need (not including CP, CLA) seen in the last 4 weeks": (1, 0.73, "Red"),
+    "% of children subject to a Child Protection Plan seen in the last 2 weeks": (
+        0.98,
+        0.83,
+        "Red",
+    ),
+    "% of children in need reviewed in last 3 months (not including Child Protection, Children "
+    "Looked After)": (0.85, 0.55, "Red"),
+    "% of contacts received actioned within 24 hours (1 working day)": (0.9, 0.62, "Red"),
+    "% referrals completed within 3 working days": (1, 0.85, "Red"),
+    "% assessments completed in 45 working days": (1, 0.93, "Amber"),
+    "% ICPC held within 15 working days of the strategy discussion": (1, 0.8, "Red"),
+    "% of CLA placed in county": (0.55, 0.49, "Red"),
+    "% of CLA are placed no more than 20 miles away from home": (None, 0.41, "Red"),
+}
+
+
+def _seed_001_rows():
+    """The seed's lines as worksheet rows. The text is a copy of a printed page, so two of its
+    cells ran together ("25% 36%", "% 41% Red") and an empty Benchmarking cell is sometimes lost:
+    split them again, and put the text that starts "Outcome:" under Comments."""
+    rows = []
+    numbered = False  # the second table has a column of row numbers, headed by nothing
+    for line in SEED_001_TEXT.read_text("utf-8").splitlines():
+        fields = [f.strip() or None for f in line.split("\t")]
+        while fields and not fields[-1]:
+            fields.pop()
+        if len(fields) < 2 or "Measure" in fields:  # a blank line, a heading or a header
+            numbered = numbered or fields[:1] == [None]
+            rows.append(fields)
+            continue
+        number = fields.pop(0) if not fields[0] or fields[0].isdigit() else None
+        measure, rest = fields[0], fields[1:]
+        figures = []
+        while rest and not figures[-1:] in ([r] for r in RAGS):
+            figures += rest.pop(0).split()
+        *numbers, rag = figures
+        target, current = numbers if len(numbers) == 2 else (None, *numbers)
+        bench, comment = rest if len(rest) == 2 else ((None, *rest) if rest else (None, None))
+        if bench and bench.startswith("Outcome:"):
+            bench, comment = None, bench
+        rows.append([number, measure, target, current, rag, bench, comment][not numbered :])
+    return rows
+
+
+def _percent_cell(text):
+    """A "95%" typed into Excel: the fraction, formatted "0%"; a "%" alone is kept as typed."""
+    if isinstance(text, str) and re.fullmatch(r"\d+%", text):
+        return int(text[:-1]) / 100, "0%"
+    return text, None
+
+
+def build_seed_001(path):
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "Portfolio"
+    for row in _seed_001_rows():
+        r = ws.max_row + 1 if ws.max_row > 1 or ws["A1"].value is not None else 1
+        if not row:
+            ws.cell(r, 1, None)
+            continue
+        for c, text in enumerate(row, start=1):
+            if isinstance(text, str) and text.isdigit():
+                ws.cell(r, c, int(text))  # the row numbers of the second table
+                continue
+            value, fmt = _percent_cell(text)
+            cell = ws.cell(r, c, value)
+            if fmt:
+                cell.number_format = fmt
+    book.save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def seed_001(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("seed001")
+    old = build_seed_001(folder / "old.xlsx")
+    asked = invoke("import", old, "-o", folder / "asked.xlsx")
+    result = invoke("import", old, "-o", folder / "new.xlsx", "--period", "Sep-16")
+    return asked, result, folder
+
+
+def test_seed_001_without_a_period_asks_for_one(seed_001):
+    asked, _, _ = seed_001
+    assert asked.exit_code == 1, asked.output
+    assert "No month in the tables" in asked.output and "--period" in asked.output
+    not_placed = re.findall(r"NOT PLACED Portfolio!(\w+): '([^']*)'", asked.output)
+    positions = {text for cell, text in not_placed if cell[0] in "CD"}  # Current position
+    assert positions == {str(f[1]) for f in SEED_001_FIGURES.values()}
+
+
+def test_seed_001_every_measure_with_its_target_position_colour_and_comments(seed_001):
+    from kpi_engine.commands.fill import fill_workbook
+
+    _, result, folder = seed_001
+    out = result.output
+    assert "an indicator table, 2 indicators" in out and "an indicator table, 12 indicators" in out
+    assert "Portfolio!A10:A22: the numbers in the column with no heading" in out
+    assert "Portfolio!C24: the target is '%' with no number, so it is left blank" in out
+    # The one cell left: the heading between the tables.
+    assert re.findall(r"NOT PLACED (\S+)", out) == ["Portfolio!A7:"]
+    assert result.exit_code == 1, out
+    report = fill_workbook(folder / "new.xlsx", folder / "filled.xlsx").report
+    by_title = {r.title: r for r in report.indicators}
+    assert set(by_title) == set(SEED_001_FIGURES)
+    for title, (target, current, rag) in SEED_001_FIGURES.items():
+        r = by_title[title]
+        assert r.unit == "%", title
+        assert r.outturn == pytest.approx(current), title
+        assert r.target == (None if target is None else pytest.approx(target)), title
+        assert (r.reported_rag, _label(r.reported_rag_period)) == (rag, "Sep-16"), title
+    book = openpyxl.load_workbook(folder / "new.xlsx")
+    settings = dict(book["Settings"].iter_rows(min_row=2, max_col=2, values_only=True))
+    assert str(settings["Reporting period"]).startswith(("Sep-16", "2016-09"))
+    comments = {}
+    for ref, period, text in book["Commentary"].iter_rows(min_row=2, max_col=3, values_only=True):
+        if ref:
+            assert str(period).startswith(("Sep-16", "2016-09")), ref
+            comments[ref] = text
+    refs = {r.title: r.ref for r in report.indicators}
+    assert len(comments) == len(SEED_001_FIGURES)
+    for title, ref in refs.items():
+        assert comments[ref].startswith("Outcome: Vulnerable children are safe"), title
+    assert comments[refs["% repeat referrals"]].endswith(
+        "\nStatistical Neighbour Average (2015): 23% National Average (2015): 24%"
+    )
+    assert "The TVP backlog of DV reports" in comments[refs[
+        "% of contacts received actioned within 24 hours (1 working day)"]]  # fmt: skip
+
+
+# --- Month headers with no year ("Apr"): the year is guessed, and the guess is said ----------
+
+NO_YEAR = SheetGrid(
+    "S",
+    [
+        ["Ref", "Title", "Polarity", "Nov", "Dec", "Jan", "Feb", "Target"],
+        ["X 1", "Visits in time", "BIB", 0.8, 0.82, 0.85, 0.9, 0.9],
+    ],
+    [[None] * 8, [None, None, None, "0%", "0%", "0%", "0%", "0%"]],
+)
+
+
+def test_month_headers_without_a_year_take_it_from_the_period_and_say_so():
+    from kpi_engine.periods import parse_month
+
+    found = recognise([NO_YEAR], parse_month("Mar-18"))
+    assert [r[1] for r in found.sheets["Data"][1:]] == ["Nov-17", "Dec-17", "Jan-18", "Feb-18"]
+    assert found.unplaced == []
+    assert (
+        "S!D1:G1: month headers with no year (Nov to Feb) read as Nov-17 to Feb-18, the years "
+        "guessed from the reporting period Mar-18: check them." in found.guesses
+    )
+
+
+def test_month_headers_without_a_year_and_no_period_are_left_and_a_period_asked(tmp_path):
+    found = recognise([NO_YEAR])
+    assert found.period_asked and "Data" not in found.sheets
+    assert [u.cell for u in found.unplaced] == ["D2", "E2", "F2", "G2"]
+    old = tmp_path / "old.xlsx"
+    book = openpyxl.Workbook()
+    for row in NO_YEAR.values:
+        book.active.append(row)
+    book.save(old)
+    result = invoke("import", old, "-o", tmp_path / "new.xlsx", "--period", "Feb-18")
+    assert result.exit_code == 0, result.output
+    assert "WARNING Sheet!D1:G1: month headers with no year (Nov to Feb) read as Nov-17 to " in (
+        result.output
+    )

@@ -167,3 +167,91 @@ def group_alive(pgid: int) -> list[int]:
             if int(fields[2]) == pgid and fields[0] != "Z":
                 alive.append(int(entry))
     return alive
+
+
+# ---------------------------------------------------------------------------------------------
+# xlwings Server's route (the Office.js add-in): the same refresh processes, 504 and 503
+
+XLWINGS_SERVER_LOAD = r"""
+import json, multiprocessing, sys, time, warnings
+from concurrent.futures import ThreadPoolExecutor
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+from xlwings_server.main import app
+import slow
+from addin import server
+
+server.refresh_payload = slow.slow_refresh
+client = TestClient(app, raise_server_exceptions=False)
+url = "/xlwings/custom-scripts-call/refresh_dashboard"
+body = {"client": "Office.js", "version": "x", "book": {"name": "d.xlsx", "active_sheet_index": 0,
+        "selection": "A1"}, "names": [], "sheets": [{"name": "Data", "values": [[""]],
+        "pictures": [], "tables": []}]}
+with ThreadPoolExecutor(2) as pool:
+    started = time.monotonic()
+    first = pool.submit(client.post, url, json=body)
+    time.sleep(0.3)
+    second = pool.submit(client.post, url, json=body)
+    answers = [first.result(timeout=20), second.result(timeout=20)]
+    took = time.monotonic() - started
+print(json.dumps({
+    "statuses": [r.status_code for r in answers],
+    "details": [r.json().get("detail") if r.headers.get("content-type", "").startswith(
+        "application/json") else r.text for r in answers],
+    "took": took,
+    "children": [p.pid for p in multiprocessing.active_children() if p.is_alive()],
+}))
+"""
+
+SLOW_MODULE = '''
+import time
+
+
+def slow_refresh(payload):
+    """Stands in for a refresh that takes too long (it runs in the refresh's own process)."""
+    time.sleep(30)
+    return {"actions": ["late"]}
+'''
+
+
+def test_the_xlwings_server_route_answers_504_past_the_limit_and_503_when_busy(tmp_path):
+    import importlib.util
+    import json
+    import os
+    import subprocess
+
+    if importlib.util.find_spec("xlwings_server") is None:
+        pytest.skip("xlwings-server is not installed (pip install 'kpi-dashboard[server]')")
+    import addin
+
+    root = Path(__file__).resolve().parent.parent
+    (tmp_path / "slow.py").write_text(SLOW_MODULE)
+    # A fresh process: xlwings Server reads its settings and project folder when first imported.
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(root), str(tmp_path)]),
+        "XLWINGS_PROJECT_DIR": str(addin.XLWINGS_SERVER_PROJECT),
+        "XLWINGS_LICENSE_KEY": "noncommercial",
+        "KPI_DASHBOARD_TIMEOUT": "2",
+        "KPI_DASHBOARD_MAX_CONCURRENT": "1",
+        "KPI_DASHBOARD_QUEUE_WAIT": "0.5",
+    }
+    run = subprocess.run(
+        [sys.executable, "-c", XLWINGS_SERVER_LOAD],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    result = json.loads(run.stdout.strip().splitlines()[-1])
+    assert result["statuses"] == [504, 503], result
+    late, busy = result["details"]
+    assert late.startswith("The refresh took longer than 2 seconds, so it was stopped.")
+    assert "Nothing was changed" in late
+    assert busy.startswith("The refresh server is busy, try again in a minute.")
+    assert result["took"] < 10  # the 30 s refresh was stopped at its 2 s limit
+    assert result["children"] == [], "the refresh's process was not stopped"

@@ -622,7 +622,7 @@ def _align_cells(ws: Worksheet, sheet: str) -> None:
         last = names[max(names)]
         names.update(dict.fromkeys(range(max(names) + 1, dashboard_last_column() + 1), last))
     for col, header in names.items():
-        if col < 3:
+        if col == 1 or col == format_column(sheet):  # the row kinds and format keys
             continue
         letter = get_column_letter(col)
         style = _alignment(sheet, col, header)
