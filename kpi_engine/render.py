@@ -365,14 +365,9 @@ def render_summary(report: Report) -> SheetRender:
     values = title_rows(
         report, f"{report.stamp.organisation or ''} Performance summary".strip(), SUMMARY_WIDTH
     )
-    # The counts sit under the tables' Measure and Green from columns: the widest text column and
-    # the first number column
-    status_at = SUMMARY_HEADERS.index("Measure")
 
     def count_row(kind: str, status: str | None, count: Any) -> list[Any]:
-        row: list[Any] = [kind, None, *[None] * (SUMMARY_WIDTH - 2)]
-        row[status_at], row[status_at + 1] = status, count
-        return row
+        return _placed(kind, COUNT_COLUMNS, [status, count])
 
     header = count_row(HEADER, "Status", "Number")
     header[1] = FORMAT_COLUMN_HEADER
@@ -426,6 +421,9 @@ def render_summary(report: Report) -> SheetRender:
     )
 
 
+# The counts' columns: under the tables' Measure and Green from, the widest text column and the
+# first number column.
+COUNT_COLUMNS: tuple[tuple[str, str], ...] = (("Status", "Measure"), ("Number", "Green from"))
 # The action log's columns, under the indicator tables' columns of these names, so that long text
 # lands in the wide, wrapped ones.
 ACTION_LOG_COLUMNS: tuple[tuple[str, str], ...] = (
