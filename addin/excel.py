@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from addin.plan import (
-    AddLink,
     AddSheet,
     ClearCells,
     ClearContents,
@@ -38,22 +38,71 @@ from addin.plan import (
     WriteValues,
     plan_refresh,
 )
+from kpi_engine.charts import CHART_DATA_NAME, slots_named
 from kpi_engine.inputs import find_sheets
 from kpi_engine.pipeline import run
 from kpi_engine.results import Report
 from kpi_engine.sheets import Grid
-from kpi_engine.workbook_names import INPUT_SHEETS, OUTPUT_SHEETS, TEMPLATE_INFO_SHEET, version_text
+from kpi_engine.workbook_names import (
+    CHARTS,
+    INPUT_SHEETS,
+    OUTPUT_SHEETS,
+    TEMPLATE_INFO_SHEET,
+    version_text,
+)
 
 #: The sheets a refresh reads: what the workbook's xlwings.conf INCLUDE (or @script include) should
 #: list, so the payload carries nothing else (Instructions, officers' own sheets).
 INCLUDE_SHEETS = (*INPUT_SHEETS, *OUTPUT_SHEETS, TEMPLATE_INFO_SHEET)
 
 
-def sheet_grid(sheet: Any) -> Grid:
+# The ISO text a remote client sends for a date-formatted cell (xlwings' own pattern)
+_ISO_DATETIME = re.compile(
+    r"^(-?(?:[1-9][0-9]*)?[0-9]{4})-(1[0-2]|0[1-9])-(3[01]|0[1-9]|[12][0-9])"
+    r"T(2[0-3]|[01][0-9]):([0-5][0-9]):([0-5][0-9])(\.[0-9]+)?(Z|[+-](?:2[0-3]|[01][0-9]):[0-5][0-9])?$"
+)
+
+
+def _sent_text(value: str) -> Any:
+    """A remote client's text as xlwings reads it: a date-formatted cell's ISO text back to a
+    datetime, "" (an empty cell from Office.js) to None."""
+    if value == "":
+        return None
+    if value[:1].isdigit() and _ISO_DATETIME.match(value):
+        return _dt.datetime.fromisoformat(value.removesuffix("Z"))
+    return value
+
+
+def _sent_grid(sheet: Any, convert: bool = True) -> Grid | None:
+    """A remote sheet's values straight from the client's payload (None for a desktop sheet):
+    the same values xlwings' range reading gives, without its per-cell conversion machinery,
+    which costs a big workbook's refresh most of a second. ``convert`` False: as sent (enough
+    for an output sheet, whose old values only say how far they reached)."""
+    api = getattr(sheet, "api", None)
+    values = api.get("values") if isinstance(api, dict) else None
+    if not isinstance(values, list):
+        return None
+    grid = [
+        tuple([v if v.__class__ is not str else _sent_text(v) for v in row])
+        if convert
+        else tuple(row)
+        for row in values
+        if isinstance(row, list)
+    ]
+    if len(grid) <= 1 and all(v is None for row in grid for v in row):
+        return []  # an empty sheet: [[]], or only A1 and it blank
+    return grid
+
+
+def sheet_grid(sheet: Any, convert: bool = True) -> Grid:
     """A sheet's values from A1 to the last cell of its used range, as the headless reader gives
     them: dates as datetimes (the remote clients send ISO text for date-formatted cells, which
     xlwings turns back into datetimes), empty cells as None (Office.js sends ""), and Excel's
-    error values as their text (#N/A), as openpyxl reads them."""
+    error values as their text (#N/A), as openpyxl reads them. ``convert`` False: a remote
+    sheet's values as sent ("" for an empty cell from Office.js, dates as ISO text)."""
+    sent = _sent_grid(sheet, convert)
+    if sent is not None:
+        return sent
     last = sheet.used_range.last_cell
     rows, cols = last.row, last.column
     values = sheet.range((1, 1), (rows, cols)).options(ndim=2, err_to_str=True).value
@@ -93,7 +142,9 @@ def read_book(book: Any) -> tuple[dict[str, Grid], dict[str, Grid | None], str |
     outputs: dict[str, Grid | None] = {}
     for name in OUTPUT_SHEETS:
         sheet = sheets.get(name)
-        outputs[name] = None if sheet is None else ([] if name in not_sent else sheet_grid(sheet))
+        outputs[name] = (
+            None if sheet is None else ([] if name in not_sent else sheet_grid(sheet, False))
+        )
     version = None
     if TEMPLATE_INFO_SHEET in sheets:
         version = version_text(sheets[TEMPLATE_INFO_SHEET].range("B1").value)
@@ -198,6 +249,7 @@ def apply_plan(book: Any, plan: Plan) -> None:
 
 
 def _apply(book: Any, plan: Plan, folder: str) -> None:
+    remote = is_remote(book)
     for op in plan.operations:
         if isinstance(op, AddSheet):
             book.sheets.add(op.sheet, after=book.sheets[len(book.sheets) - 1])
@@ -216,20 +268,71 @@ def _apply(book: Any, plan: Plan, folder: str) -> None:
         elif isinstance(op, ClearCells):
             sheet.range((op.row, op.col), (op.row + op.rows - 1, op.col + op.cols - 1)).clear()
         elif isinstance(op, WriteValues):
-            sheet.range(
-                (op.row, op.col), (op.row + op.rows - 1, op.col + op.cols - 1)
-            ).value = op.values
-        elif isinstance(op, AddLink):
-            sheet.range((op.row, op.col)).add_hyperlink(op.address, op.text, op.tip)
+            cells = sheet.range((op.row, op.col), (op.row + op.rows - 1, op.col + op.cols - 1))
+            if remote:
+                # Sent as they are: the plan's values are already what the clients take (text,
+                # numbers, booleans), so xlwings' per-cell conversion is skipped; "" clears a
+                # cell (a client may read null as "leave it as it is").
+                cells.options("raw").value = [
+                    ["" if v is None else v for v in row] for row in op.values
+                ]
+            else:
+                cells.value = op.values
         else:  # pragma: no cover - a new operation type must be taught here
             raise TypeError(f"unknown operation {op!r}")
 
 
+_ROWS = re.compile(r"^\$?[A-Z]{1,3}\$?([0-9]+)(?::\$?[A-Z]{1,3}\$?([0-9]+))?$")
+
+
+def _named_rows(book: Any, wanted: str) -> tuple[str, int, int] | None:
+    """(sheet, first row, last row) of a named range: from a remote client's payload as sent
+    (names and addresses), else through the desktop workbook's names."""
+    payload = getattr(book, "api", None)
+    if isinstance(payload, dict):
+        sheets = payload.get("sheets") or []
+        for entry in payload.get("names") or []:
+            if str(entry.get("name", "")).casefold() != wanted.casefold():
+                continue
+            m = _ROWS.match(str(entry.get("address", "")).split("!")[-1])
+            index = entry.get("sheet_index")
+            if m is None or not isinstance(index, int) or not 0 <= index < len(sheets):
+                return None
+            first = int(m.group(1))
+            return str(sheets[index].get("name")), first, int(m.group(2) or first)
+        return None
+    for name in book.names:
+        if str(name.name).casefold() != wanted.casefold():
+            continue
+        try:
+            cells = name.refers_to_range
+            return str(cells.sheet.name), int(cells.row), int(cells.last_cell.row)
+        except Exception:  # noqa: BLE001 - a name that no longer refers to cells (#REF!)
+            return None
+    return None
+
+
+def chart_slots(book: Any) -> int | None:
+    """How many charts of its own the workbook's Charts sheet has (the headless fill made them
+    and named their data CHART_DATA_NAME), or None: then the refresh draws pictures."""
+    found = _named_rows(book, CHART_DATA_NAME)
+    if found is None or found[0].casefold() != CHARTS.casefold():
+        return None
+    return slots_named(found[1], found[2])
+
+
 def prepare(book: Any, refreshed: _dt.datetime | None = None) -> tuple[Report, Plan]:
-    """Read and compute everything, write nothing: the report and the writes that would show it."""
+    """Read and compute everything, write nothing: the report and the writes that would show it.
+
+    A workbook with charts of its own gets values only: its charts read them. One without gets
+    the charts as pictures, and the Charts sheet says how to give it charts."""
     inputs_grids, outputs, version = read_book(book)
-    report, model = run(inputs_grids, version, refreshed)
-    return report, draw_pictures(plan_refresh(model, outputs, read_pictures(book)))
+    slots = chart_slots(book) if outputs.get(CHARTS) is not None else None
+    report, model = run(
+        inputs_grids, version, refreshed, chart_slots=slots, chart_pictures=slots is None
+    )
+    plan = plan_refresh(model, outputs, read_pictures(book), native_charts=slots is not None)
+    return report, draw_pictures(plan)
 
 
 def refresh(book: Any, refreshed: _dt.datetime | None = None) -> Report:

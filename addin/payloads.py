@@ -63,6 +63,29 @@ def _column_letter(n: int) -> str:
     return get_column_letter(n)
 
 
+def _names(book: Any) -> list[dict[str, Any]]:
+    """The workbook's named ranges as every client sends them: book scope, the address without
+    "$" (VBA's ``Address(False, False)``); names that are not one range are left out."""
+    positions = {ws.title: i for i, ws in enumerate(book.worksheets)}
+    names = []
+    for name, defined in book.defined_names.items():
+        destinations = list(defined.destinations)
+        if len(destinations) != 1 or destinations[0][0] not in positions:
+            continue
+        sheet, address = destinations[0]
+        names.append(
+            {
+                "name": name,
+                "sheet_index": positions[sheet],
+                "address": address.replace("$", ""),
+                "book_scope": True,
+                "scope_sheet_name": None,
+                "scope_sheet_index": None,
+            }
+        )
+    return names
+
+
 def client_payload(
     path: str | Path,
     client: str,
@@ -110,7 +133,7 @@ def client_payload(
         "client": client,
         "version": version,
         "book": {"name": Path(path).name, "active_sheet_index": 0, "selection": "A1"},
-        "names": [],
+        "names": _names(book),
         "sheets": sheets,
     }
     round_trip: dict[str, Any] = json.loads(json.dumps(payload))  # a dict comes back a dict

@@ -122,18 +122,6 @@ class WriteValues:
 
 
 @dataclass(frozen=True)
-class AddLink:
-    """A hyperlink from a cell to a place in the same workbook (``#'Data'!D14``)."""
-
-    sheet: str
-    row: int
-    col: int
-    address: str
-    text: str
-    tip: str
-
-
-@dataclass(frozen=True)
 class PutPicture:
     """A page of small multiples as one picture, its top-left at (row, col), ``width`` x ``height``
     points. ``replace``: a picture of that name and size is there, so it is replaced in place,
@@ -159,9 +147,7 @@ class DeletePicture:
     name: str
 
 
-Operation = (
-    AddSheet | ClearContents | ClearCells | WriteValues | AddLink | PutPicture | DeletePicture
-)
+Operation = AddSheet | ClearContents | ClearCells | WriteValues | PutPicture | DeletePicture
 
 
 @dataclass(frozen=True)
@@ -209,7 +195,9 @@ def occupied_extent(grid: Grid | None) -> tuple[int, int]:
 
 
 def sheet_matrix(sheet: SheetRender, rows: int, cols: int) -> list[list[Any]]:
-    """The sheet's values as one ``rows`` x ``cols`` matrix from A1, text made Excel-safe."""
+    """The sheet's values as one ``rows`` x ``cols`` matrix from A1, text made Excel-safe, and
+    each link as its HYPERLINK formula (the one value sent unquoted as a formula: the engine
+    built it from a sheet name and a cell address)."""
     matrix: list[list[Any]] = [[None] * cols for _ in range(rows)]
     for block in sheet.blocks:
         for i, values in enumerate(block.values):
@@ -217,6 +205,9 @@ def sheet_matrix(sheet: SheetRender, rows: int, cols: int) -> list[list[Any]]:
             for j, value in enumerate(values):
                 if value is not None:
                     target[block.col - 1 + j] = excel_value(value)
+    for link in sheet.links:
+        text = sheet.cell(link.row, link.col)
+        matrix[link.row - 1][link.col - 1] = "=" + link.formula("" if text is None else str(text))
     return matrix
 
 
@@ -236,20 +227,14 @@ def _old_link_cells(grid: Grid) -> list[tuple[int, int]]:
     return cells
 
 
-def _runs(cells: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
-    """Cells grouped into vertical runs: (first row, column, length)."""
-    runs: list[tuple[int, int, int]] = []
-    for r, c in sorted(cells, key=lambda rc: (rc[1], rc[0])):
-        if runs and runs[-1][1] == c and runs[-1][0] + runs[-1][2] == r:
-            first, col, n = runs[-1]
-            runs[-1] = (first, col, n + 1)
-        else:
-            runs.append((r, c, 1))
-    return runs
-
-
-def _tip(target: str) -> str:
-    return "Go to " + target.replace("''", "\0").replace("'", "").replace("\0", "'")
+def _clear_around(sheet: str, cells: list[tuple[int, int]]) -> ClearCells:
+    """One clear of the rectangle around ``cells``: whatever lies between them is written again
+    by the values write that follows, so one action does for any number of stale links."""
+    rows = [r for r, _ in cells]
+    cols = [c for _, c in cells]
+    return ClearCells(
+        sheet, min(rows), min(cols), max(rows) - min(rows) + 1, max(cols) - min(cols) + 1
+    )
 
 
 def _same_size(info: PictureInfo, width: float, height: float) -> bool:
@@ -261,8 +246,11 @@ def _same_size(info: PictureInfo, width: float, height: float) -> bool:
     )
 
 
-def plan_pictures(sheet: SheetRender, existing: Sequence[PictureInfo]) -> list[Operation]:
-    """The picture operations for a sheet with charts: one picture per page, stale ones deleted.
+def plan_pictures(
+    sheet: SheetRender, existing: Sequence[PictureInfo], draw: bool = True
+) -> list[Operation]:
+    """The picture operations for a sheet with charts: one picture per page, stale ones deleted
+    (``draw`` False: the workbook has charts of its own, so every picture of ours goes).
 
     The remote clients address pictures by their position on the sheet, and replacing one moves
     it to the end; xlwings does not know that. So deletions come first, then replacements from
@@ -272,7 +260,7 @@ def plan_pictures(sheet: SheetRender, existing: Sequence[PictureInfo]) -> list[O
         return []
     position = {p.name: i for i, p in enumerate(existing)}
     ours = {p.name: p for p in existing if p.name.startswith(PICTURE_PREFIX)}
-    wanted = pages(sheet.charts)
+    wanted = pages(sheet.charts) if draw else []
     names = {page.name for page in wanted}
     deletes: list[Operation] = [
         DeletePicture(sheet.name, name) for name in ours if name not in names
@@ -298,11 +286,14 @@ def plan_refresh(
     model: RenderModel,
     old: Mapping[str, Grid | None],
     pictures: Mapping[str, Sequence[PictureInfo]] | None = None,
+    native_charts: bool = False,
 ) -> Plan:
     """The operations that turn the output sheets' old values (``old[name]``: the sheet's grid
     from A1, ``[]`` when its values were not sent, ``None`` when the workbook has no such sheet)
     into the render model. ``pictures``: the pictures each sheet already has (for the Charts
-    sheet's pages); pictures are planned only when it is given."""
+    sheet's pages); pictures are planned only when it is given. ``native_charts``: the workbook
+    has the charts the headless fill makes, which redraw from the values written, so no picture
+    is drawn (and pictures of an earlier refresh are deleted)."""
     plan = Plan()
     for sheet in model.sheets:
         grid = old.get(sheet.name)
@@ -316,22 +307,11 @@ def plan_refresh(
         linked = {(link.row, link.col) for link in sheet.links}
         if sheet.name == VALIDATION or sheet.links:
             stale = [cell for cell in _old_link_cells(grid) if cell not in linked]
-            for first, col, n in _runs(stale):
-                plan.operations.append(ClearCells(sheet.name, first, col, n, 1))
+            if stale:
+                plan.operations.append(_clear_around(sheet.name, stale))
         if rows and cols:
             plan.operations.append(WriteValues(sheet.name, 1, 1, sheet_matrix(sheet, rows, cols)))
-        for link in sheet.links:
-            text = sheet.cell(link.row, link.col)
-            plan.operations.append(
-                AddLink(
-                    sheet.name,
-                    link.row,
-                    link.col,
-                    "#" + link.target,
-                    "" if text is None else str(text),
-                    _tip(link.target),
-                )
-            )
         if pictures is not None:
-            plan.operations.extend(plan_pictures(sheet, pictures.get(sheet.name, ())))
+            existing = pictures.get(sheet.name, ())
+            plan.operations.extend(plan_pictures(sheet, existing, draw=not native_charts))
     return plan

@@ -28,13 +28,20 @@ Configuration, from the environment when the app is created:
 
 Each refresh runs in a process of its own, so a refresh that passes its time limit is really
 stopped (the process is killed) and the memory of every refresh is returned when it ends; when
-the server stops (SIGINT, SIGTERM), the refreshes still running are killed with it.
+the server stops (SIGINT, SIGTERM), the refreshes still running are killed with it. A request
+takes its turn before its body is read: those waiting hold only their connection, not their
+workbook, so the server's memory does not grow with the queue.
+
+xlwings Server (the Office.js add-in's back end) runs the same way when started as
+:func:`xlwings_server_app` (``uvicorn --factory addin.server:xlwings_server_app``): its Refresh
+script waits for the same turns, and its payloads get the same checks and answers.
 
 Refusals are JSON ``{"detail": "<plain message>"}``, never a stack trace: 413 too large,
-401 missing or wrong token, 504 too slow, 400 not a workbook payload (not JSON, nested too deep,
-a cell that is not a value) or a client/server xlwings version mismatch (with what to do), 503
-the server's licence key is not set or the server busy, 500 anything else (the traceback goes
-to the server's log only).
+401 missing or wrong token, 504 too slow, 408 the workbook itself took longer than the time
+limit to arrive, 400 not a workbook payload (not JSON, nested too deep, a cell that is not a
+value) or a client/server xlwings version mismatch (with what to do), 503 the server's licence
+key is not set or the server busy, 500 anything else (the traceback goes to the server's log
+only).
 """
 
 from __future__ import annotations
@@ -42,18 +49,20 @@ from __future__ import annotations
 import asyncio
 import atexit
 import contextlib
+import contextvars
 import hmac
 import json
 import logging
 import multiprocessing
 import os
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from starlette.requests import ClientDisconnect
 
 from addin.excel import refresh
 
@@ -174,10 +183,51 @@ def check_payload(payload: Any) -> None:
         )
 
 
+async def read_body(chunks: AsyncIterator[bytes], limit: int) -> bytes:
+    """The request's body, refused (413) as soon as it passes ``limit`` bytes."""
+    body = bytearray()
+    async for chunk in chunks:
+        body += chunk
+        if len(body) > limit:
+            raise Refused(413, _too_large_message(len(body), limit))
+    return bytes(body)
+
+
+async def drain(chunks: AsyncIterator[bytes], limit: int, seconds: float) -> None:
+    """Read and drop the body of a request turned away before it was read (503, busy), so the
+    client, still sending it, reads the answer rather than a reset connection. Nothing is kept;
+    a body past ``limit`` bytes or ``seconds`` is left unread."""
+
+    async def read() -> None:
+        seen = 0
+        async for chunk in chunks:
+            seen += len(chunk)
+            if seen > limit:
+                return
+
+    with contextlib.suppress(Exception):  # gone, or too slow: nothing more to do for it
+        await asyncio.wait_for(read(), seconds)
+
+
+def parse_payload(body: bytes) -> Any:
+    """The JSON of a request's body, refused (400) with a plain message when it is not JSON."""
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise Refused(
+            400, "The request is not a workbook sent by xlwings (it is not JSON)."
+        ) from None
+    except RecursionError:
+        raise Refused(
+            400, "The request is not a workbook sent by xlwings (its JSON is nested too deep)."
+        ) from None
+
+
 def refresh_payload(payload: dict[str, Any]) -> dict[str, Any]:
     """Open the payload as a remote book, refresh it and return the actions (``book.json()``)."""
     import xlwings as xw
 
+    check_payload(payload)  # done by the routes already; here too for any other caller
     if not _remote_engine_ready():
         raise Refused(
             503,
@@ -298,13 +348,29 @@ class Refreshes:
             queue_wait = _positive_from_env(QUEUE_WAIT_ENV, DEFAULT_QUEUE_WAIT)
         return cls(max_concurrent, queue_wait, seconds)
 
-    async def run(self, refresh: Any, payload: dict[str, Any]) -> dict[str, Any]:
-        """``refresh(payload)`` in a process of its own. Raises :class:`Refused`: 503 when no
-        turn came within ``queue_wait``, 504 past the time limit (the process is killed)."""
+    @contextlib.asynccontextmanager
+    async def turn(self) -> AsyncIterator[None]:
+        """Wait for a free slot, at most ``queue_wait`` seconds (then :class:`Refused`, 503), and
+        hold it. A request takes its turn before its body is read, so the requests waiting hold
+        no workbook in memory; :meth:`run` inside a turn uses that turn."""
         try:
             await asyncio.wait_for(self.slots.acquire(), self.queue_wait)
         except asyncio.TimeoutError:
             raise Refused(503, BUSY) from None
+        holding = _turn_held.set(self)
+        try:
+            yield
+        finally:
+            _turn_held.reset(holding)
+            self.slots.release()
+
+    async def run(self, refresh: Any, payload: dict[str, Any]) -> dict[str, Any]:
+        """``refresh(payload)`` in a process of its own, in this request's turn (or a new one).
+        Raises :class:`Refused`: 503 when no turn came within ``queue_wait``, 504 past the time
+        limit (the process is killed)."""
+        if _turn_held.get() is not self:
+            async with self.turn():
+                return await self.run(refresh, payload)
         try:
             return await self._run(refresh, payload, self.seconds)
         except asyncio.TimeoutError:
@@ -320,8 +386,19 @@ class Refreshes:
                 "Nothing was changed. Try again; if it happens again, ask IT to check the refresh "
                 "server.",
             ) from None
-        finally:
-            self.slots.release()
+
+    async def receive(self, chunks: AsyncIterator[bytes], limit: int) -> bytes:
+        """A request's body, read in its turn: refused past ``limit`` bytes (413), or when it
+        takes longer than the time limit to arrive (408), so a slow sender cannot hold a turn."""
+        try:
+            return await asyncio.wait_for(read_body(chunks, limit), self.seconds)
+        except asyncio.TimeoutError:
+            raise Refused(
+                408,
+                f"The workbook took longer than {self.seconds:.0f} seconds to arrive, so the "
+                "refresh was not started. Nothing was changed. Try again; if it happens again, "
+                "ask IT to check the network between Excel and the refresh server.",
+            ) from None
 
     async def _run(self, refresh: Any, payload: dict[str, Any], seconds: float) -> dict[str, Any]:
         loop = asyncio.get_running_loop()
@@ -362,6 +439,10 @@ class Refreshes:
                 proc.kill()
 
 
+# The Refreshes whose turn the current request holds (see Refreshes.turn).
+_turn_held: contextvars.ContextVar[Refreshes | None] = contextvars.ContextVar(
+    "kpi_dashboard_turn_held", default=None
+)
 _shared: Refreshes | None = None
 
 
@@ -443,14 +524,10 @@ def create_app(
     @app.post("/refresh")
     async def refresh_endpoint(request: Request) -> JSONResponse:
         started = time.perf_counter()
-        length = request.headers.get("content-length")
-        if length is not None:
-            try:
-                declared = int(length)
-            except ValueError:
-                return _error(400, "The request's Content-Length is not a number.")
-            if declared > limit:
-                return _too_large(declared, limit)
+        try:
+            check_length(request.headers.get("content-length"), limit)
+        except Refused as refused:
+            return _error(refused.status, refused.message)
         if token is not None and not token_matches(request.headers.get("authorization"), token):
             return _error(
                 401,
@@ -458,24 +535,22 @@ def create_app(
                 "changed. Ask IT to check the AUTH setting on the workbook's xlwings.conf sheet "
                 "(and the KPI_DASHBOARD_TOKEN set for you).",
             )
-        body = bytearray()
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > limit:
-                return _too_large(len(body), limit)
+        size, turned = 0, False
         try:
-            payload = json.loads(bytes(body))
-        except (ValueError, UnicodeDecodeError):
-            return _error(400, "The request is not a workbook sent by xlwings (it is not JSON).")
-        except RecursionError:
-            return _error(
-                400, "The request is not a workbook sent by xlwings (its JSON is nested too deep)."
-            )
-        try:
-            check_payload(payload)
-            result = await refreshes.run(refresh_payload, payload)
+            async with refreshes.turn():  # before the body is read: see Refreshes.turn
+                turned = True
+                body = await refreshes.receive(request.stream(), limit)
+                size = len(body)
+                payload = parse_payload(body)
+                del body  # the payload is what the refresh needs
+                check_payload(payload)
+                result = await refreshes.run(refresh_payload, payload)
         except Refused as refused:
+            if not turned:
+                await drain(request.stream(), limit, refreshes.seconds)
             return _error(refused.status, refused.message)
+        except ClientDisconnect:  # no one is left to read the answer
+            return _error(400, "The request ended before the whole workbook arrived.")
         except Exception:
             log.exception("refresh failed")
             return _error(
@@ -487,7 +562,7 @@ def create_app(
             "refreshed %s from %s: %d bytes in, %d actions out, %.2f s",
             payload["book"].get("name"),
             payload.get("client"),
-            len(body),
+            size,
             len(result.get("actions", [])),
             time.perf_counter() - started,
         )
@@ -496,13 +571,107 @@ def create_app(
     return app
 
 
-def _too_large(size: int, limit: int) -> JSONResponse:
-    return _error(
-        413,
+def _too_large_message(size: int, limit: int) -> str:
+    return (
         f"The workbook sent is too large ({_megabytes(size)}; the limit is {_megabytes(limit)}). "
         "Nothing was changed. Ask IT to list only the input and output sheets under INCLUDE on the "
-        "workbook's xlwings.conf sheet, or to raise KPI_DASHBOARD_MAX_BYTES.",
+        "workbook's xlwings.conf sheet, or to raise KPI_DASHBOARD_MAX_BYTES."
     )
+
+
+def check_length(header: str | None, limit: int) -> None:
+    """Refuse, before a byte of the body is read, a request whose Content-Length is not a number
+    (400) or is over ``limit`` (413)."""
+    if header is None:
+        return
+    try:
+        declared = int(header)
+    except ValueError:
+        raise Refused(400, "The request's Content-Length is not a number.") from None
+    if declared > limit:
+        raise Refused(413, _too_large_message(declared, limit))
+
+
+SCRIPTS_CALL = "/xlwings/custom-scripts-call/"  # xlwings Server's route for the add-in's scripts
+
+
+class XlwingsServerGuard:
+    """xlwings Server's script calls with what ``POST /refresh`` gives its own: a turn taken
+    before the body is read (the Refresh script then runs in it), the size limit, and
+    :func:`check_payload`. xlwings Server itself parses the body first and answers 500 to a body
+    that is not JSON, is nested too deep or is not a workbook; here such a body is a 4xx with a
+    plain message and never reaches it."""
+
+    def __init__(self, app: Any, refreshes: Refreshes, max_bytes: int) -> None:
+        self.app, self.refreshes, self.limit = app, refreshes, max_bytes
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if (
+            scope["type"] != "http"
+            or scope.get("method") != "POST"
+            or SCRIPTS_CALL not in scope.get("path", "")
+        ):
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        async with contextlib.AsyncExitStack() as turn:
+            turned = False
+            try:
+                check_length(headers.get("content-length"), self.limit)
+                await turn.enter_async_context(self.refreshes.turn())
+                turned = True
+                body = await self.refreshes.receive(_chunks(receive), self.limit)
+                check_payload(parse_payload(body))
+            except Refused as refused:
+                if not turned:
+                    await drain(_chunks(receive), self.limit, self.refreshes.seconds)
+                await _error(refused.status, refused.message)(scope, receive, send)
+                return
+            except ConnectionResetError:  # the client went away: no one to answer
+                return
+            replayed = _replay(body, receive)
+            del body
+            await self.app(scope, replayed, send)
+
+
+async def _chunks(receive: Any) -> AsyncIterator[bytes]:
+    """An ASGI request's body, chunk by chunk."""
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ConnectionResetError("the client went away")
+        yield message.get("body", b"")
+        if not message.get("more_body", False):
+            return
+
+
+def _replay(body: bytes, receive: Any) -> Callable[[], Any]:
+    """An ASGI ``receive`` that gives ``body`` (already read) once, and lets go of it, then waits
+    on the real one (for the client going away)."""
+    held = [body]
+
+    async def replayed() -> dict[str, Any]:
+        if held:
+            return {"type": "http.request", "body": held.pop(), "more_body": False}
+        return await receive()  # type: ignore[no-any-return]
+
+    return replayed
+
+
+def xlwings_server_app() -> Any:
+    """xlwings Server's app (``xlwings_server.main:main_app``, its CORS and Socket.IO layers
+    included) with :class:`XlwingsServerGuard` in front of its routes, sharing the Refresh
+    script's turns (:func:`shared_refreshes`). For ``uvicorn --factory``; xlwings Server reads
+    ``XLWINGS_PROJECT_DIR`` (``addin.XLWINGS_SERVER_PROJECT``) when first imported."""
+    from xlwings_server import main as xlwings_server  # type: ignore[import-untyped]
+
+    inner = xlwings_server.app
+    if not getattr(inner.state, "kpi_dashboard_guard", False):
+        inner.add_middleware(
+            XlwingsServerGuard, refreshes=shared_refreshes(), max_bytes=max_bytes_from_env()
+        )
+        inner.state.kpi_dashboard_guard = True
+    return xlwings_server.main_app
 
 
 app: FastAPI  # made by __getattr__ on first use (a bare annotation binds nothing)

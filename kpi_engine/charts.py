@@ -127,6 +127,58 @@ class ChartPage:
 
 PICTURE_PREFIX = "KPI charts "
 
+# Each chart's rows in the chart data, at the same place whatever it shows, so a chart in the
+# workbook keeps reading the right cells when a refresh writes only values: the chart's title,
+# the monthly figure, Green from, the plan target, up to MAX_BENCHMARK_SERIES benchmarks. A row
+# with nothing to show is left empty (the benchmarks last, so the gaps fall between charts).
+MAX_BENCHMARK_SERIES = 4
+TITLE_OFFSET, ACTUAL_OFFSET, GREEN_FROM_OFFSET, PLAN_OFFSET, FIRST_BENCHMARK_OFFSET = range(5)
+ROWS_PER_CHART = FIRST_BENCHMARK_OFFSET + MAX_BENCHMARK_SERIES
+CHART_TITLE = "Chart title"
+# The defined name the headless fill gives the chart data of the charts it makes: its rows say
+# how many charts the workbook has and where they read, so a refresh knows it needs only write
+# values (every client sends the workbook's named ranges).
+CHART_DATA_NAME = "kpi_chart_data"
+PICTURES_NOTICE = (
+    "These charts are pictures, drawn again on every refresh, which is slow. Run kpi-dashboard "
+    "fill on this workbook once to give it charts that Excel redraws itself."
+)
+EMPTY_SLOT_CAPTION = "No indicator is charted here now: kpi-dashboard fill removes this chart."
+
+
+def data_first_row(slots: int) -> int:
+    """The first row of the first chart's rows in the chart data, below a grid of ``slots``
+    charts: the grid, a blank row, the heading, the header of months."""
+    return FIRST_CHART_ROW + grid_rows(slots) + 3
+
+
+def chart_data_rows(slots: int) -> tuple[int, int]:
+    """(first, last) row of the chart data of ``slots`` charts: what CHART_DATA_NAME names."""
+    first = data_first_row(slots)
+    return first, first + slots * ROWS_PER_CHART - 1
+
+
+def slots_named(first: int, last: int) -> int | None:
+    """How many charts the rows CHART_DATA_NAME names were made for; None when they are not
+    rows this version lays out (the name was edited, or an older layout), so the charts cannot
+    be trusted to read the right cells."""
+    rows = last - first + 1
+    if rows <= 0 or rows % ROWS_PER_CHART:
+        return None
+    slots = rows // ROWS_PER_CHART
+    return slots if chart_data_rows(slots) == (first, last) else None
+
+
+def overflow_notice(refs: list[str], slots: int) -> str:
+    """What a refresh says when more indicators are rated than the workbook has charts for."""
+    n = len(refs)
+    shown = ", ".join(refs[:10]) + (f" and {n - 10} more" if n > 10 else "")
+    return (
+        f"{n} rated indicator{'s have' if n != 1 else ' has'} no chart yet ({shown}): this "
+        f"workbook has charts for {slots}. Run kpi-dashboard fill on it once to chart them all; "
+        "their figures are in the chart data below."
+    )
+
 
 def charted(report: Report) -> list[IndicatorResult]:
     """The indicators that get a chart: every rated one
@@ -315,11 +367,24 @@ def _axis_format(r: IndicatorResult, step: float | None) -> str:
 
 
 def render_charts(
-    report: Report, months_shown: int = 12, plan_label: str | None = None
+    report: Report,
+    months_shown: int = 12,
+    plan_label: str | None = None,
+    slots: int | None = None,
+    pictures: bool = False,
 ) -> SheetRender:
     """The Charts sheet: the grid's captions and the chart data as cells,
-    and the charts as specs."""
+    and the charts as specs.
+
+    ``slots``: the charts the workbook already has (a refresh, which cannot add charts, writes
+    values for those); None lays out one per rated indicator (the headless fill, which makes
+    them). ``pictures``: the charts will be pictures, and the sheet says how to get real ones."""
     indicators = charted(report)
+    notice = PICTURES_NOTICE if pictures else None
+    if slots is None:
+        slots = len(indicators)
+    elif len(indicators) > slots:
+        notice = overflow_notice([r.ref for r in indicators[slots:]], slots)
     reporting, plan = report.stamp.reporting_period, report.plan_period
     first = last = 0
     if reporting is not None:
@@ -334,6 +399,8 @@ def render_charts(
     width = max(GRID_WIDTH, FIRST_MONTH_COLUMN - 1 + len(months))
     org = report.stamp.organisation or ""
     values: list[list[Any]] = title_rows(report, f"{org} Charts".strip(), width)
+    if notice and indicators and reporting is not None:
+        values[-1][2] = notice
     values.append([HEADER, None, KEY_TEXT, *[None] * (width - 3)])
     if reporting is None or not indicators:
         values.append([BLANK, *[None] * (width - 1)])
@@ -347,7 +414,7 @@ def render_charts(
         )
         return SheetRender(CHARTS, [Block(1, 1, values)], charts=[], row_breaks=())
     # Grid: blank rows, with each chart's caption on the row under it
-    grid_end = FIRST_CHART_ROW + grid_rows(len(indicators)) - 1
+    grid_end = FIRST_CHART_ROW + grid_rows(slots) - 1
     while len(values) < grid_end:
         values.append([BLANK, *[None] * (width - 1)])
     # Chart data, below the grid
@@ -361,9 +428,11 @@ def render_charts(
         kind = r.chart if r.chart in CHART_KINDS else "line"
         key = format_key(r.unit, min(r.decimals, MAX_DECIMALS))
         by_month = {p.period: p.value for p in r.series}
-        rows: list[tuple[str, str, list[float | None]]] = []
+        # (offset in the chart's rows, name, role, monthly values)
+        rows: list[tuple[int, str, str, list[float | None]]] = []
         rows.append(
             (
+                ACTUAL_OFFSET,
                 "Monthly figure",
                 ACTUAL,
                 [by_month.get(m) if m <= reporting else None for m in months],
@@ -372,29 +441,39 @@ def render_charts(
         if r.green_from is not None:
             rows.append(
                 (
+                    GREEN_FROM_OFFSET,
                     GREEN_FROM,
                     TARGET,
                     [r.green_from if m <= reporting else None for m in months],
                 )
             )
-        for b in r.benchmarks:
-            if b.value is not None:
-                name = f"{b.comparator} ({b.year})" if b.year else b.comparator
-                rows.append((name, BENCHMARK, [b.value] * len(months)))
+        shown = [b for b in r.benchmarks if b.value is not None][:MAX_BENCHMARK_SERIES]
+        for k, b in enumerate(shown):
+            name = f"{b.comparator} ({b.year})" if b.year else b.comparator
+            rows.append((FIRST_BENCHMARK_OFFSET + k, name, BENCHMARK, [b.value] * len(months)))
         if r.plan_target is not None and plan is not None and first <= plan <= last:
             name = plan_label or "Plan target"
             if label(plan) not in name:
                 name = f"{name} ({label(plan)})"
-            rows.append((name, PLAN, [r.plan_target if m == plan else None for m in months]))
+            rows.append(
+                (PLAN_OFFSET, name, PLAN, [r.plan_target if m == plan else None for m in months])
+            )
         chart_last = reporting
-        if any(role == PLAN for _, role, _ in rows) and plan is not None:
+        if any(role == PLAN for _, _, role, _ in rows) and plan is not None:
             chart_last = max(reporting, plan)
         n = chart_last - first + 1
+        title = f"{r.ref}: {r.title}"
+        block: list[list[Any]] = [[BLANK, *[None] * (width - 1)] for _ in range(ROWS_PER_CHART)]
+        block[TITLE_OFFSET] = [ROW, None, r.ref, title, *[None] * (width - 4)]
+        start = len(values) + 1
         series = []
-        for name, role, row_values in rows:
+        for offset, name, role, row_values in rows:
             pad = [None] * (width - FIRST_MONTH_COLUMN + 1 - len(row_values))
-            values.append([ROW, key, r.ref, name, None, *row_values, *pad])
-            series.append(SeriesSpec(name, role, len(values), tuple(row_values[:n])))
+            block[offset] = [ROW, key, r.ref, name, None, *row_values, *pad]
+            series.append(SeriesSpec(name, role, start + offset, tuple(row_values[:n])))
+        values.extend(block)
+        if index >= slots:
+            continue  # no chart for it: the notice says so
         top, left = slot(index)
         spec_plan = plan if any(s.role == PLAN for s in series) else None
         axis = value_axis((v for s in series for v in s.values), r.unit == "%")
@@ -402,7 +481,8 @@ def render_charts(
             ChartSpec(
                 index=index,
                 ref=r.ref,
-                title=f"{r.ref}: {r.title}",
+                title=title,
+                title_row=start + TITLE_OFFSET,
                 kind=kind,
                 polarity=r.polarity,
                 caption=direction_caption(kind, r.polarity),
@@ -431,6 +511,10 @@ def render_charts(
             row = values[spec.caption_row - 1 + offset]
             row[0] = ROW
             row[spec.col - 1] = text or None
+    for index in range(len(specs), slots):  # a chart the workbook has, with nothing to show now
+        top, left = slot(index)
+        row = values[top + CHART_ROWS - 1]
+        row[0], row[left - 1] = ROW, EMPTY_SLOT_CAPTION
     return SheetRender(
-        CHARTS, [Block(1, 1, values)], charts=specs, row_breaks=chart_page_breaks(len(specs))
+        CHARTS, [Block(1, 1, values)], charts=specs, row_breaks=chart_page_breaks(slots)
     )

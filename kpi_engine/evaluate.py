@@ -18,7 +18,7 @@ from .missing import NO_DATA
 from .model import Benchmark as BenchmarkInput
 from .model import Comment, DataRow, Indicator, Inputs, Milestone, Settings
 from .narrative import board_narrative
-from .outturn import Series, build_series
+from .outturn import Series, Span, build_series, lifecycle_note, team_spans
 from .periods import Month, label, year_start
 from .rag import AMBER, GREEN, NOT_DUE, RED, describe_tolerance, green_from, meets, rate
 from .reported import check_reported
@@ -144,10 +144,15 @@ def _teams(
     settings: Settings,
     milestones: list[Milestone],
     authority_target: float | None,
+    spans: Mapping[str, Span],
 ) -> list[TeamResult]:
     out = []
     for team in sorted(series.teams):
         f = series.teams[team].get(period)
+        span = spans.get(team)
+        if f is None and span is not None and not span.holds(period):
+            continue  # not started yet, or closed: not a team this month
+
         own = milestone_for(milestones, period, team)
         # A team is rated against its own milestone, else the authority's target; bands need none.
         target = (
@@ -175,12 +180,18 @@ def evaluate_indicator(
     milestones_by_ref: Mapping[str, list[Milestone]],
     benchmarks_by_ref: Mapping[str, list[BenchmarkInput]],
     comments: Mapping[tuple[str, Month], Comment],
+    spans: dict[str, Span] | None = None,
 ) -> IndicatorResult:
+    """``spans``: when each team existed (:func:`~kpi_engine.outturn.team_spans` over the whole
+    Data sheet and the Team list); without it, from this indicator's own rows."""
     settings = inputs.settings
     reporting = settings.reporting_period
     assert reporting is not None
     milestones = milestones_by_ref.get(ind.ref, [])
-    series = build_series(ind, points_by_ref.get(ind.ref, []))
+    points = points_by_ref.get(ind.ref, [])
+    if spans is None:
+        spans = team_spans(points)
+    series = build_series(ind, points, spans)
     period, stale, missing = _current(ind, series, reporting)
     figure = series.authority.get(period) if period is not None else None
     outturn = figure.value if figure is not None else None
@@ -269,8 +280,15 @@ def evaluate_indicator(
         stale=stale,
         series=shown,
         teams=_teams(
-            ind, series, period if period is not None else due, settings, milestones, current_target
+            ind,
+            series,
+            period if period is not None else due,
+            settings,
+            milestones,
+            current_target,
+            spans,
         ),
+        teams_note=lifecycle_note(series, first, reporting),
         six_month_cumulative=rolling.cumulative,
         six_month_average=rolling.average,
         six_month_numerator=rolling.numerator,
@@ -357,9 +375,10 @@ def compute(
     milestones = _group(inputs.milestones, lambda m: m.ref)
     benchmarks = _group(inputs.benchmarks, lambda b: b.ref)
     comments: dict[tuple[str, Month], Comment] = {(c.ref, c.period): c for c in inputs.comments}
+    spans = team_spans(inputs.points, inputs.team_list)
     for ind in inputs.indicators.values():
         report.indicators.append(
-            evaluate_indicator(ind, inputs, points, milestones, benchmarks, comments)
+            evaluate_indicator(ind, inputs, points, milestones, benchmarks, comments, spans)
         )
     _summarise(report, inputs)
     check_reported(report, inputs)

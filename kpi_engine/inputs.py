@@ -9,6 +9,7 @@ input: every problem is logged.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from typing import Any
 
@@ -27,13 +28,15 @@ from .model import (
     Inputs,
     Milestone,
     Settings,
+    TeamDates,
 )
 from .narrative import read_actions, read_narrative
+from .outturn import Span, team_spans
 from .periods import Month, from_iso, label
 from .rounding import format_number, round_half_away
 from .schema import sheet_schema
 from .sheets import REJECTED, Grid, Record, Table, normalise, read_table, read_value
-from .workbook_names import ACTIONS, INPUT_SHEETS, NARRATIVE
+from .workbook_names import ACTIONS, INPUT_SHEETS, NARRATIVE, TEAM_LIST
 
 
 def find_sheets(sheets: Mapping[str, Grid]) -> dict[str, str]:
@@ -563,6 +566,156 @@ def _read_comments(table: Table, known: set[str] | None, log: IssueLog) -> list[
     return out
 
 
+def _month_or_none(value: Any) -> Month | None:
+    return None if value in (None, REJECTED) else from_iso(value)
+
+
+def _read_team_list(
+    table: Table, data_teams: dict[str, str] | None, data_sheet: str, log: IssueLog
+) -> list[TeamDates]:
+    """The Team list's rows, each Team spelt as the Data sheet spells it (case and spaces
+    ignored). ``data_teams`` (the Data sheet's teams, by their normalised name) is None when there
+    is no Data sheet to read, and then no Team is blamed for it. A bad month is reported where it
+    is read (kpi_engine.sheets) and the row keeps its other date."""
+    sheet = table.sheet
+    first_row: dict[str, int] = {}
+    out: list[TeamDates] = []
+    for record in table.records:
+        team = record.get("Team")
+        if team in (None, REJECTED):
+            continue
+        key = normalise(team)
+        if key in first_row:
+            log.warning(
+                sheet,
+                record.cell("Team"),
+                Code.DUPLICATE_ROW,
+                (
+                    f"Team '{team}' is already on row {first_row[key] + 1} of the {sheet} sheet, "
+                    "and only that row is used. Put its From and To on one row, and delete the "
+                    "other."
+                ),
+            )
+            continue
+        first_row[key] = record.row
+        if data_teams is not None and key not in data_teams:
+            close = difflib.get_close_matches(team, sorted(data_teams.values()), n=1)
+            hint = f" Did you mean '{close[0]}'?" if close else ""
+            log.warning(
+                sheet,
+                record.cell("Team"),
+                Code.UNKNOWN_TEAM,
+                (
+                    f"Team '{team}' has no rows on the {data_sheet} sheet, so its dates change "
+                    f"nothing.{hint} Type the team as the {data_sheet} sheet's Team column "
+                    "spells it."
+                ),
+            )
+        start, end = _month_or_none(record.get("From")), _month_or_none(record.get("To"))
+        if start is not None and end is not None and end < start:
+            log.error(
+                sheet,
+                record.cell("To"),
+                Code.TO_BEFORE_FROM,
+                (
+                    f"{team}'s To, {label(end)}, is before its From, {label(start)}. Correct one "
+                    "of them: From is the first month the team existed, To the last. This row "
+                    "is ignored."
+                ),
+            )
+            continue
+        name = data_teams.get(key, team) if data_teams is not None else team
+        out.append(TeamDates(name, start, end, record))
+    return out
+
+
+def _check_team_dates(
+    points: list[DataRow],
+    listed: list[TeamDates],
+    spans: Mapping[str, Span],
+    sheet_names: Mapping[str, str],
+    log: IssueLog,
+) -> None:
+    """Warnings where the Data sheet and the teams' dates disagree: figures outside a team's Team
+    list dates (left out of the total), and a team without a To that has no row for the latest
+    month, which may have closed or be late: the data cannot tell which."""
+    data_sheet = sheet_names.get("Data", "Data")
+    team_sheet = sheet_names.get(TEAM_LIST)
+    rows: dict[str, list[DataRow]] = {}
+    for p in points:
+        if p.team is not None:
+            rows.setdefault(p.team, []).append(p)
+    if not rows:
+        return
+    for t in listed:
+        if t.record is None:
+            continue
+        mine = sorted(rows.get(t.team, ()), key=lambda p: p.period)
+        before = [p for p in mine if t.start is not None and p.period < t.start]
+        after = [p for p in mine if t.end is not None and p.period > t.end]
+        for outside, name, side in ((before, "From", "before"), (after, "To", "after")):
+            if not outside:
+                continue
+            p = outside[0]
+            where = f"row {p.record.row + 1}, " if p.record is not None else ""
+            date = t.start if side == "before" else t.end
+            assert date is not None
+            if len(outside) == 1:
+                rows_text, which, pronoun = "a row", "", "it is"
+            else:
+                rows_text, which, pronoun = f"{len(outside)} rows", "the first: ", "they are"
+            log.warning(
+                team_sheet or TEAM_LIST,
+                t.record.cell(name),
+                Code.OUTSIDE_TEAM_DATES,
+                (
+                    f"The {data_sheet} sheet has {rows_text} for {t.team} {side} its {name}, "
+                    f"{label(date)} ({which}{where}{label(p.period)}): {pronoun} shown for "
+                    f"{t.team} but left out of the whole authority's total. Correct the {name}, "
+                    "or the Period on the Data sheet."
+                ),
+            )
+    latest = max(p.period for team_rows in rows.values() for p in team_rows)
+    summed_at_latest = {
+        p.ref for team_rows in rows.values() for p in team_rows if p.period == latest
+    }
+    listed_by_team = {t.team: t for t in listed}
+    for team in sorted(rows):
+        span = spans.get(team)
+        last = max(rows[team], key=lambda p: p.period)
+        if (span is not None and span.end is not None) or last.period >= latest:
+            continue
+        # The indicators whose total for the latest month it holds back (others have rows then).
+        held = sorted({p.ref for p in rows[team]} & summed_at_latest)
+        if not held:
+            continue
+        refs = ", ".join(held[:5]) + (f" and {len(held) - 5} more" if len(held) > 5 else "")
+        row = listed_by_team.get(team)
+        sheet: str = team_sheet or TEAM_LIST
+        cell: str | None
+        if row is not None and row.record is not None:
+            cell = row.record.cell("To")
+        else:
+            sheet, cell = data_sheet, last.record.cell("Team") if last.record else None
+        where = (
+            f"on the {team_sheet} sheet"
+            if team_sheet
+            else f"on a {TEAM_LIST} sheet (kpi-dashboard upgrade adds one)"
+        )
+        log.warning(
+            sheet,
+            cell,
+            Code.TEAM_STOPPED,
+            (
+                f"{team} has no rows for {label(latest)}, the latest month on the {data_sheet} "
+                f"sheet (its last are for {label(last.period)}), so the whole authority's "
+                f"{label(latest)} total of {refs} is missing. If {team} "
+                f"has closed, give it a To month {where}: {label(last.period)}, its last month. "
+                f"If its figures are late, add them to the {data_sheet} sheet."
+            ),
+        )
+
+
 def read_inputs(sheets: Mapping[str, Grid]) -> Inputs:
     """Read and check every input sheet. Never raises for bad input: see ``inputs.log``."""
     log = IssueLog()
@@ -623,10 +776,16 @@ def read_inputs(sheets: Mapping[str, Grid]) -> Inputs:
             )
         indicators = _read_indicators(table, settings, log)
     points: list[DataRow] = []
+    data_teams: dict[str, str] | None = None  # the Data sheet's teams, by normalised name
     if "Data" in names:
         table = read_table(
             names["Data"], sheets[names["Data"]], sheet_schema("Data"), log, allow_wide=True
         )
+        data_teams = {}
+        for r in table.records:
+            team = r.values.get("Team")
+            if isinstance(team, str):
+                data_teams.setdefault(normalise(team), team)
         if settings.reporting_period is None:
             periods = [
                 from_iso(r.values["Period"])
@@ -673,4 +832,10 @@ def read_inputs(sheets: Mapping[str, Grid]) -> Inputs:
     if ACTIONS in names:
         t = read_table(names[ACTIONS], sheets[names[ACTIONS]], sheet_schema(ACTIONS), log)
         inputs.actions = read_actions(t, known, log)
+    team_grid = sheets[names[TEAM_LIST]] if TEAM_LIST in names else []
+    if any(v not in (None, "") for row in team_grid for v in row):  # optional: blank is absent
+        t = read_table(names[TEAM_LIST], sheets[names[TEAM_LIST]], sheet_schema(TEAM_LIST), log)
+        inputs.team_list = _read_team_list(t, data_teams, names.get("Data", "Data"), log)
+    spans = team_spans(points, inputs.team_list)
+    _check_team_dates(points, inputs.team_list, spans, names, log)
     return inputs

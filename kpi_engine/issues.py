@@ -60,6 +60,10 @@ class Code(str, Enum):
     UNCALCULATED_FORMULA = "uncalculated_formula"
     STRAY_CELL = "stray_cell"
     REPORTED_RAG_DIFFERS = "reported_rag_differs"
+    UNKNOWN_TEAM = "unknown_team"
+    TO_BEFORE_FROM = "to_before_from"
+    OUTSIDE_TEAM_DATES = "outside_team_dates"
+    TEAM_STOPPED = "team_stopped"
 
 
 # What the Validation sheet's Reason column says for each code: words an officer reads at a
@@ -106,6 +110,10 @@ REASON_WORDS: dict[Code, str] = {
     Code.UNCALCULATED_FORMULA: "Formula never calculated",
     Code.STRAY_CELL: "Cell far outside the table",
     Code.REPORTED_RAG_DIFFERS: "Old dashboard's colour differs",
+    Code.UNKNOWN_TEAM: "Team not on the Data sheet",
+    Code.TO_BEFORE_FROM: "To before From",
+    Code.OUTSIDE_TEAM_DATES: "Figures outside the team's dates",
+    Code.TEAM_STOPPED: "Team missing from the latest month",
 }
 
 

@@ -9,8 +9,12 @@ any column order, the tables it knows:
   "Success Measure", "Measure"), and month columns ("Apr-17", "Apr-14 outturn"), a target,
   polarity, owner, RAG, methodology, a baseline, benchmark columns with their year
   ("Stat. Neighbours 2014"), a plan target with its month ("Jan-16 Target") or a current
-  position; a section row above (WORKFORCE) gives the Section; "Improvement Activity" and
-  "Next Steps" rows under a table are that section's narrative for the reporting period;
+  position; a section row above (WORKFORCE, or "► Key areas of good performance") gives the
+  Section; "Improvement Activity" and "Next Steps" rows under a table are that section's
+  narrative for the reporting period, and each indicator they are about gets its part of them
+  on the Commentary sheet (the part its ref heads, "CIN 4: ..."; the whole text for a table's
+  one rated indicator; a pointer to the section's text for a table of several), so the first
+  fill asks for commentary only where the old dashboard had none;
 * the action log (Ref, Actions, When?, Complete?);
 * a contents list (Ref, Indicator Title, RAG Last Period, Current RAG): recognised, and not
   read as a second set of indicators;
@@ -139,12 +143,20 @@ def section_name(text: str) -> str:
     return " ".join(out)
 
 
+HEADING_MARKS = "\u25ba\u25b6\u25b8\u25aa\u25a0\u25cf\u2022"  # ► ▶ ▸ ▪ ■ ● •
+
+
 def _is_section_row(row: Sequence[Any]) -> str | None:
-    """The heading of a section row: one short cell of text in capitals (WORKFORCE)."""
+    """The heading of a section row: one short cell of text in capitals (WORKFORCE), or one
+    led by a heading mark ("► Key areas of good performance", as seed 001 heads its lists)."""
     cells = _texts(row)
     if len(cells) != 1 or not isinstance(cells[0][1], str):
         return None
     text = " ".join(cells[0][1].split())
+    if text[:1] in HEADING_MARKS:
+        text = text.lstrip(HEADING_MARKS).strip()
+        letters = [ch for ch in text if ch.isalpha()]
+        return text if len(letters) >= 3 and len(text) <= 120 else None
     letters = [ch for ch in text if ch.isalpha()]
     if len(letters) < 3 or len(text) > 80 or text != text.upper():
         return None
@@ -376,6 +388,14 @@ class _Indicator:
     current_cell: Unplaced | None = None  # where the current position is, should no month be known
     benchmarks: list[tuple[str, str, _Cell]] = field(default_factory=list)
     comment: str | None = None
+    notes: dict[str, list[str]] = field(default_factory=dict)  # kind -> the text about it alone
+    see: dict[str, str] = field(default_factory=dict)  # kind -> the section whose text covers it
+
+    def rated(self) -> bool:
+        """Whether the old dashboard rated it (an old RAG, a written methodology or a target
+        that is a number): the indicators whose colour wants commentary."""
+        numeric = self.target is not None and _a_figure(self.target.value)
+        return numeric or bool({"Reported RAG", "RAG methodology"} & self.values.keys())
 
 
 @dataclass
@@ -579,6 +599,56 @@ def _year_the_months(st: _State, h: _Header) -> None:
     )
 
 
+_MENTION = r"[A-Z]{1,5} ?\d{1,3}[a-z]?"
+# A ref heading a part of a section's text: at its start, a line's or a sentence's, and followed
+# by ":" or " - " ("CIN 4: ...", "FD3 - ...", "CP13: ...").
+_HEADED = re.compile(
+    rf"(?:^|(?<=[.!?] ))[ \t]*({_MENTION})[ \t]*(?::|[ \t][-\u2013][ \t])", re.MULTILINE
+)
+
+
+def ref_key(ref: str) -> str:
+    """A ref as a section's text names it: "CP 13" and "CP13", "LAC 19 (12m)" and "LAC 19"."""
+    return re.sub(r"[^a-z0-9]", "", re.sub(r"\(.*?\)", "", ref).lower())
+
+
+def split_by_ref(text: str, refs: Iterable[str]) -> tuple[str, dict[str, list[str]]]:
+    """A section's text in parts: what comes before any ref heading (about the whole table), and
+    per ref (as given) the parts headed by it ("CIN 4: ... CIN 5: ..."). Only ``refs`` head a
+    part; any other "X 1:" stays in the part it is in."""
+    keys = {ref_key(r): r for r in refs}
+    found = [(m.start(1), keys.get(ref_key(m.group(1)))) for m in _HEADED.finditer(text)]
+    starts = [(at, ref) for at, ref in found if ref is not None]
+    cuts = [at for at, _ in starts] + [len(text)]
+    parts: dict[str, list[str]] = {}
+    for (at, ref), end in zip(starts, cuts[1:], strict=True):
+        part = text[at:end].strip()
+        if part:
+            parts.setdefault(ref, []).append(part)
+    return text[: cuts[0]].strip(), parts
+
+
+def _carry(table: Sequence[_Indicator], kind: str, text: str, section: str | None) -> None:
+    """Give a table's indicators the part of an Improvement Activity or Next Steps row that is
+    about them, so that the first fill does not ask for commentary the old dashboard had: the
+    part its ref heads ("CIN 4: ..."), or, for text that names none, the whole text when the
+    table rates one indicator, else a pointer to the section's text (which the Narrative sheet
+    holds), rather than the same paragraph repeated beside each of them."""
+    by_ref = {i.ref: i for i in table if i.ref}
+    whole, parts = split_by_ref(text, by_ref)
+    for ref, texts in parts.items():
+        by_ref[ref].notes.setdefault(kind, []).extend(texts)
+    if not whole:
+        return
+    rated = [i for i in table if i.rated()] or list(table)
+    if len(rated) == 1 or not section:
+        for ind in rated:
+            ind.notes.setdefault(kind, []).append(whole)
+    else:
+        for ind in rated:
+            ind.see[kind] = section
+
+
 def _read_table(st: _State, h: _Header, r: int) -> int:
     g = st.sheet
     _year_the_months(st, h)
@@ -596,6 +666,8 @@ def _read_table(st: _State, h: _Header, r: int) -> int:
     section = st.section
     _section_used(st)
     n = 0
+    table: list[_Indicator] = []
+    said: list[tuple[str, str, str | None]] = []  # (kind, text, section) under the table
     while r < len(g.values):
         row = g.values[r]
         cells = _texts(row)
@@ -612,6 +684,7 @@ def _read_table(st: _State, h: _Header, r: int) -> int:
                 c, text = texts[0]
                 kind = "Improvement activity" if k == IMPROVEMENT else "Next steps"
                 st.narrative.setdefault((section or "", kind), []).append(clean_text(text))
+                said.append((kind, clean_text(text), section))
                 for c2, v2 in texts[1:]:
                     st.left(r, c2, v2)
             r += 1
@@ -677,8 +750,11 @@ def _read_table(st: _State, h: _Header, r: int) -> int:
             elif c not in used:
                 st.left(r, c, v)
         st.indicators.append(ind)
+        table.append(ind)
         n += 1
         r += 1
+    for kind, text, where in said:
+        _carry(table, kind, text, where)
     st.found.append(
         f"{st.sheet.name}!{cell_name(h.row, 0)}: an indicator table"
         f"{f' ({section})' if section else ''}, {n} indicator{'s' * (n != 1)}"
@@ -760,31 +836,57 @@ def _read_sheet(st: _State) -> None:
         st.left(pr, pc, g.value(pr, pc))
 
 
+_COUNTED = re.compile(r"^\s*(number|no\.?|count|total|average|mean|rate per)\b", re.IGNORECASE)
+
+
+def _shown_decimals(values: Sequence[float], scale: int) -> int:
+    """The decimals the figures were typed with (0.713 as a % is 71.3: one), at most two."""
+    most = 0
+    for v in values:
+        text = f"{round(v * scale, 6):.6f}".rstrip("0")
+        most = max(most, len(text.split(".")[1]) if "." in text else 0)
+    return min(most, 2)
+
+
 def _unit(ind: _Indicator) -> tuple[bool, int, str | None]:
-    """(percent, decimals, what was guessed): from the cells' formats first, then the words."""
-    cells = [*ind.figures.values()]
-    for extra in (ind.target, ind.plan, ind.baseline, ind.current):
-        if extra is not None and extra.value is not None:
-            cells.append(extra)
-    numbers = [c for c in cells if isinstance(c.value, (int, float))]
+    """(percent, decimals, what was guessed). The figures' own cells decide first (a % format,
+    a "%" typed); figures with no such mark are a percentage only when they are all between 0
+    and 1, not all whole, and something else says % (the target, plan target or baseline written
+    as one, or "%" in the title or methodology), and the title does not say it counts ("Number
+    of ..."): a count beside a "%" elsewhere stays a count."""
+    figures = [*ind.figures.values()]
+    if ind.current is not None and ind.current.value is not None:
+        figures.append(ind.current)
+    others = [c for c in (ind.target, ind.plan, ind.baseline) if c is not None]
+    numbers = [c for c in figures if _a_figure(c.value)]
     latest = [
         ind.figures[m] for m in sorted(ind.figures) if isinstance(ind.figures[m].value, float)
     ]
     latest_int = [
         ind.figures[m] for m in sorted(ind.figures) if isinstance(ind.figures[m].value, int)
     ]
-    pick = (latest or latest_int or numbers or [_Cell(None)])[-1]
-    if any(c.percent for c in cells):
+    other_numbers = [c for c in others if _a_figure(c.value)]
+    pick = (latest or latest_int or numbers or other_numbers or [_Cell(None)])[-1]
+    if any(c.percent for c in figures) or (not numbers and any(c.percent for c in others)):
         decimals = pick.decimals if pick.percent and pick.decimals is not None else 0
         return True, decimals, None
     title = (ind.title or "").lower()
     methodology = ind.values.get("RAG methodology", "")
-    small = bool(numbers) and all(0 <= float(c.value) <= 1.5 for c in numbers)
-    worded = title.startswith("%") or "percentage" in title or " % " in f" {title} "
-    if worded and small:
-        return True, 0, "'%' in the title"
-    if "%" in methodology and small and numbers:
-        return True, 0, "'%' in the RAG methodology and figures between 0 and 1"
+    values = [float(c.value) for c in numbers]
+    small = bool(values) and all(0 <= v <= 1 for v in values)
+    fractional = any(not v.is_integer() for v in values)
+    counted = bool(_COUNTED.match(title))
+    if small and fractional and not counted:
+        reasons = []
+        if any(c.percent for c in others):
+            reasons.append("the target is written as a percentage")
+        if title.startswith("%") or "percentage" in title or " % " in f" {title} ":
+            reasons.append("'%' in the title")
+        if "%" in methodology:
+            reasons.append("'%' in the RAG methodology")
+        if reasons:
+            why = " and ".join(reasons) + ", and the figures are all between 0 and 1"
+            return True, _shown_decimals(values, 100), why
     decimals = pick.decimals if pick.decimals is not None else 0
     if decimals == 0 and any(
         isinstance(c.value, float) and not c.value.is_integer() for c in numbers
@@ -797,6 +899,29 @@ def _store(cell: _Cell | None, percent: bool) -> Any:
     if cell is None:
         return None
     return cell.value
+
+
+COMMENT_COLUMNS = ("Comment", "Improvement activity", "Next steps")
+_NOT_GREEN = {"r", "red", "a", "amber", "yellow", "ra", "redamber", "ag", "ambergreen"}
+
+
+def _said(ind: _Indicator, period: str) -> dict[str, list[str]]:
+    """What the old dashboard said about ``ind`` for the reporting period, by Commentary column:
+    its Comments (and Benchmarking) cells, the parts of its table's Improvement Activity and
+    Next Steps about it, and a pointer to the section's text where that covers the whole table."""
+    out: dict[str, list[str]] = {}
+    if ind.comment:
+        out["Comment"] = [ind.comment]
+    for kind, texts in ind.notes.items():
+        out.setdefault(kind, []).extend(texts)
+    if ind.see:
+        kinds = [k for k in ("Improvement activity", "Next steps") if k in ind.see]
+        section = ind.see[kinds[0]]
+        out.setdefault("Comment", []).append(
+            f"See the {section} section's {' and '.join(kinds)} for {period} (Narrative "
+            "sheet): it is about the whole table."
+        )
+    return out
 
 
 def recognise(
@@ -824,12 +949,14 @@ def recognise(
     _give_refs(indicators, guesses)
     data: list[Row] = [["Ref", "Period", "Value"]]
     data_formats: list[list[str | None]] = [[None, None, None]]
-    commentary: list[Row] = [["Ref", "Period", "Comment"]]
+    comments: dict[tuple[str, str], dict[str, list[str]]] = {}  # (ref, period) -> column -> texts
+    unexplained: list[str] = []
     benchmarks: list[Row] = [["Ref", "Comparator", "Year", "Value"]]
     bench_formats: list[list[str | None]] = [[None, None, None, None]]
     rows: list[Row] = [INDICATOR_COLUMNS]
     formats: list[list[str | None]] = [[None] * len(INDICATOR_COLUMNS)]
     by_words: list[str] = []
+    doubts: list[str] = []
     no_polarity: list[str] = []
     seen: dict[str, int] = {}
     plan = next((st.plan for st in states if st.plan is not None), None)
@@ -845,6 +972,9 @@ def recognise(
         percent, decimals, guessed = _unit(ind)
         if guessed:
             by_words.append(f"{ref} ({guessed})")
+        written = [c for c in (ind.target, ind.plan, ind.baseline) if c is not None]
+        if not percent and ind.figures and any(c.percent for c in written):
+            doubts.append(ref)
         if "Polarity" not in ind.values and ("Reported RAG" in ind.values or ind.target):
             numeric = ind.target is not None and isinstance(ind.target.value, (int, float))
             if numeric or "RAG methodology" in ind.values:
@@ -884,9 +1014,17 @@ def recognise(
             data.append([ref, label(m), cell.value])
             data_formats.append([None, None, fmt if isinstance(cell.value, (int, float)) else None])
             if cell.note:
-                commentary.append([ref, label(m), f"As reported: {cell.note}"])
-        if ind.comment and reporting is not None:
-            commentary.append([ref, label(reporting), ind.comment])
+                comments.setdefault((ref, label(m)), {}).setdefault("Comment", []).append(
+                    f"As reported: {cell.note}"
+                )
+        if reporting is not None:
+            said = _said(ind, label(reporting))
+            for column, texts in said.items():
+                comments.setdefault((ref, label(reporting)), {}).setdefault(column, []).extend(
+                    texts
+                )
+            if not said and _key(reported) in _NOT_GREEN:
+                unexplained.append(ref)
         for who, year, cell in ind.benchmarks:
             benchmarks.append([ref, who, year, cell.value])
             bench_formats.append(
@@ -894,7 +1032,17 @@ def recognise(
             )
     if by_words:
         guesses.append(
-            "Unit % taken from the words, not a cell format, for: " + "; ".join(by_words) + "."
+            "Unit % guessed (no % format on the figures' cells) for: "
+            + "; ".join(by_words)
+            + ". Check the Unit on the Indicators sheet."
+        )
+    if doubts:
+        guesses.append(
+            "The target is written as a percentage but the figures have no % format and are "
+            "not all fractions between 0 and 1, so they are taken as numbers, for: "
+            + ", ".join(doubts)
+            + ". If they are percentages, type them as percentages (86% or 0.86) on the Data "
+            "sheet and set Unit to %."
         )
     if no_polarity:
         guesses.append(
@@ -903,6 +1051,17 @@ def recognise(
             + ": one with a written RAG methodology takes it from the text when filled (with a "
             "warning), the others are not rated; type BIB (bigger is better) or SIB in their "
             "Polarity cells on the Indicators sheet."
+        )
+    if unexplained and reporting is not None:
+        guesses.append(
+            f"The old dashboard rated {', '.join(unexplained)} Red, Amber or Yellow for "
+            f"{label(reporting)} with no commentary about them: the fill asks for it for each "
+            "it rates Red or Amber. Type it on the Commentary sheet."
+        )
+    commentary: list[Row] = [["Ref", "Period", *COMMENT_COLUMNS]]
+    for (ref, period_), columns in comments.items():
+        commentary.append(
+            [ref, period_, *("\n\n".join(columns.get(c, [])) or None for c in COMMENT_COLUMNS)]
         )
     settings: list[Row] = [["Setting", "Value"]]
     title = next((st.title for st in states if st.title), None)

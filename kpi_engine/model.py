@@ -166,6 +166,17 @@ class Action:
     record: Record | None = None
 
 
+@dataclass(slots=True)
+class TeamDates:
+    """A Team list row: when a team (or an authority, in a table of authorities) started and
+    ended, since a team that stops sending rows cannot be told from one that is late."""
+
+    team: str  # as the Data sheet spells it
+    start: Month | None  # the first month it existed; None: from its first Data row
+    end: Month | None  # the last month it existed; None: it still exists
+    record: Record | None = None
+
+
 @dataclass
 class Inputs:
     settings: Settings
@@ -178,3 +189,4 @@ class Inputs:
     sheet_names: dict[str, str] = field(default_factory=dict)  # canonical -> name in the workbook
     narrative: list[Narrative] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
+    team_list: list[TeamDates] = field(default_factory=list)

@@ -9,6 +9,7 @@ all of them and returns ``None`` for anything that is not a month.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 
 Month = int
@@ -56,6 +57,7 @@ def iso(m: Month) -> str:
 FAR_YEARS = 50  # a month this far from the reporting period is labelled with its whole year
 
 
+@functools.lru_cache(maxsize=4096)
 def label(m: Month, near: Month | None = None) -> str:
     """``Apr-17``, the form officers use in column headers; ``Jan-2199`` for a month whose two
     digits would be read back as another year (outside 1970-2069), or that is more than

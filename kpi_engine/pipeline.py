@@ -29,15 +29,27 @@ def run(
     template_version: str | None = None,
     refreshed: _dt.datetime | None = None,
     file_issues: Sequence[Issue] = (),
+    chart_slots: int | None = None,
+    chart_pictures: bool = False,
 ) -> tuple[Report, RenderModel]:
     """Read, check and compute a workbook's input sheets (sheet name -> rows of cell values), and
     lay out the output sheets with the workbook's own settings (months shown, labels, colours).
     ``file_issues`` are what the file's reader found (cells it had to leave out): they head the
-    report's issues."""
+    report's issues. ``chart_slots``: the charts a workbook being refreshed already has (None:
+    one per rated indicator, as the headless fill makes them); ``chart_pictures``: a refresh
+    that must draw them as pictures."""
     inputs = read_inputs(sheets)
     inputs.log.items[:0] = file_issues
     report = compute(inputs, refreshed=refreshed, template_version=template_version)
     s = inputs.settings
-    model = render(report, s.months_shown, s.plan_target_label, s.baseline_label, s.colours)
+    model = render(
+        report,
+        s.months_shown,
+        s.plan_target_label,
+        s.baseline_label,
+        s.colours,
+        chart_slots,
+        chart_pictures,
+    )
     model.paper = s.paper_size
     return report, model

@@ -95,6 +95,8 @@ def _notes(r: IndicatorResult) -> str | None:
     counted = _neighbour_count_text(r)
     if counted:
         notes.append(counted)
+    if r.teams_note:  # a team started or closed within the months shown
+        notes.append(r.teams_note)
     return "; ".join(notes) or None
 
 
@@ -682,14 +684,18 @@ def render(
     plan_label: str | None = None,
     baseline_label: str | None = None,
     colours: dict[str, str] | None = None,
+    chart_slots: int | None = None,
+    chart_pictures: bool = False,
 ) -> RenderModel:
-    """The output sheets for a report, in :data:`OUTPUT_SHEETS` order."""
+    """The output sheets for a report, in :data:`OUTPUT_SHEETS` order. ``chart_slots`` and
+    ``chart_pictures``: the charts the workbook has, as :func:`kpi_engine.charts.render_charts`
+    takes them."""
     sheets = {
         SUMMARY: render_summary(report),
         DASHBOARD: render_dashboard(report, months_shown, plan_label, baseline_label),
         VALIDATION: render_validation(report),
         TEAMS: render_teams(report),
-        CHARTS: render_charts(report, months_shown, plan_label),
+        CHARTS: render_charts(report, months_shown, plan_label, chart_slots, chart_pictures),
     }
     return RenderModel([sheets[name] for name in OUTPUT_SHEETS], dict(colours or {}))
 

@@ -57,6 +57,18 @@ class Link:
     col: int
     target: str
 
+    def formula(self, text: str) -> str:
+        """The cell's formula, without its "=": a HYPERLINK that shows ``text`` and goes to the
+        target. Every route writes the link this way, inside its values write, so a link costs
+        no Excel action of its own. Only the engine makes these, from a sheet name and a cell
+        address; an officer's text that looks like a formula is still written as text."""
+        return f"HYPERLINK({_formula_text('#' + self.target)},{_formula_text(text)})"
+
+
+def _formula_text(text: str) -> str:
+    """A text constant in a formula: in double quotes, a double quote doubled."""
+    return '"' + text.replace('"', '""') + '"'
+
 
 # Columns whose text wraps (by header); a writer sizes their rows to fit.
 WRAPPED = {
@@ -120,6 +132,7 @@ class ChartSpec:
     index: int  # 0-based position in the grid
     ref: str
     title: str  # the chart's title: ref and indicator title
+    title_row: int  # the chart data's row whose Series cell holds the title (the chart reads it)
     kind: str  # "line" or "column" (the Indicators sheet's Chart column)
     polarity: str | None
     caption: str  # which way is good
@@ -176,11 +189,13 @@ class SheetRender:
         return max((b.col + b.width - 1 for b in self.blocks), default=0)
 
     def cell(self, row: int, col: int) -> Any:
-        """The value the model puts at (row, col), 1-based; for tests and writers."""
+        """The value the model puts at (row, col), 1-based; for tests and writers. (A block's
+        width is not worked out here: a writer asks for every linked cell, and that would make
+        a sheet of thousands of issues take quadratic time.)"""
         for b in self.blocks:
-            if b.row <= row < b.row + b.height and b.col <= col < b.col + b.width:
-                r = b.values[row - b.row]
-                return r[col - b.col] if col - b.col < len(r) else None
+            i, j = row - b.row, col - b.col
+            if 0 <= i < len(b.values) and 0 <= j < len(b.values[i]):
+                return b.values[i][j]
         return None
 
 

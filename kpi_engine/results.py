@@ -113,6 +113,9 @@ class IndicatorResult:
     standing: Standing | None = None
     reported_rag: str | None = None  # the colour the old dashboard showed (import), as typed
     reported_rag_period: Month | None = None
+    # Which teams joined or left the whole authority's total within the months shown (a team
+    # started, or closed on the Team list); None when the total is over the same teams throughout.
+    teams_note: str | None = None
 
 
 @dataclass(frozen=True)

@@ -39,14 +39,15 @@ _SUPPORTED = {
 }
 
 
+def file_name(name: str) -> str:
+    """The file holding a sheet's schema: ``Team list`` is ``team_list.schema.json``."""
+    return f"{'_'.join(name.lower().split())}.schema.json"
+
+
 @cache
 def load(name: str) -> dict[str, Any]:
     """The schema of a sheet (``"Data"``) or of the results (``"results"``)."""
-    text = (
-        resources.files("kpi_engine.schemas")
-        .joinpath(f"{name.lower()}.schema.json")
-        .read_text("utf-8")
-    )
+    text = resources.files("kpi_engine.schemas").joinpath(file_name(name)).read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
 

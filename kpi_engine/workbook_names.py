@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-NARRATIVE, ACTIONS = "Narrative", "Actions"
+NARRATIVE, ACTIONS, TEAM_LIST = "Narrative", "Actions", "Team list"
 INPUT_SHEETS = (
     "Settings",
     "Indicators",
@@ -19,6 +19,7 @@ INPUT_SHEETS = (
     "Commentary",
     NARRATIVE,
     ACTIONS,
+    TEAM_LIST,  # optional: a workbook without it is filled as before (outturn.team_spans)
 )
 # The input sheets each template version added, and what they carry to the board: a workbook made
 # from an older template is filled without them, with one warning that names what is missing.

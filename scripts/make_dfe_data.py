@@ -1,11 +1,15 @@
 """Make the DfE data kpi-dashboard ships (kpi_engine/commands/dfe_data/) from DfE's own files.
 
-    python scripts/make_dfe_data.py LAIT.parquet LAIT_DICTIONARY.csv SN_MODEL_2025_WIDE.csv C1.csv
+    python scripts/make_dfe_data.py LAIT.parquet LAIT_DICTIONARY.csv SN_2025.csv SN_2021.csv \
+        EES.csv [EES.csv ...]
 
 LAIT.parquet is the local authority interactive tool's whole dataset (bds_long_0.parquet),
-LAIT_DICTIONARY.csv its data dictionary, SN_MODEL_2025_WIDE.csv DfE's children's services
-statistical neighbour model (May 2025) as the CSC outcomes and enablers dashboard publishes it,
-C1.csv any table of that dashboard with old_la_code and new_la_code (for the nine-character codes).
+LAIT_DICTIONARY.csv its data dictionary, SN_2025.csv and SN_2021.csv DfE's children's services
+statistical neighbour models (May 2025, and April 2021 for the authorities reorganised since) as
+the CSC outcomes and enablers dashboard publishes them, and the EES.csv files that dashboard's
+Explore Education Statistics tables with old_la_code and new_la_code. Every authority gets the
+nine-character code of its latest row in any of them (codes change when boundaries do: Barnsley
+E08000016 became E08000038 in 2021), and its earlier codes are kept so either is accepted.
 Keeps the measures of children's social care (topics Child Protection, Children in Need, Children
 Looked After, Adoption and Children's Services Workforce; not the Academic Year ones, which are
 pupils' attainment and absence), one row per measure and authority (or region, or England), one
@@ -30,7 +34,25 @@ TOPICS = [
 OUT = Path(__file__).resolve().parent.parent / "kpi_engine" / "commands" / "dfe_data"
 
 
-def main(lait: str, dictionary: str, neighbours: str, codes: str) -> None:
+def nine_character_codes(tables: list[str]) -> pd.DataFrame:
+    """Per old LA code, its latest nine-character code and the earlier ones (';'-separated)."""
+    pairs = []
+    for path in tables:
+        t = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
+        t = t[t["geographic_level"] == "Local authority"]
+        pairs.append(t[["time_period", "old_la_code", "new_la_code"]])
+    p = pd.concat(pairs)
+    p = p[(p["old_la_code"] != "") & p["new_la_code"].str.fullmatch(r"E[0-9]{8}")]
+    p = p.drop_duplicates().sort_values(["old_la_code", "time_period", "new_la_code"])
+    out = []
+    for old, rows in p.groupby("old_la_code"):
+        latest = rows["new_la_code"].iloc[-1]
+        former = sorted(set(rows["new_la_code"]) - {latest})
+        out.append((int(old), latest, ";".join(former)))
+    return pd.DataFrame(out, columns=["LA Number", "New LA code", "Former LA codes"])
+
+
+def main(lait: str, dictionary: str, sn_2025: str, sn_2021: str, *tables: str) -> None:
     d = pd.read_csv(dictionary, dtype=str)
     d = d[d["Topic"].isin(TOPICS) & (d["Year_Type"] != "Academic Year")]
     keep = [
@@ -52,22 +74,22 @@ def main(lait: str, dictionary: str, neighbours: str, codes: str) -> None:
         .sort_values("LA Number")
         .astype({"LA Number": "int64"})
     )
-    pairs = pd.read_csv(codes, dtype=str)[["old_la_code", "new_la_code"]].dropna()
-    pairs = pairs.drop_duplicates("old_la_code", keep="last")
-    places["New LA code"] = (
-        places["LA Number"]
-        .astype(str)
-        .map(dict(zip(pairs["old_la_code"], pairs["new_la_code"], strict=True)))
-    )
+    places = places.merge(nine_character_codes(list(tables)), on="LA Number", how="left")
+    missing = places[(places["LA Number"] < 970) & places["New LA code"].isna()]
+    if not missing.empty:
+        raise SystemExit(f"no nine-character code for {', '.join(missing['LA and Regions'])}")
     places.to_csv(OUT / "lait_places.csv", index=False)
     wide = df.pivot_table(
         index=["Short Desc", "LA Number"], columns="Years", values="Values", aggfunc="first"
     ).reset_index()
     wide["LA Number"] = wide["LA Number"].astype("int64")
     wide.to_csv(OUT / "lait_values.csv.gz", index=False, compression={"method": "gzip", "mtime": 0})
-    shutil.copyfile(neighbours, OUT / "sn_model_2025_wide.csv")
+    shutil.copyfile(sn_2025, OUT / "sn_model_2025_wide.csv")
+    shutil.copyfile(sn_2021, OUT / "sn_model_2021.csv")
     print(f"{len(d)} measures, {len(places)} places, {len(wide)} rows")
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:5])
+    if len(sys.argv) < 6:
+        raise SystemExit(__doc__)
+    main(*sys.argv[1:])

@@ -20,13 +20,13 @@ from __future__ import annotations
 from typing import Any
 
 from openpyxl.chart import BarChart, LineChart, Reference, Series
-from openpyxl.chart.data_source import AxDataSource, StrRef
+from openpyxl.chart.data_source import AxDataSource, StrData, StrRef, StrVal
 from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.legend import Legend
 from openpyxl.chart.marker import Marker
 from openpyxl.chart.series import SeriesLabel
 from openpyxl.chart.shapes import GraphicalProperties
-from openpyxl.chart.text import RichText
+from openpyxl.chart.text import RichText, Text
 from openpyxl.chart.title import Title
 from openpyxl.drawing.line import LineProperties
 from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
@@ -34,7 +34,6 @@ from openpyxl.drawing.text import (
     CharacterProperties,
     Paragraph,
     ParagraphProperties,
-    RegularTextRun,
     RichTextProperties,
 )
 from openpyxl.utils import get_column_letter, quote_sheetname
@@ -68,15 +67,15 @@ def _text_props(size: int, bold: bool = False, rotation: int | None = None) -> R
     )
 
 
-def _title(text: str) -> Title:
-    title = Title()
-    text_body: Any = title.tx  # a new Title's text body is always there, with its rich text
-    props = CharacterProperties(sz=TITLE_SIZE, b=True)
-    text_body.rich.paragraphs = [
-        Paragraph(pPr=ParagraphProperties(defRPr=props), r=[RegularTextRun(rPr=props, t=text)])
-    ]
-    title.overlay = False
-    return title
+def _title(text: str, address: str) -> Title:
+    """The title read from a cell (a refresh that writes only values retitles the chart), its
+    text cached."""
+    cache = StrData(ptCount=1, pt=[StrVal(idx=0, v=text)])
+    return Title(
+        tx=Text(strRef=StrRef(f=address, strCache=cache)),
+        overlay=False,
+        txPr=_text_props(TITLE_SIZE, bold=True),
+    )
 
 
 def _no_labels() -> DataLabelList:
@@ -139,12 +138,12 @@ def _axes(chart: Any, spec: ChartSpec) -> None:
     chart.x_axis.tickLblPos = "low"
     chart.y_axis.tickLblPos = "nextTo"
     chart.y_axis.crosses = "autoZero"
-    if spec.axis_max is not None:
-        chart.y_axis.scaling.max = spec.axis_max
-    if spec.axis_min is not None:
-        chart.y_axis.scaling.min = spec.axis_min
-    if spec.axis_step is not None:
+    # A fixed top only for a percentage's full scale: elsewhere a refresh's higher figure must
+    # not be cut off, so the application picks the top
+    if spec.percent and (spec.axis_min, spec.axis_max) == (0, 1):
+        chart.y_axis.scaling.max = 1
         chart.y_axis.majorUnit = spec.axis_step
+    chart.y_axis.scaling.min = spec.axis_min if spec.axis_min is not None else 0
 
 
 def build_chart(ws: Worksheet, spec: ChartSpec, name_col: int) -> Any:
@@ -182,7 +181,8 @@ def build_chart(ws: Worksheet, spec: ChartSpec, name_col: int) -> Any:
     if main is not line and line.series:
         main += line  # the lines share the columns' axes (the same axis ids)
     main.display_blanks = "span" if spec.connect_gaps else "gap"
-    main.title = _title(spec.title)
+    title_cell = f"{quote_sheetname(ws.title)}!${get_column_letter(name_col)}${spec.title_row}"
+    main.title = _title(spec.title, title_cell)
     main.legend = Legend(legendPos="b", overlay=False, txPr=_text_props(TEXT_SIZE))
     main.roundedCorners = False
     _axes(main, spec)

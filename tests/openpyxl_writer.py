@@ -20,7 +20,6 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi_engine.render_model import FORMULA_STARTS, HEADER_ROW, RenderModel, SheetRender
@@ -84,11 +83,9 @@ def place_sheet(ws: Worksheet, sheet: SheetRender) -> None:
                     continue
                 cell = ws.cell(row=r, column=block.col + j)
                 set_text_safe(cell, value)
-    for link in sheet.links:
+    for link in sheet.links:  # a HYPERLINK formula showing the cell's text
         cell = ws.cell(row=link.row, column=link.col)
-        cell.hyperlink = Hyperlink(
-            ref=cell.coordinate, location=link.target, display=str(cell.value or "")
-        )
+        cell.value = "=" + link.formula("" if cell.value is None else str(cell.value))
     fit_rows(ws, sheet)
     if sheet.charts is not None:
         place_charts(ws, sheet)

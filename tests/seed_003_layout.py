@@ -20,36 +20,11 @@ import seed_003
 SHEET = "Nov 17"
 TITLE = "Children's Services Ofsted Improvement Board Priority Indicators"
 
-# The seed's action log (seeds/003, "Priority Indicators Action Log"), first rows and the last.
-ACTIONS = [
-    [
-        "Oct-01",
-        (
-            "Two additional care planning teams in place and third being recruited to. Additional "
-            "Unit Manager is being sourced for permanence."
-        ),
-        "Dec-17",
-        "Ongoing",
-    ],
-    [
-        "Oct-02",
-        (
-            "Audit activity on contacts and referrals has been undertaken as part of our Ofsted "
-            "monitoring visit preparation."
-        ),
-        "Nov-17",
-        "Y",
-    ],
-    ["Oct-05", "Transfer process and cases remain subject to review.", "TBC", "Ongoing"],
-    [
-        "Nov-01",
-        (
-            "Analysis to be undertaken of delayed ICPCs to identify and address causal factors for "
-            "delays."
-        ),
-        "Feb-17",
-        "Ongoing",
-    ],
+# The seed's action log (seeds/003, "Priority Indicators Action Log"): its header and all 13
+# actions, as printed (data/seed_003_action_log.tsv).
+_ACTION_LOG = Path(__file__).parent / "data" / "seed_003_action_log.tsv"
+ACTION_HEADER, *ACTIONS = [
+    line.split("\t") for line in _ACTION_LOG.read_text("utf-8").splitlines() if line.strip()
 ]
 
 # The director's summary's Assessments paragraph (seeds/003), with its heading.
@@ -59,16 +34,22 @@ ASSESSMENTS_SUMMARY = (
 )
 
 ONE_DECIMAL = {"AMT 2": range(8), "LE 2": range(8), "CL 3a": range(6)}
-# The seed splits Children in Need of Help and Protection into several tables.
+# The seed's tables, as it splits them: Children in Need of Help and Protection into five, Looked
+# After Children and Care Leavers into two each, each under its own section row.
 TABLES = [
     ["P1", "W 1", "W1 a", "W1 b", "W1 c", "W1 d", "W 2"],
     ["FD 3", "FD 8"],
     ["AMT 2"],
     ["CIN 4", "CIN 5"],
-    ["CP 5", "CP 13", "CP 10", "MC 1", "MC 6", "LE 2", "LE 3"],
-    ["LAC 10", "LAC 11", "LAC 19 (12m)", "LAC 20"],
+    ["CP 5", "CP 13"],
+    ["CP 10"],
+    ["MC 1", "MC 6"],
+    ["LE 2", "LE 3"],
+    ["LAC 10", "LAC 11"],
+    ["LAC 19 (12m)", "LAC 20"],
     ["F 3", "AD 7"],
-    ["CL a", "CL 1", "CL 1a", "CL 2", "CL 3", "CL 3a"],
+    ["CL a"],
+    ["CL 1", "CL 1a", "CL 2", "CL 3", "CL 3a"],
     ["QA 1", "QA 2", "QA 3"],
 ]
 
@@ -103,7 +84,7 @@ def build(path: Path) -> Path:
     ws.append([ASSESSMENTS_SUMMARY])
     ws.append([])
     ws.append(["Priority Indicators Action Log"])
-    ws.append(["REF", "ACTIONS", "WHEN?", "COMPLETE?"])
+    ws.append(ACTION_HEADER)
     for action in ACTIONS:
         ws.append(action)
     ws.append([])

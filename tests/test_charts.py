@@ -24,6 +24,7 @@ from kpi_engine.charts import (
     FIRST_MONTH_COLUMN,
     NAME_COLUMN,
     PICTURE_PREFIX,
+    PICTURES_NOTICE,
     REF_COLUMN,
     SLOT_ROWS,
     charted,
@@ -79,7 +80,13 @@ def demo_report():
 
 
 def _title(chart: Any) -> str:
-    return "".join(run.t for p in chart.title.tx.rich.p for run in (p.r or []))
+    """The title a chart shows: the text cached from the cell it reads."""
+    return str(chart.title.tx.strRef.strCache.pt[0].v)
+
+
+def _title_cell(chart: Any) -> str:
+    """The cell a chart's title reads ("C45")."""
+    return str(chart.title.tx.strRef.f.split("!")[1].replace("$", ""))
 
 
 def _rows_by_series(ws) -> dict[tuple[str, str], int]:
@@ -109,7 +116,7 @@ def test_one_chart_per_rated_indicator_of_the_type_its_row_asks(demo_filled, dem
     by_ref = _chart_by_ref(ws)
     for r in rated:
         chart = by_ref[r.ref]
-        assert _title(chart) == f"{r.ref}: {r.title}"
+        assert _title(chart) == ws[_title_cell(chart)].value == f"{r.ref}: {r.title}"
         kinds = [type(c).__name__ for c in chart._charts]
         assert kinds == (["BarChart", "LineChart"] if r.chart == "column" else ["LineChart"]), r.ref
     assert {r.chart for r in rated} == {"line", "column"}
@@ -437,7 +444,8 @@ def test_the_excel_routes_add_one_picture_per_page_of_charts(tmp_path, count):
 
     expected = tmp_path / "filled.xlsx"
     fill_workbook(path, expected, refreshed=WHEN)
-    assert_same_workbook(tmp_path / "got.xlsx", expected)
+    # but for the notice that these are pictures, and how to get charts
+    assert_same_workbook(tmp_path / "got.xlsx", expected, {f"{CHARTS}!C3": PICTURES_NOTICE})
 
 
 def test_refreshing_again_replaces_the_pictures_in_place_and_removes_stale_pages(tmp_path):

@@ -6,6 +6,7 @@ The seed-003-style workbook is built with openpyxl from ``seed_003`` in the seed
 
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
 import json
 import re
@@ -52,14 +53,15 @@ def test_import_says_what_it_found_and_lists_every_cell_it_left(imported):
     result, _, _ = imported
     assert result.exit_code == 1, result.output  # cells left unplaced
     out = result.output
-    assert "the action log, 4 actions" in out
+    assert "the action log, 13 actions" in out
     assert "a contents list" in out and "not read as indicators" in out
     assert "an indicator table (Workforce), 7 indicators" in out
     sheet = seed_003_layout.SHEET
-    for cell, text in [("A1", "OUR"), ("A2", "FOCUS"), ("A74", "Graph 1"), ("N96", "CIN 5:")]:
+    for cell, text in [("A1", "OUR"), ("A2", "FOCUS"), ("A83", "Graph 1"), ("N105", "CIN 5:")]:
         assert f"NOT PLACED {sheet}!{cell}: '{text}'" in out
     assert "Note: Columns BELOW" in out
-    assert "Oct-05 (TBC)" in out  # the due date it could not read, said
+    # The due dates it could not read, said.
+    assert "Oct-05 (TBC), Oct-06 (TBC), Oct-08 (TBC), Oct-10 (TBC), Oct-11 (TBC)." in out
 
 
 def test_every_indicator_and_figure_is_kept_with_its_unit(imported):
@@ -151,17 +153,87 @@ def test_commentary_narrative_and_actions_are_carried_over(imported):
     assert narrative["Assessment"][4].startswith("An additional team (Unit 6)")
     notes = [r for r in book["Commentary"].iter_rows(min_row=2, values_only=True) if r[0]]
     assert ("LAC 19 (12m)", "As reported: (6m+)") in {(r[0], r[2]) for r in notes}
-    actions = [r for r in book["Actions"].iter_rows(min_row=2, values_only=True) if r[0]]
-    assert [(r[0], r[5]) for r in actions] == [
-        ("Oct-01", "In progress"),
-        ("Oct-02", "Done"),
-        ("Oct-05", "In progress"),
-        ("Nov-01", "In progress"),
-    ]
     settings = dict(book["Settings"].iter_rows(min_row=2, max_col=2, values_only=True))
     assert settings["Organisation"] == seed_003_layout.TITLE
     sections = {r.ref: r.section for r in report.indicators}
     assert sections["CP 13"] == "Children in Need of Help and Protection"
+
+
+# Seed 003's action log worked out by hand: ref -> (due: the last day of the month typed under
+# WHEN?, none for "TBC"; status: "Y" is Done, "Ongoing" In progress).
+SEED_003_ACTIONS = {
+    "Oct-01": (_dt.date(2017, 12, 31), "In progress"),
+    "Oct-02": (_dt.date(2017, 11, 30), "Done"),
+    "Oct-03": (_dt.date(2017, 11, 30), "Done"),
+    "Oct-04": (_dt.date(2017, 11, 30), "Done"),
+    "Oct-05": (None, "In progress"),
+    "Oct-06": (None, "In progress"),
+    "Oct-07": (_dt.date(2018, 3, 31), "In progress"),
+    "Oct-08": (None, "In progress"),
+    "Oct-09": (_dt.date(2017, 11, 30), "Done"),
+    "Oct-10": (None, "In progress"),
+    "Oct-11": (None, "In progress"),
+    "Oct-12": (_dt.date(2017, 12, 31), "In progress"),
+    "Nov-01": (_dt.date(2017, 2, 28), "In progress"),  # the seed's "Feb-17", as typed
+}
+
+
+def test_every_action_of_the_action_log_arrives_with_its_fields(imported):
+    _, folder, report = imported
+    book = openpyxl.load_workbook(folder / "new.xlsx")
+    header, *rows = book["Actions"].iter_rows(values_only=True)
+    assert header[:6] == ("Action ref", "Indicator ref", "Action", "Owner", "Due", "Status")
+    rows = [r for r in rows if r[0]]
+    assert [r[0] for r in rows] == list(SEED_003_ACTIONS)  # all 13, in the seed's order
+    typed = {ref: text for ref, text, _, _ in seed_003_layout.ACTIONS}
+    for ref, _indicator, action, owner, due, status in (r[:6] for r in rows):
+        want_due, want_status = SEED_003_ACTIONS[ref]
+        assert action == typed[ref], ref  # the text as typed, the en dash of Oct-07 too
+        assert (owner, status) == (None, want_status), ref
+        assert (due.date() if due else None) == want_due, ref
+    assert rows[6][2].endswith("between January \u2013 March 2018.")
+    # The fill reads them all; only Nov-01 (due Feb-17, the seed's slip) is overdue by Nov-17.
+    assert [a.action_ref for a in report.actions] == list(SEED_003_ACTIONS)
+    assert [a.action_ref for a in report.actions if a.overdue] == ["Nov-01"]
+
+
+WORKFORCE_POINTER = (
+    "See the Workforce section's Improvement activity for Nov-17 (Narrative sheet): it is about "
+    "the whole table."
+)
+
+
+def test_improvement_activity_and_next_steps_are_each_indicators_commentary(imported):
+    result, folder, report = imported
+    book = openpyxl.load_workbook(folder / "new.xlsx")
+    header, *rows = book["Commentary"].iter_rows(values_only=True)
+    assert header[:5] == ("Ref", "Period", "Comment", "Improvement activity", "Next steps")
+    nov = {r[0]: r[2:5] for r in rows if r[0] and r[1] == "Nov-17"}
+    notes = {row[0]: row[3:5] for row in seed_003.SHEETS["Commentary"][1:]}
+    # A part headed by its ref ("CIN 4: ... CIN 5: ...") is that indicator's, as the seed
+    # prints it; the stray "CIN 5:" of the Next Steps row heads nothing (it is not placed).
+    for ref in ("CIN 4", "CIN 5", "CP 13", "LAC 11", "F 3", "FD 3"):
+        comment, activity, _ = nov[ref]
+        assert comment is None and activity == notes[ref][0], ref
+    assert nov["CIN 4"][2] == f"{notes['CIN 4'][1]} {notes['CIN 5'][1]}"
+    assert nov["CIN 5"][2] is None and nov["CP 13"][2] == notes["CP 13"][1]
+    # Text that names no ref: the table's one rated indicator's (MC 1, LE 3 are not rated).
+    for ref in ("AMT 2", "MC 6", "LE 2", "CL a"):
+        assert list(nov[ref][1:]) == notes[ref], ref
+    assert "MC 1" not in nov and "LE 3" not in nov
+    # Workforce's text is about its seven indicators: each points to it, none repeats it.
+    for ref in ("P1", "W 1", "W1 a", "W1 b", "W1 c", "W1 d", "W 2"):
+        assert nov[ref] == (WORKFORCE_POINTER, None, None), ref
+    # The fill asks for commentary only where the old dashboard had none, and the import said
+    # which: CP 5 (Red), LAC 10 and LAC 20 (Amber), QA 1 (Red).
+    asked = {i.ref for i in report.issues if i.code is Code.MISSING_COMMENTARY}
+    assert asked == {"CP 5", "LAC 10", "LAC 20", "QA 1"}
+    assert (
+        "WARNING The old dashboard rated CP 5, LAC 10, LAC 20, QA 1 Red, Amber or Yellow for "
+        "Nov-17 with no commentary about them" in result.output
+    )
+    cin4 = report.indicator("CIN 4")
+    assert cin4.improvement_activity.startswith("CIN 4: Visits to children on CIN plans")
 
 
 def test_a_file_that_is_not_a_workbook_writes_nothing_and_exits_2(tmp_path):
@@ -169,6 +241,16 @@ def test_a_file_that_is_not_a_workbook_writes_nothing_and_exits_2(tmp_path):
     bad.write_text("Ref,Title\n", encoding="utf-8")
     result = invoke("import", bad, "-o", tmp_path / "new.xlsx")
     assert result.exit_code == 2 and "Error:" in result.output
+    assert not (tmp_path / "new.xlsx").exists()
+
+
+def test_an_old_xls_is_refused_with_what_to_do_and_nothing_written(tmp_path):
+    old = tmp_path / "old.xls"
+    old.write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + bytes(4088))  # an OLE (Excel 97) file
+    result = invoke("import", old, "-o", tmp_path / "new.xlsx")
+    assert result.exit_code == 2, result.output
+    assert "an old .xls (Excel 97-2003) file" in result.output
+    assert "save it as 'Excel Workbook (*.xlsx)'" in result.output
     assert not (tmp_path / "new.xlsx").exists()
 
 
@@ -201,6 +283,65 @@ def test_number_format_gives_the_unit_and_decimals():
     values = dict(zip(header, row, strict=True))
     assert (values["Unit"], values["Decimals"], values["Measure"]) == ("%", 1, "percentage")
     assert found.reporting_period is not None and _label(found.reporting_period) == "Nov-17"
+
+
+# Units from evidence, with no % format on the figures: a hand-made table, worked out by hand.
+UNITS_CM = "10% of cohort or below Green 10-15% Amber 16% and above Red"
+UNITS = SheetGrid(
+    "S",
+    [
+        ["Ref", "Title", "Polarity", "Oct-17", "Nov-17", "Target", "RAG Methodology"],
+        # Figures in 0-1 beside a target written as a percentage (95%): a percentage, 1 decimal.
+        ["U 1", "Assessments completed within 45 working days", "BIB", 0.713, 0.639, 0.95, None],
+        # "%" in the title: a percentage (80% and 85%, whole).
+        ["U 2", "% of reviews on time", "BIB", 0.8, 0.85, 0.9, None],
+        # "%" in the methodology: a percentage.
+        ["U 3", "Reviews on time", "BIB", 0.5, 0.62, None, "60% or above Green 50%-59% Amber"],
+        # Counts beside a % in the target and the methodology (seed 003's CP 10): counts.
+        ["U 4", "Plans lasting 2 years or more", "SIB", 14, 9, "<10% of Cohort", UNITS_CM],
+        # Whole numbers 0 and 1 beside a "%" in the methodology: counts, not 0% and 100%.
+        ["U 5", "Unallocated cases", "SIB", 0, 1, 0, "0 Green 1-2 Amber 3 or more Red (5%)"],
+        # A title that says it counts, with a "%" in it: not a percentage, even in 0-1.
+        ["U 6", "Average days lost per FTE (5% fewer)", "SIB", 0.4, 0.6, None, "50% Green"],
+        # Figures above 1 beside a target written as 90%: numbers, and a warning to check.
+        ["U 7", "Contacts actioned in 1 working day", "BIB", 86, 82, 0.9, None],
+    ],
+    # The targets of U 1 and U 7 are formatted 0%; every other cell is General.
+    [[None] * 7, *([None] * 5 + ["0%" if r in (0, 6) else None, None] for r in range(7))],
+)
+
+
+def test_units_come_from_the_evidence_and_a_stray_percent_does_not_make_one():
+    found = recognise([UNITS])
+    header, *rows = found.sheets["Indicators"]
+    got = {
+        row[0]: (values["Unit"], values["Decimals"], values["Measure"])
+        for row in rows
+        for values in [dict(zip(header, row, strict=True))]
+    }
+    assert got == {
+        "U 1": ("%", 1, "percentage"),
+        "U 2": ("%", 0, "percentage"),
+        "U 3": ("%", 0, "percentage"),
+        "U 4": ("number", 0, "value"),
+        "U 5": ("number", 0, "value"),
+        "U 6": ("number", 1, "value"),
+        "U 7": ("number", 0, "value"),
+    }
+    data = {(r[0], r[1]): r[2] for r in found.sheets["Data"][1:]}
+    assert data[("U 1", "Nov-17")] == 0.639 and data[("U 7", "Nov-17")] == 82  # as stored
+    assert (
+        "Unit % guessed (no % format on the figures' cells) for: U 1 (the target is written as "
+        "a percentage, and the figures are all between 0 and 1); U 2 ('%' in the title, and the "
+        "figures are all between 0 and 1); U 3 ('%' in the RAG methodology, and the figures are "
+        "all between 0 and 1). Check the Unit on the Indicators sheet." in found.guesses
+    )
+    assert any(
+        g.startswith("The target is written as a percentage but the figures have no % format")
+        and g.count("U 7") == 1
+        and "U 4" not in g
+        for g in found.guesses
+    )
 
 
 def test_refs_from_titles_are_short_and_the_same_every_time():
@@ -374,6 +515,10 @@ def test_seed_001_with_a_period_places_positions_colours_and_comments():
 
 SEED_001_TEXT = Path(__file__).parent / "data" / "seed_001_portfolio.txt"
 RAGS = ("Red", "Amber", "Green")
+# The seed's two list headings, "► Key areas of good performance" above the title and the first
+# table, and "► Areas of lower than expected performance (Red or Amber)" above the second.
+GOOD = "Key areas of good performance"
+LOWER = "Areas of lower than expected performance (Red or Amber)"
 
 # Worked out by hand from the seed's text: measure -> (target, current position, RAG).
 # Its month: the comments compare the current position with October's figure ("Performance in
@@ -480,17 +625,19 @@ def test_seed_001_every_measure_with_its_target_position_colour_and_comments(see
 
     _, result, folder = seed_001
     out = result.output
-    assert "an indicator table, 2 indicators" in out and "an indicator table, 12 indicators" in out
-    assert "Portfolio!A10:A22: the numbers in the column with no heading" in out
-    assert "Portfolio!C24: the target is '%' with no number, so it is left blank" in out
-    # The one cell left: the heading between the tables.
-    assert re.findall(r"NOT PLACED (\S+)", out) == ["Portfolio!A7:"]
-    assert result.exit_code == 1, out
+    assert f"Portfolio!A5: an indicator table ({GOOD}), 2 indicators" in out
+    assert f"Portfolio!A11: an indicator table ({LOWER}), 12 indicators" in out
+    assert "Portfolio!A12:A24: the numbers in the column with no heading" in out
+    assert "Portfolio!C26: the target is '%' with no number, so it is left blank" in out
+    # The "► ..." headings are the Sections: no cell is left.
+    assert "NOT PLACED" not in out and "Every cell placed." in out
+    assert result.exit_code == 0, out
     report = fill_workbook(folder / "new.xlsx", folder / "filled.xlsx").report
     by_title = {r.title: r for r in report.indicators}
     assert set(by_title) == set(SEED_001_FIGURES)
-    for title, (target, current, rag) in SEED_001_FIGURES.items():
+    for n, (title, (target, current, rag)) in enumerate(SEED_001_FIGURES.items()):
         r = by_title[title]
+        assert r.section == (GOOD if n < 2 else LOWER), title  # the first list has two
         assert r.unit == "%", title
         assert r.outturn == pytest.approx(current), title
         assert r.target == (None if target is None else pytest.approx(target)), title

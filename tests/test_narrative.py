@@ -319,10 +319,12 @@ def test_the_template_has_both_sheets_with_tables_drop_downs_and_text_refs():
 
 
 def _template_1_workbook(path):
-    """The demo as template 1 made it: no Narrative or Actions sheet, version 1."""
+    """The demo as template 1 made it: no Narrative, Actions or Team list sheet, version 1."""
     book = openpyxl.load_workbook(DEMO_FILE)
     del book["Narrative"]
     del book["Actions"]
+    if "Team list" in book.sheetnames:
+        del book["Team list"]
     book["Template info"]["B1"] = 1
     for prop in book.custom_doc_props:
         if prop.name == "kpi_template_version":
@@ -376,12 +378,12 @@ def test_upgrade_adds_the_sheets_and_keeps_every_row(tmp_path):
         ]
         assert moved[name] == len(rows) - 1, name
         assert list(new[name].iter_rows(max_col=len(rows[0]), values_only=True)) == rows, name
-    for name in ("Narrative", "Actions"):
+    for name in ("Narrative", "Actions", "Team list"):
         assert name in new.sheetnames and name not in moved
         assert new[name].max_row == 1 and new[name]["A1"].value is not None  # headers only
     assert new["Template info"]["B1"].value == TEMPLATE_VERSION
     assert new["xlwings.conf"]["B1"].value == (
-        "Settings,Indicators,Data,Targets,Benchmarks,Commentary,Narrative,Actions,Summary"
+        "Settings,Indicators,Data,Targets,Benchmarks,Commentary,Narrative,Actions,Team list,Summary"
     )
     result = invoke("fill", tmp_path / "new.xlsx", "-o", tmp_path / "filled.xlsx")
     assert result.exit_code == 0 and "no Narrative" not in result.output

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kpi_engine.results_json import report_json
-from kpi_engine.schema import load, sheet_schema
+from kpi_engine.schema import file_name, load, sheet_schema
 from kpi_engine.workbook_names import INPUT_SHEETS
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
@@ -49,9 +49,7 @@ def test_every_property_has_a_title_and_a_description(name):
 
 def test_installed_schemas_are_the_files_in_the_repository():
     for name in ALL:
-        assert load(name) == json.loads(
-            (SCHEMA_DIR / f"{name.lower()}.schema.json").read_text("utf-8")
-        )
+        assert load(name) == json.loads((SCHEMA_DIR / file_name(name)).read_text("utf-8"))
 
 
 # The compiled checks must agree with jsonschema itself on every value a cell can be read as.

@@ -429,7 +429,10 @@ def instructions_lines() -> list[tuple[str, str]]:
             (
                 "Teams shows each team's or area's figure, numerator and denominator beside the "
                 "whole authority's, rated against the team's own target where the Targets sheet "
-                "gives one. Charts shows each rated indicator's months against its target, "
+                "gives one. The whole authority's figure is over the teams that existed that "
+                "month: a new team counts from its first row on the Data sheet; a team that has "
+                "closed or merged needs its To month on the Team list, or its missing rows leave "
+                "the total missing. Charts shows each rated indicator's months against its target, "
                 "benchmarks and plan target, with a line saying which way is good; the figures "
                 "they are drawn from are below them. In Excel the charts are pictures, one per "
                 "page of charts, redrawn on every refresh."

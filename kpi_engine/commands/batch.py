@@ -40,6 +40,10 @@ from kpi_engine.errors import KpiDashboardError
 from kpi_engine.xlsx.files import TEMP_PREFIX, describe_write_failure
 
 GRACE_SECONDS = 3.0  # after the first Ctrl-C: how long workbooks being filled may take to finish
+# For tests only: a worker given the workbook of this file name waits this long before filling it,
+# so a test can kill it while it is filling, however fast the machine. Read by workers only.
+HOLD_ENV = "KPI_DASHBOARD_TEST_HOLD"
+HOLD_SECONDS = 60.0
 END_WAIT_SECONDS = 2.0  # how long a cancelled worker may take to clean up before it is killed
 NOT_FILLED = "not filled"
 
@@ -182,6 +186,7 @@ def _work(conn: Connection, strict: bool) -> None:
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _end_worker)
+    hold = os.environ.get(HOLD_ENV)
     while True:
         try:
             task = conn.recv()
@@ -189,6 +194,8 @@ def _work(conn: Connection, strict: bool) -> None:
             return
         if task is None:
             return
+        if hold and Path(task[0]).name == hold:
+            time.sleep(HOLD_SECONDS)
         conn.send(fill_one(task[0], task[1], strict))
 
 

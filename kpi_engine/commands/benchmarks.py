@@ -16,13 +16,20 @@ sheet names (**Local authority**), writes rows for the latest three published ye
 The rows are marked ``kpi-dashboard benchmarks`` in the Source column; a rerun replaces only
 those, so rows an officer typed stay (and win over a written row for the same comparator and
 year, in the fill). The data is DfE's (Open Government Licence v3.0), shipped compact in
-``dfe_data/`` (see its PROVENANCE.md), or a newer LAIT download given with ``--data``.
+``dfe_data/`` (see its PROVENANCE.md), or a newer download given with ``--data``: LAIT's own file
+(parquet, or the same columns as CSV) in place of the shipped data, or an Explore Education
+Statistics CSV whose columns ``dfe_data/ees_measures.csv`` maps to LAIT's codes, over it.
+
+An authority DfE no longer publishes (Cumbria, Northamptonshire, ...) gets its own figures and the
+neighbours of the last model that listed it (April 2021); a neighbour that no longer publishes in
+a year has its successors counted in its place, and the output says so.
 
 The tabular work is pandas', imported only here.
 """
 
 from __future__ import annotations
 
+import csv
 import difflib
 import gzip
 import io
@@ -50,6 +57,7 @@ YEARS_SHOWN = 3
 BENCHMARK_COLUMNS = ["Ref", "Comparator", "Year", "Value", "Source", "N", "Rank", "Of"]
 BENCHMARK_COLUMNS += ["Quartile", "Next band at"]
 LAIT_COLUMNS = ["Short Desc", "Years", "LA and Regions", "Values", "LA Number", "Region"]
+EES_COLUMNS = ["time_period", "geographic_level"]
 # Authorities DfE no longer publishes, and who publishes in their place (old LA codes).
 REORGANISED = {
     909: (942, 943),  # Cumbria: Cumberland, Westmorland and Furness (April 2023)
@@ -82,10 +90,12 @@ class Dataset:
     """DfE's figures: one row per measure, place and year, values as published (text)."""
 
     values: pd.DataFrame  # measure, year, code, value
-    places: pd.DataFrame  # code, name, region, new_code
+    places: pd.DataFrame  # code, name, region, new_code, former (nine-character codes)
     measures: dict[str, Measure]
-    neighbours: dict[int, list[int]]
+    neighbours: dict[int, list[int]]  # DfE's current model (May 2025)
     source: str
+    # The April 2021 model: neighbours for an authority the current model no longer lists.
+    older_neighbours: dict[int, list[int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._by: dict[str, pd.DataFrame] = {
@@ -133,6 +143,18 @@ def _neighbours() -> dict[int, list[int]]:
     }
 
 
+def _older_neighbours() -> dict[int, list[int]]:
+    """DfE's April 2021 model as published: LA code in the first column, then the region, then
+    ten neighbour codes each followed by its closeness (the headers repeat, so by position)."""
+    text = _data_file("sn_model_2021.csv").read_bytes().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    out = {}
+    for row in rows[1:]:
+        if row and row[0].strip().isdigit():
+            out[int(row[0])] = [int(c) for c in row[5:25:2] if c.strip().isdigit()]
+    return out
+
+
 def _shipped_places() -> pd.DataFrame:
     with _data_file("lait_places.csv").open("rb") as f:
         p = pd.read_csv(f, dtype=str, keep_default_na=False)
@@ -142,6 +164,7 @@ def _shipped_places() -> pd.DataFrame:
             "name": p["LA and Regions"],
             "region": p["Region"],
             "new_code": p["New LA code"],
+            "former": p["Former LA codes"],
         }
     )
 
@@ -173,23 +196,125 @@ def _from_lait_long(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return values, places
 
 
-def load(data: Path | None = None) -> Dataset:
-    """The shipped data, or a newer LAIT download (parquet, or the same columns as CSV)."""
-    shipped_places = _shipped_places()
-    if data is None:
-        with _data_file("lait_values.csv.gz").open("rb") as f:
-            wide = pd.read_csv(io.BytesIO(gzip.decompress(f.read())), dtype=str)
-        long = wide.melt(id_vars=["Short Desc", "LA Number"], var_name="year", value_name="value")
-        values = pd.DataFrame(
-            {
-                "measure": long["Short Desc"],
-                "year": long["year"],
-                "code": long["LA Number"].astype(int),
-                "value": long["value"],
-            }
-        ).dropna(subset=["value"])
-        return Dataset(values, shipped_places, _measures(), _neighbours(), "shipped")
-    suffix = data.suffix.lower()
+def _shipped_values() -> pd.DataFrame:
+    with _data_file("lait_values.csv.gz").open("rb") as f:
+        wide = pd.read_csv(io.BytesIO(gzip.decompress(f.read())), dtype=str)
+    long = wide.melt(id_vars=["Short Desc", "LA Number"], var_name="year", value_name="value")
+    return pd.DataFrame(
+        {
+            "measure": long["Short Desc"],
+            "year": long["year"],
+            "code": long["LA Number"].astype(int),
+            "value": long["value"],
+        }
+    ).dropna(subset=["value"])
+
+
+@dataclass
+class EesMapping:
+    """One LAIT measure as a column of an Explore Education Statistics table (on the rows
+    whose filter columns have the given values): verified value for value against LAIT."""
+
+    measure: str
+    column: str
+    filters: dict[str, str]
+    publication: str
+
+
+def ees_mappings() -> list[EesMapping]:
+    with _data_file("ees_measures.csv").open("rb") as f:
+        d = pd.read_csv(f, dtype=str, keep_default_na=False)
+    out = []
+    for row in d.itertuples(index=False):
+        filters = dict(part.split("=", 1) for part in str(row.Filters).split(";") if "=" in part)
+        out.append(EesMapping(row.Measure_short, row.Column, filters, row.Publication))
+    return out
+
+
+def _ees_year(period: str) -> str:
+    """EES's time_period as LAIT's year: 202425 (a financial or academic year) is 2025, as LAIT
+    labels the year by its end; 2025 stays."""
+    period = period.strip()
+    if re.fullmatch(r"[0-9]{6}", period):
+        return str(int(period[:4]) + 1)
+    return period
+
+
+def _from_ees(df: pd.DataFrame, name: str, places: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The rows of the measures an Explore Education Statistics CSV holds, as LAIT's codes."""
+    level = df["geographic_level"].str.strip().str.lower()
+    code = pd.Series(pd.NA, index=df.index, dtype="Int64")
+    code[level == "national"] = ENGLAND_CODE
+    if "old_la_code" in df.columns:
+        la = pd.to_numeric(df["old_la_code"], errors="coerce").astype("Int64")
+        code[level == "local authority"] = la[level == "local authority"]
+    if "region_name" in df.columns:
+        regions = places[places["code"] > ENGLAND_CODE]
+        by_name = {_key(n): int(c) for c, n in zip(regions["code"], regions["name"], strict=True)}
+        regional = df["region_name"].astype(str).map(lambda n: by_name.get(_key(n)))
+        code[level == "regional"] = regional[level == "regional"].astype("Int64")
+    frames, found = [], []
+    for m in ees_mappings():
+        if m.column not in df.columns or any(k not in df.columns for k in m.filters):
+            continue
+        keep = code.notna()
+        for k, v in m.filters.items():
+            keep &= df[k].astype(str).str.strip().str.lower() == v.lower()
+        if not keep.any():
+            continue
+        rows = df[keep]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "measure": m.measure,
+                    "year": rows["time_period"].astype(str).map(_ees_year).values,
+                    "code": code[keep].astype(int).values,
+                    "value": rows[m.column].astype(str).str.strip().values,
+                }
+            ).drop_duplicates(["year", "code"])
+        )
+        found.append(m.measure)
+    if not frames:
+        known = sorted({m.column for m in ees_mappings()})
+        raise BenchmarksError(
+            f"the data file {name} is an Explore Education Statistics table, but none of its "
+            f"columns is one whose LAIT measure kpi-dashboard knows ({', '.join(known)})",
+            2,
+        )
+    return pd.concat(frames, ignore_index=True), found
+
+
+def _new_places(df: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
+    """Authorities an Explore Education Statistics table has that the shipped data lacks (one
+    made after it), by the table's own names and codes."""
+    columns = ["old_la_code", "la_name", "region_name", "new_la_code"]
+    if any(c not in df.columns for c in columns):
+        return places.iloc[0:0]
+    las = df[df["geographic_level"].str.strip().str.lower() == "local authority"][columns]
+    las = las.assign(code=pd.to_numeric(las["old_la_code"], errors="coerce")).dropna(
+        subset=["code"]
+    )
+    las = las[~las["code"].isin(set(places["code"]))].drop_duplicates("code", keep="first")
+    return pd.DataFrame(
+        {
+            "code": las["code"].astype(int),
+            "name": las["la_name"],
+            "region": las["region_name"],
+            "new_code": las["new_la_code"],
+            "former": "",
+        }
+    )
+
+
+def _read(data: Path) -> pd.DataFrame:
+    suffix = ".csv" if data.name.lower().endswith(".csv.gz") else data.suffix.lower()
+    if suffix not in (".parquet", ".csv"):
+        raise BenchmarksError(
+            f"the data file {data.name} is not one kpi-dashboard reads: give LAIT's own file "
+            "(bds_long_0.parquet, or the same columns as CSV) or an Explore Education "
+            "Statistics CSV",
+            2,
+        )
     try:
         if suffix == ".parquet":
             try:
@@ -201,20 +326,62 @@ def load(data: Path | None = None) -> Dataset:
                     2,
                 ) from err
         else:
-            df = pd.read_csv(data, dtype=str, keep_default_na=False)
+            df = pd.read_csv(data, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except BenchmarksError:
         raise
     except (OSError, ValueError) as err:
         raise BenchmarksError(f"cannot read the data file {data.name}: {err}", 2) from err
+    return df
+
+
+def load(data: Path | None = None) -> Dataset:
+    """The shipped data; or a newer LAIT download (parquet, or the same columns as CSV) in its
+    place; or an Explore Education Statistics CSV over it, for the measures and years it has."""
+    shipped_places = _shipped_places()
+    if data is None:
+        return Dataset(
+            _shipped_values(),
+            shipped_places,
+            _measures(),
+            _neighbours(),
+            "shipped",
+            _older_neighbours(),
+        )
+    df = _read(data)
+    if all(c in df.columns for c in EES_COLUMNS) and not all(c in df.columns for c in LAIT_COLUMNS):
+        new, found = _from_ees(df, data.name, shipped_places)
+        shipped_places = pd.concat([shipped_places, _new_places(df, shipped_places)])
+        old = _shipped_values()
+        covered = pd.MultiIndex.from_frame(new[["measure", "year"]].drop_duplicates())
+        stays = ~pd.MultiIndex.from_frame(old[["measure", "year"]]).isin(covered)
+        values = pd.concat([old[stays], new], ignore_index=True)
+        return Dataset(
+            values,
+            shipped_places,
+            _measures(),
+            _neighbours(),
+            f"{data.name} (Explore Education Statistics: {', '.join(found)}) over the shipped data",
+            _older_neighbours(),
+        )
+    if not all(c in df.columns for c in LAIT_COLUMNS) and not any(
+        c in df.columns for c in LAIT_COLUMNS
+    ):
+        raise BenchmarksError(
+            f"the data file {data.name} is neither LAIT's data (columns "
+            f"{', '.join(LAIT_COLUMNS)}) nor an Explore Education Statistics table (columns "
+            f"{', '.join(EES_COLUMNS)}, old_la_code, ...)",
+            2,
+        )
     values, places = _from_lait_long(df)
-    new_codes = dict(zip(shipped_places["code"], shipped_places["new_code"], strict=True))
-    places["new_code"] = places["code"].map(new_codes).fillna("")
+    for column in ("new_code", "former"):
+        codes = dict(zip(shipped_places["code"], shipped_places[column], strict=True))
+        places[column] = places["code"].map(codes).fillna("")
     words: list[tuple[str, str]] = []
     if "Data item" in df.columns:
         words = list(
             df[["Short Desc", "Data item"]].drop_duplicates("Short Desc").itertuples(False)
         )
-    return Dataset(values, places, _measures(words), _neighbours(), data.name)
+    return Dataset(values, places, _measures(words), _neighbours(), data.name, _older_neighbours())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -267,8 +434,10 @@ def find_authority(data: Dataset, typed: object) -> int:
         if code in set(data.places["code"]) and code < ENGLAND_CODE:
             return code
     las = data.places[data.places["code"] < ENGLAND_CODE]
+    nine = text.upper()
     for row in las.itertuples(index=False):
-        if _key(row.name) == _key(text) or (row.new_code and row.new_code == text.upper()):
+        former = str(row.former).split(";") if row.former else []
+        if _key(row.name) == _key(text) or (row.new_code and nine in [row.new_code, *former]):
             return int(row.code)
     nearest = difflib.get_close_matches(text, list(las["name"]), n=3, cutoff=0.5)
     hint = f" Nearest: {', '.join(nearest)}." if nearest else ""
@@ -352,6 +521,33 @@ def rank(value: float, others: list[float], high: bool) -> int:
     return 1 + sum(1 for v in others if (v > value if high else v < value))
 
 
+def neighbour_values(
+    vals: dict[int, str], neighbours: list[int]
+) -> tuple[list[float], list[int], list[tuple[int, list[int]]]]:
+    """The neighbours' published values, those without one, and the neighbours that no longer
+    publish with the successors counted in their place (each successor a neighbour of its own,
+    once, so every figure in the mean is one DfE published)."""
+    counted: list[float] = []
+    gone: list[int] = []
+    replaced: list[tuple[int, list[int]]] = []
+    used = set(neighbours)
+    for c in neighbours:
+        x = number(vals.get(c))
+        if x is not None:
+            counted.append(x)
+            continue
+        new = [
+            s for s in REORGANISED.get(c, ()) if s not in used and number(vals.get(s)) is not None
+        ]
+        if new:
+            counted += [x for s in new if (x := number(vals.get(s))) is not None]
+            used.update(new)
+            replaced.append((c, new))
+        else:
+            gone.append(c)
+    return counted, gone, replaced
+
+
 def _polarity(ind: Indicator, measure: Measure) -> bool | None:
     if ind.polarity in ("BIB", "SIB"):
         return ind.polarity == "BIB"
@@ -370,22 +566,29 @@ def compute(data: Dataset, la: int, ind: Indicator, measure: Measure) -> Indicat
     published = [
         y for y, vals in by_year.items() if any(number(v) is not None for v in vals.values())
     ]
+    names = dict(zip(data.places["code"], data.places["name"], strict=True))
+    successors = REORGANISED.get(la)
+    if successors:  # an authority no longer published: the years up to its last figure
+        own_years = [y for y in published if number(by_year[y].get(la)) is not None]
+        if own_years:
+            last = max(_year_number(y) for y in own_years)
+            published = [y for y in published if _year_number(y) <= last]
     years = sorted(published, key=_year_number)[-YEARS_SHOWN:]
     if not years:
         out.notes.append(f"DfE publishes no figures for {measure.code}")
         return out
     neighbours = data.neighbours.get(la)
-    names = dict(zip(data.places["code"], data.places["name"], strict=True))
     if neighbours is None:
-        successors = REORGANISED.get(la)
+        neighbours = data.older_neighbours.get(la)
+        said = f"{names.get(la, la)} is not in DfE's current statistical neighbour model" + (
+            f" (reorganised: DfE now publishes {' and '.join(names[c] for c in successors)})"
+            if successors
+            else ""
+        )
         out.notes.append(
-            f"{names.get(la, la)} is not in DfE's current statistical neighbour model"
-            + (
-                f" (reorganised: DfE now publishes {' and '.join(names[c] for c in successors)})"
-                if successors
-                else ""
-            )
-            + ", so there are no statistical neighbour rows"
+            said + ", so its neighbours are the April 2021 model's"
+            if neighbours is not None
+            else said + ", so there are no statistical neighbour rows"
         )
     regions = [
         c
@@ -398,8 +601,15 @@ def compute(data: Dataset, la: int, ind: Indicator, measure: Measure) -> Indicat
         vals = by_year[year]
         label = year_label(year, measure.year_type)
         if neighbours is not None:
-            counted = [x for x in (number(vals.get(c)) for c in neighbours) if x is not None]
-            gone = [names.get(c, str(c)) for c in neighbours if number(vals.get(c)) is None]
+            counted, missing, replaced = neighbour_values(vals, neighbours)
+            for old, new in replaced:
+                said = (
+                    f"{names.get(old, old)} no longer publishes: "
+                    f"{' and '.join(names.get(c, str(c)) for c in new)} counted in its place"
+                )
+                if said not in out.notes:
+                    out.notes.append(said)
+            gone = [names.get(c, str(c)) for c in missing]
             if counted:
                 mean = sum(counted) / len(counted)
                 out.rows.append(Row(SN, label, _scale(mean, measure), len(counted)))

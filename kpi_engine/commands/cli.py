@@ -337,7 +337,11 @@ def pack(workbook: Path, output: Path) -> None:
 @click.option(
     "--data",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="A newer DfE download: LAIT's bds_long_0.parquet, or the same columns as CSV.",
+    help=(
+        "A newer DfE download: LAIT's bds_long_0.parquet (or the same columns as CSV), or an "
+        "Explore Education Statistics CSV of a table the command knows; its figures replace the "
+        "shipped ones for the measures and years it holds."
+    ),
 )
 def benchmarks(workbook: Path, output: Path | None, data: Path | None) -> None:
     """Fill WORKBOOK's Benchmarks sheet from DfE's published data (LAIT): for every indicator
@@ -374,7 +378,7 @@ def benchmarks(workbook: Path, output: Path | None, data: Path | None) -> None:
         if years:
             parts.append(f"{years[0]} to {years[-1]}")
         if sn is not None:
-            parts.append(f"neighbours {sn.n} of 10")
+            parts.append(f"{sn.n} neighbours counted")
         if england is not None:
             parts.append(f"rank {england.rank} of {england.of}, band {england.quartile}")
         click.echo(", ".join(parts) + "".join(f"; {n}" for n in ind.notes))
@@ -588,8 +592,10 @@ def serve(host: str, port: int, xlwings_server: bool) -> None:
         from addin import XLWINGS_SERVER_PROJECT
 
         os.environ.setdefault("XLWINGS_PROJECT_DIR", str(XLWINGS_SERVER_PROJECT))
+        # xlwings Server's app behind the same guard as /refresh (turns, size limit, checks)
         uvicorn.run(
-            "xlwings_server.main:main_app",
+            "addin.server:xlwings_server_app",
+            factory=True,
             host=host,
             port=port,
             timeout_graceful_shutdown=SHUTDOWN_SECONDS,

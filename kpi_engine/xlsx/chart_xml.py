@@ -127,30 +127,37 @@ def _run_props(tag: str, size: int, bold: bool) -> str:
     return _el(tag, {"sz": size, "b": "1" if bold else "0"})
 
 
-def _text_props(size: int, rotation: int | None = None) -> str:
-    """A ``c:txPr``: the size of an axis' or the legend's text, its angle in degrees."""
+def _text_props(size: int, rotation: int | None = None, bold: bool = False) -> str:
+    """A ``c:txPr``: the size of an axis', the legend's or the title's text, its angle in
+    degrees."""
     body = {"rot": rotation * 60000, "vert": "horz"} if rotation is not None else None
     paragraph = _el(
         "a:p",
         children=[
-            _el("a:pPr", children=[_run_props("a:defRPr", size, False)]),
+            _el("a:pPr", children=[_run_props("a:defRPr", size, bold)]),
             _el("a:r", children=[_text_el("a:t", "")]),
-            _run_props("a:endParaRPr", size, False),
+            _run_props("a:endParaRPr", size, bold),
         ],
     )
     return _el("c:txPr", children=[_el("a:bodyPr", body), paragraph])
 
 
-def _title(text: str) -> str:
-    paragraph = _el(
-        "a:p",
+def _title(text: str, cell: str) -> str:
+    """The chart's title, read from ``cell`` (so a refresh that writes only values retitles the
+    chart), with ``text`` cached for readers that do not follow the reference."""
+    cache = _el(
+        "c:strCache",
+        children=[_val("c:ptCount", 1), _el("c:pt", {"idx": 0}, [_text_el("c:v", text)])],
+    )
+    ref = _el("c:strRef", children=[_text_el("c:f", cell), cache])
+    return _el(
+        "c:title",
         children=[
-            _el("a:pPr", children=[_run_props("a:defRPr", TITLE_SIZE, True)]),
-            _el("a:r", children=[_run_props("a:rPr", TITLE_SIZE, True), _text_el("a:t", text)]),
+            _el("c:tx", children=[ref]),
+            _flag("c:overlay", False),
+            _text_props(TITLE_SIZE, bold=True),
         ],
     )
-    rich = _el("c:rich", children=["<a:bodyPr/>", paragraph])
-    return _el("c:title", children=[_el("c:tx", children=[rich]), _flag("c:overlay", False)])
 
 
 def _no_labels() -> str:
@@ -243,16 +250,23 @@ def _axes(spec: ChartSpec) -> list[str]:
             _val("c:lblOffset", 100),
         ],
     )
-    # The axis as kpi_engine.charts.value_axis decided it (from 0), so the pictures of the Excel
-    # routes show the same; the client picks only where nothing is charted (columns from 0 still).
+    # The axis' floor as kpi_engine.charts.value_axis decided it (0, below it only for negative
+    # figures). Its top only where that is a percentage's full scale (0 to 100%): a refresh that
+    # writes only values leaves the chart as it is, so a fixed top could cut off next month's
+    # higher figure; elsewhere the application picks a round top above the highest figure.
     scaling = [_val("c:orientation", "minMax")]
-    if spec.axis_max is not None:
-        scaling.append(_val("c:max", _number(spec.axis_max)))
+    full_scale = spec.percent and spec.axis_max == 1 and spec.axis_min == 0
+    if full_scale:
+        scaling.append(_val("c:max", 1))
     if spec.axis_min is not None:
         scaling.append(_val("c:min", _number(spec.axis_min)))
-    elif spec.kind == "column":
-        scaling.append(_val("c:min", 0))  # columns stand on zero
-    step = [_val("c:majorUnit", _number(spec.axis_step))] if spec.axis_step is not None else []
+    else:
+        scaling.append(_val("c:min", 0))
+    step = (
+        [_val("c:majorUnit", _number(spec.axis_step))]
+        if full_scale and spec.axis_step is not None
+        else []
+    )
     value = _el(
         "c:valAx",
         children=[
@@ -337,7 +351,7 @@ def chart_xml(sheet_title: str, spec: ChartSpec, name_col: int) -> bytes:
     chart = _el(
         "c:chart",
         children=[
-            _title(spec.title),
+            _title(spec.title, f"{sheet}!${column_letter(name_col)}${spec.title_row}"),
             _el("c:plotArea", children=[*plot, *_axes(spec)]),
             legend,
             _flag("c:plotVisOnly", True),

@@ -23,7 +23,7 @@ from typing import Any
 
 from kpi_engine.render_model import FORMULA_STARTS, HEADER_ROW, SheetRender
 from kpi_engine.xlsx.values import column_letters, column_number
-from kpi_engine.xlsx.xml_text import attr, cell_text
+from kpi_engine.xlsx.xml_text import cell_text
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -208,6 +208,14 @@ def _cell(address: str, value: Any, style: bytes | None, quoted: Callable[[bytes
     return f'<c r="{address}"{s} t="inlineStr"><is><t{space}>{body}</t></is></c>'
 
 
+def _formula_cell(address: str, formula: str, text: Any, style: bytes | None) -> str:
+    """A formula cell with its value cached (what Excel shows before it recalculates, and what
+    readers that do not calculate see): a link's HYPERLINK and the text it shows."""
+    s = "" if style is None else f' s="{style.decode()}"'
+    shown = "" if text is None else str(text)
+    return f'<c r="{address}"{s} t="str"><f>{cell_text(formula)}</f><v>{cell_text(shown)}</v></c>'
+
+
 def _insert(after_data: bytes, element: bytes, name: str) -> bytes:
     """Put ``element`` where the schema wants ``name`` among what follows sheetData."""
     later = AFTER_SHEET_DATA[AFTER_SHEET_DATA.index(name) + 1 :]
@@ -266,8 +274,10 @@ def sheet_xml(
             for j, value in enumerate(values):
                 if value is not None:
                     row.values[block.col + j] = value
+    formulas: dict[tuple[int, int], str] = {}
     for link in sheet.links:
-        rows.setdefault(link.row, _Row()).values.setdefault(link.col, None)
+        text = rows.setdefault(link.row, _Row()).values.setdefault(link.col, None)
+        formulas[link.row, link.col] = link.formula("" if text is None else str(text))
     widths = _column_widths(head)
     _fit_rows(sheet, rows, widths)
     out = ["<sheetData>"]
@@ -288,7 +298,12 @@ def sheet_xml(
         cells = []
         for c in columns:
             letter = letters.get(c) or letters.setdefault(c, column_letters(c))
-            cells.append(_cell(f"{letter}{number}", cell_values.get(c), styles.get(c), quoted))
+            address = f"{letter}{number}"
+            formula = formulas.get((number, c)) if formulas else None
+            if formula is not None:
+                cells.append(_formula_cell(address, formula, cell_values.get(c), styles.get(c)))
+            else:
+                cells.append(_cell(address, cell_values.get(c), styles.get(c), quoted))
         out.append(
             f'<row r="{number}"{attrs}>{"".join(cells)}</row>'
             if cells
@@ -298,19 +313,8 @@ def sheet_xml(
             last_row, last_col = number, max(last_col, columns[-1])
     out.append("</sheetData>")
     head = _dimension(head, f"A1:{column_letters(max(last_col, 1))}{max(last_row, 1)}")
+    # Links are HYPERLINK formulas in their cells; hyperlinks an earlier version wrote go
     tail = _remove(tail, "hyperlinks")
-    if sheet.links:
-        links = b"".join(
-            b'<hyperlink ref="'
-            + f"{column_letters(link.col)}{link.row}".encode()
-            + b'" location='
-            + b'"'
-            + attr(link.target).encode()
-            + b'"'
-            + b' display=""/>'
-            for link in sheet.links
-        )
-        tail = _insert(tail, b"<hyperlinks>" + links + b"</hyperlinks>", "hyperlinks")
     if sheet.row_breaks is not None:
         tail = _remove(tail, "rowBreaks")
         if sheet.row_breaks:

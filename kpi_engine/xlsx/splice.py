@@ -21,10 +21,10 @@ import re
 from dataclasses import dataclass, field
 from typing import IO
 
-from kpi_engine.charts import NAME_COLUMN
+from kpi_engine.charts import CHART_DATA_NAME, NAME_COLUMN, REF_COLUMN, chart_data_rows
 from kpi_engine.render_model import PAPER_SIZES, RenderModel, SheetRender
 from kpi_engine.workbook_names import TEMPLATE_INFO_SHEET
-from kpi_engine.xlsx.chart_xml import chart_xml, drawing_xml
+from kpi_engine.xlsx.chart_xml import chart_xml, column_letter, drawing_xml, quote_sheetname
 from kpi_engine.xlsx.package import Package, write_package
 from kpi_engine.xlsx.parts import (
     BOOK_PART,
@@ -302,6 +302,34 @@ def _full_calc_on_load(book: bytes) -> bytes:
     return book[:at] + b'<calcPr fullCalcOnLoad="1"/>' + book[at:]
 
 
+def _chart_data_name(book: bytes, sheet_title: str, slots: int) -> bytes:
+    """``book`` (workbook.xml) with CHART_DATA_NAME naming the chart data of the ``slots``
+    charts just made on ``sheet_title`` (or gone, with no charts): how a refresh, which can only
+    write values, knows that the charts are there and which rows they read."""
+    own = re.compile(
+        rb'<definedName\b[^>]*\bname="' + re.escape(CHART_DATA_NAME.encode()) + rb'"[^>]*'
+        rb"(?:/>|>.*?</definedName>)",
+        re.DOTALL | re.IGNORECASE,
+    )
+    book = own.sub(b"", book)
+    book = re.sub(rb"<definedNames>\s*</definedNames>|<definedNames/>", b"", book)
+    if not slots:
+        return book
+    first, last = chart_data_rows(slots)
+    col = column_letter(REF_COLUMN)
+    ref = f"{quote_sheetname(sheet_title)}!${col}${first}:${col}${last}"
+    element = f'<definedName name="{CHART_DATA_NAME}">{attr(ref)}</definedName>'.encode()
+    at = book.find(b"</definedNames>")
+    if at >= 0:
+        return book[:at] + element + book[at:]
+    after = max(book.rfind(tag) + len(tag) for tag in _BEFORE_DEFINED_NAMES)
+    return book[:after] + b"<definedNames>" + element + b"</definedNames>" + book[after:]
+
+
+# What comes before definedNames in workbook.xml, the last of which it follows.
+_BEFORE_DEFINED_NAMES = (b"</sheets>", b"</functionGroups>", b"</externalReferences>")
+
+
 def _add_sheet(
     edits: _Edits, book: bytes, name: str, part: str, xml: bytes, state: str = "visible"
 ) -> bytes:
@@ -350,8 +378,11 @@ def splice(
     created = []
     output_ids = set()
     paper = PAPER_SIZES[model.paper][2]
+    charts_on: tuple[str, int] | None = None  # the sheet that has charts now, and how many
     for sheet in model.sheets:
         found = by_name.get(sheet.name.casefold())
+        if sheet.charts is not None:
+            charts_on = (found.name if found is not None else sheet.name, len(sheet.charts))
         if found is not None and found.part:
             output_ids.add(found.sheet_id)
             rel_id = None
@@ -371,6 +402,8 @@ def splice(
         part = edits.unused("xl/worksheets/sheet{}.xml")
         info = template_info_xml()
         book = _add_sheet(edits, book, TEMPLATE_INFO_SHEET, part, info, "hidden")
+    if charts_on is not None:
+        book = _chart_data_name(book, *charts_on)
     edits.parts[BOOK_PART] = _full_calc_on_load(book)
     _calc_chain(edits, output_ids)
     _content_types(edits)

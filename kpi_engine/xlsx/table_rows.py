@@ -6,9 +6,11 @@ row. Only the sheet's own part and its Excel table (the table's range and, for a
 lacked, its column list) change; every other part of the package is copied raw
 (:mod:`kpi_engine.xlsx.package`), as the fill does.
 
-Rows that stay keep their XML (styles, formulas, comments' anchors) and move up over the rows
-taken out, so the table has no gaps; new rows go after the last row, each cell styled as the
-cell above it in its column.
+Rows that stay keep their XML (styles, formulas, comments' anchors) and their row numbers, so a
+formula elsewhere that refers to an officer's row still finds it after a rerun: the new rows
+take the places of the rows taken out, in order (a rerun with as many rows rewrites each in
+place), and any more go after the sheet's last row, each cell styled as the cell it replaces or
+as the cells above it in its column.
 """
 
 from __future__ import annotations
@@ -66,11 +68,6 @@ def _row_number(row: bytes) -> int:
     return int(m.group(1))
 
 
-def _renumber(row: bytes, new: int) -> bytes:
-    row = re.sub(rb'(<row\b[^>]*?\sr=")[0-9]+(")', rb"\g<1>%d\g<2>" % new, row, count=1)
-    return _CELL_REF.sub(lambda m: m.group(1) + m.group(2) + b"%d" % new + m.group(4), row)
-
-
 def _styles(row: bytes) -> dict[int, bytes]:
     out = {}
     for cell in _CELL.finditer(row):
@@ -95,7 +92,11 @@ def _add_header_cells(row: bytes, cells: bytes) -> bytes:
 
 
 def edit_sheet(xml: bytes, edit: TableEdit) -> tuple[bytes, int]:
-    """The sheet's XML with ``edit`` made, and the last row of the table."""
+    """The sheet's XML with ``edit`` made, and the last row of the table.
+
+    No row that stays moves: the new rows take the places of the rows taken out, in order (so
+    a rerun with as many rows rewrites each in place), the rest go after the sheet's last row,
+    and places left over are left blank (the reader skips blank rows)."""
     xml = plain_xml(xml)
     start = xml.find(b"<sheetData")
     head_end = xml.index(b">", start)
@@ -109,17 +110,17 @@ def edit_sheet(xml: bytes, edit: TableEdit) -> tuple[bytes, int]:
         end = xml.index(b"</sheetData>", head_end)
         head, content, tail = xml[: head_end + 1], xml[head_end + 1 : end], xml[end:]
     rows = [(_row_number(m.group()), m.group()) for m in _ROW.finditer(content)]
-    kept: list[bytes] = []
+    kept: dict[int, bytes] = {}
     styles: dict[int, bytes] = {}
-    number = 0
+    slot_styles: dict[int, dict[int, bytes]] = {}
+    bottom = edit.header_row
     for n, row in rows:
+        bottom = max(bottom, n)
         if n > edit.header_row:
             styles.update(_styles(row))
-        if n in edit.drop:
+        if n in edit.drop and n > edit.header_row:
+            slot_styles[n] = _styles(row)
             continue
-        number = n if n <= edit.header_row else max(number + 1, edit.header_row + 1)
-        if n > edit.header_row and number != n:
-            row = _renumber(row, number)
         if n == edit.header_row and edit.add_headers:
             header_style = _styles(row).get(edit.last_column)
             row = _add_header_cells(
@@ -129,16 +130,21 @@ def edit_sheet(xml: bytes, edit: TableEdit) -> tuple[bytes, int]:
                     for i, h in enumerate(edit.add_headers, start=1)
                 ),
             )
-        kept.append(row)
-    last = max(number, edit.header_row)
-    for values in edit.rows:
-        last += 1
-        cells = b"".join(_cell(col, last, values[col], styles.get(col)) for col in sorted(values))
-        kept.append(f'<row r="{last}">'.encode() + cells + b"</row>")
+        kept[n] = row
+    slots = sorted(slot_styles)
+    places = slots[: len(edit.rows)]
+    places += range(bottom + 1, bottom + 1 + len(edit.rows) - len(places))
+    for n, values in zip(places, edit.rows, strict=True):
+        own = slot_styles.get(n, {})
+        cells = b"".join(
+            _cell(col, n, values[col], own.get(col, styles.get(col))) for col in sorted(values)
+        )
+        kept[n] = f'<row r="{n}">'.encode() + cells + b"</row>"
+    last = max(kept)
     width = edit.last_column + len(edit.add_headers)
     ref = f"A1:{column_letters(width)}{max(last, edit.header_row)}"
     head = re.sub(rb'<dimension ref="[^"]*"', f'<dimension ref="{ref}"'.encode(), head, count=1)
-    return head + b"".join(kept) + tail, last
+    return head + b"".join(kept[n] for n in sorted(kept)) + tail, last
 
 
 def _edit_table(xml: bytes, header_row: int, last_row: int, add_headers: Sequence[str]) -> bytes:
