@@ -7,10 +7,10 @@ number of indicators and of validation issues, and a cold refresh of 200 indicat
 1.5 s, Python-side.
 
 For the demo workbook and for a big authority's workbook (200 indicators x 36 months x 3 teams,
-from make_workbook.py) with 50 and with 200 validation issues (Data rows whose Ref is on no
-Indicators row: one issue each, each with a link to its cell), all filled once with
-``kpi-dashboard fill`` (so the Charts sheet has its own charts, as a workbook has after its first
-fill), this prints:
+from make_workbook.py) with 50 and with 200 validation issues (its own 50, Red or Amber without
+commentary, and Data rows whose Ref is on no Indicators row: each issue with a link to its
+cell), all filled once with ``kpi-dashboard fill`` (so the Charts sheet has its own charts, as a
+workbook has after its first fill), this prints:
 
 - the actions per refresh for each client, by kind; and for the 200 indicators, the first remote
   refresh of a workbook that was never filled (its charts are drawn as pictures, once);
@@ -73,12 +73,16 @@ def build_demo(path: Path) -> Path:
     return path
 
 
+BASE_ISSUES = 50  # make_workbook's 200 indicators: 50 Red or Amber without commentary
+
+
 def build_big(path: Path, indicators: int, issues: int) -> Path:
-    """make_workbook's workbook with ``issues`` Data rows whose Ref no indicator has."""
+    """make_workbook's workbook with ``issues`` validation issues: its own, and Data rows whose
+    Ref no indicator has (an error at each Ref) for the rest."""
     sheets = build_sheets(indicators)
     data = sheets["Data"]
     header = data[0]
-    for k in range(issues):
+    for k in range(max(0, issues - BASE_ISSUES)):
         row: list[Any] = [None] * len(header)
         row[header.index("Ref")] = f"NOT AN INDICATOR {k + 1}"
         row[header.index("Period")] = data[1][header.index("Period")]
@@ -142,17 +146,28 @@ def warm_times(payload: dict[str, Any], repeat: int) -> list[float]:
     return times
 
 
-def count_actions(path: Path) -> dict[str, collections.Counter[str]]:
-    counts = {}
+def count_actions(path: Path) -> tuple[dict[str, collections.Counter[str]], int]:
+    """Actions by kind for each client, and the validation issues that link to their cell (a
+    link each: an addHyperlink action, or a HYPERLINK formula inside the values write)."""
+    counts, links = {}, 0
     for client in CLIENTS:
         actions = json.loads(run(json.dumps(client_payload(path, client)).encode()))["actions"]
         counts[client] = collections.Counter(a["func"] for a in actions)
-    return counts
+        formulas = sum(
+            1
+            for a in actions
+            if a["func"] == "setValues"
+            for row in a["values"]
+            for v in row
+            if isinstance(v, str) and v.startswith("=HYPERLINK(")
+        )
+        links = max(links, formulas + counts[client]["addHyperlink"])
+    return counts, links
 
 
 def report_counts(label: str, path: Path) -> int:
-    counts = count_actions(path)
-    print(f"\n{label}")
+    counts, links = count_actions(path)
+    print(f"\n{label}: {links} validation issues with a link to their cell")
     print(f"  {'client':26} {'actions':>7}  kinds")
     for client, kinds in counts.items():
         print(f"  {client:26} {sum(kinds.values()):7d}  {dict(kinds)}")
