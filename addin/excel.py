@@ -38,7 +38,7 @@ from addin.plan import (
     WriteValues,
     plan_refresh,
 )
-from kpi_engine.charts import CHART_DATA_NAME, slots_named
+from kpi_engine.charts import CHART_DATA_NAME, REF_COLUMN, Slot, slots_in, slots_named
 from kpi_engine.inputs import find_sheets
 from kpi_engine.pipeline import run
 from kpi_engine.results import Report
@@ -282,43 +282,59 @@ def _apply(book: Any, plan: Plan, folder: str) -> None:
             raise TypeError(f"unknown operation {op!r}")
 
 
-_ROWS = re.compile(r"^\$?[A-Z]{1,3}\$?([0-9]+)(?::\$?[A-Z]{1,3}\$?([0-9]+))?$")
+_CELLS = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]+)(?::\$?([A-Z]{1,3})\$?([0-9]+))?$")
 
 
-def _named_rows(book: Any, wanted: str) -> tuple[str, int, int] | None:
-    """(sheet, first row, last row) of a named range: from a remote client's payload as sent
-    (names and addresses), else through the desktop workbook's names."""
+def _column_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _named_cells(book: Any, wanted: str) -> list[tuple[str, int, int, int, int]]:
+    """Where a workbook-scoped name refers (sheet, first row, first column, last row, last
+    column), for each entry of that name: from a remote client's payload as sent, else through
+    the desktop workbook's names."""
+    found = []
     payload = getattr(book, "api", None)
     if isinstance(payload, dict):
         sheets = payload.get("sheets") or []
         for entry in payload.get("names") or []:
             if str(entry.get("name", "")).casefold() != wanted.casefold():
                 continue
-            m = _ROWS.match(str(entry.get("address", "")).split("!")[-1])
+            if entry.get("book_scope") is False:
+                continue  # a sheet's own name: not the fill's
+            m = _CELLS.match(str(entry.get("address", "")).split("!")[-1].upper())
             index = entry.get("sheet_index")
             if m is None or not isinstance(index, int) or not 0 <= index < len(sheets):
-                return None
-            first = int(m.group(1))
-            return str(sheets[index].get("name")), first, int(m.group(2) or first)
-        return None
+                continue
+            first_col, first = _column_number(m.group(1)), int(m.group(2))
+            last_col, last = _column_number(m.group(3) or m.group(1)), int(m.group(4) or first)
+            found.append((str(sheets[index].get("name")), first, first_col, last, last_col))
+        return found
     for name in book.names:
         if str(name.name).casefold() != wanted.casefold():
             continue
         try:
             cells = name.refers_to_range
-            return str(cells.sheet.name), int(cells.row), int(cells.last_cell.row)
-        except Exception:  # noqa: BLE001 - a name that no longer refers to cells (#REF!)
-            return None
-    return None
+            last = cells.last_cell
+            found.append((str(cells.sheet.name), cells.row, cells.column, last.row, last.column))
+        except Exception:  # noqa: BLE001, S112 - a name that no longer refers to cells (#REF!)
+            continue
+    return found
 
 
 def chart_slots(book: Any) -> int | None:
     """How many charts of its own the workbook's Charts sheet has (the headless fill made them
-    and named their data CHART_DATA_NAME), or None: then the refresh draws pictures."""
-    found = _named_rows(book, CHART_DATA_NAME)
-    if found is None or found[0].casefold() != CHARTS.casefold():
-        return None
-    return slots_named(found[1], found[2])
+    and named their data CHART_DATA_NAME: its rows, in column C), or None: then the refresh
+    draws pictures. A name moved by an edit (a column inserted) no longer counts."""
+    for sheet, first, first_col, last, last_col in _named_cells(book, CHART_DATA_NAME):
+        if sheet.casefold() == CHARTS.casefold() and first_col == last_col == REF_COLUMN:
+            count = slots_named(int(first), int(last))
+            if count is not None:
+                return count
+    return None
 
 
 def prepare(book: Any, refreshed: _dt.datetime | None = None) -> tuple[Report, Plan]:
@@ -327,11 +343,17 @@ def prepare(book: Any, refreshed: _dt.datetime | None = None) -> tuple[Report, P
     A workbook with charts of its own gets values only: its charts read them. One without gets
     the charts as pictures, and the Charts sheet says how to give it charts."""
     inputs_grids, outputs, version = read_book(book)
-    slots = chart_slots(book) if outputs.get(CHARTS) is not None else None
+    old_charts = outputs.get(CHARTS)
+    count = chart_slots(book) if old_charts is not None else None
+    slots: list[Slot] | int | None = None
+    if count is not None:  # each chart keeps the indicator it was made for, as its rows say
+        slots = slots_in(old_charts or [], count)
+        if slots is None:  # the Charts sheet's values were not sent: in the indicators' order
+            slots = count
     report, model = run(
-        inputs_grids, version, refreshed, chart_slots=slots, chart_pictures=slots is None
+        inputs_grids, version, refreshed, chart_slots=slots, chart_pictures=count is None
     )
-    plan = plan_refresh(model, outputs, read_pictures(book), native_charts=slots is not None)
+    plan = plan_refresh(model, outputs, read_pictures(book), native_charts=count is not None)
     return report, draw_pictures(plan)
 
 

@@ -227,14 +227,30 @@ def _old_link_cells(grid: Grid) -> list[tuple[int, int]]:
     return cells
 
 
-def _clear_around(sheet: str, cells: list[tuple[int, int]]) -> ClearCells:
-    """One clear of the rectangle around ``cells``: whatever lies between them is written again
-    by the values write that follows, so one action does for any number of stale links."""
+MAX_CLEARS = 3  # stale-link clears a refresh may send before it clears one rectangle instead
+
+
+def _stale_clears(sheet: str, cells: list[tuple[int, int]]) -> list[ClearCells]:
+    """Clears of the cells where an earlier refresh left a hyperlink on a row that has none now
+    (Excel keeps a hyperlink when its cell is written over; a clear also takes the cell's
+    formats, so only those cells): a clear per run of cells, or, past MAX_CLEARS runs, one of
+    the rectangle around them all (what lies between is written again by the values write that
+    follows), so the count of actions stays bounded."""
+    runs: list[tuple[int, int, int]] = []  # (first row, column, length)
+    for r, c in sorted(cells, key=lambda rc: (rc[1], rc[0])):
+        if runs and runs[-1][1] == c and runs[-1][0] + runs[-1][2] == r:
+            runs[-1] = (runs[-1][0], c, runs[-1][2] + 1)
+        else:
+            runs.append((r, c, 1))
+    if len(runs) <= MAX_CLEARS:
+        return [ClearCells(sheet, first, col, n, 1) for first, col, n in runs]
     rows = [r for r, _ in cells]
     cols = [c for _, c in cells]
-    return ClearCells(
-        sheet, min(rows), min(cols), max(rows) - min(rows) + 1, max(cols) - min(cols) + 1
-    )
+    return [
+        ClearCells(
+            sheet, min(rows), min(cols), max(rows) - min(rows) + 1, max(cols) - min(cols) + 1
+        )
+    ]
 
 
 def _same_size(info: PictureInfo, width: float, height: float) -> bool:
@@ -308,7 +324,7 @@ def plan_refresh(
         if sheet.name == VALIDATION or sheet.links:
             stale = [cell for cell in _old_link_cells(grid) if cell not in linked]
             if stale:
-                plan.operations.append(_clear_around(sheet.name, stale))
+                plan.operations.extend(_stale_clears(sheet.name, stale))
         if rows and cols:
             plan.operations.append(WriteValues(sheet.name, 1, 1, sheet_matrix(sheet, rows, cols)))
         if pictures is not None:

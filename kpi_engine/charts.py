@@ -25,7 +25,7 @@ bigger-is-better measure).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,6 +68,7 @@ GRID_COLUMNS = CHARTS_PER_ROW * CHART_COLUMNS + (CHARTS_PER_ROW - 1) * CHART_GAP
 # The data block: Ref in C, the series' name in D (its text runs on over the empty E), months
 # from F.
 REF_COLUMN, NAME_COLUMN, FIRST_MONTH_COLUMN = 3, 4, 6
+FORMAT_COLUMN = 2  # B: each row's format key; on a chart's title row, the chart's shape
 # The axis runs on past the reporting period to a plan date at most this far ahead.
 MAX_PLAN_EXTENSION = 24
 # The widest data block: 36 months shown and the run on to the plan date.
@@ -134,7 +135,6 @@ PICTURE_PREFIX = "KPI charts "
 MAX_BENCHMARK_SERIES = 4
 TITLE_OFFSET, ACTUAL_OFFSET, GREEN_FROM_OFFSET, PLAN_OFFSET, FIRST_BENCHMARK_OFFSET = range(5)
 ROWS_PER_CHART = FIRST_BENCHMARK_OFFSET + MAX_BENCHMARK_SERIES
-CHART_TITLE = "Chart title"
 # The defined name the headless fill gives the chart data of the charts it makes: its rows say
 # how many charts the workbook has and where they read, so a refresh knows it needs only write
 # values (every client sends the workbook's named ranges).
@@ -170,14 +170,53 @@ def slots_named(first: int, last: int) -> int | None:
 
 
 def overflow_notice(refs: list[str], slots: int) -> str:
-    """What a refresh says when more indicators are rated than the workbook has charts for."""
+    """What a refresh says of rated indicators the workbook's charts were not made for: new
+    ones, more than it has charts, or ones whose chart would now look different."""
     n = len(refs)
     shown = ", ".join(refs[:10]) + (f" and {n - 10} more" if n > 10 else "")
     return (
         f"{n} rated indicator{'s have' if n != 1 else ' has'} no chart yet ({shown}): this "
-        f"workbook has charts for {slots}. Run kpi-dashboard fill on it once to chart them all; "
-        "their figures are in the chart data below."
+        f"workbook's {slots} charts were made for other indicators, or before a chart's type, "
+        "unit, months shown or lines changed. Run kpi-dashboard fill on it once to chart them "
+        "all; their figures are in the chart data below."
     )
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A chart the workbook has, as the chart data's title row says: the indicator it was made
+    for and its shape (what the chart itself fixes: type, unit, months, which lines). A refresh
+    writes an indicator's figures there only when both still hold."""
+
+    ref: str | None
+    shape: str | None
+
+
+def chart_shape(kind: str, key: str, months: int, offsets: Iterable[int]) -> str:
+    """What a native chart fixes when it is made, in the hidden format-key column of its title
+    row: ``line|%|0|12|1237`` (type, unit key, months drawn, rows drawn)."""
+    return f"{kind}|{key}|{months}|{''.join(str(o) for o in sorted(offsets))}"
+
+
+def slots_in(grid: Sequence[Sequence[Any]], count: int) -> list[Slot] | None:
+    """The ``count`` charts' slots as the Charts sheet's old values record them; None when the
+    values were not sent (then the charts are taken to be in the indicators' order)."""
+    if not any(len(row) for row in grid):
+        return None
+    first = data_first_row(count)
+    out = []
+    for k in range(count):
+        r = first + k * ROWS_PER_CHART + TITLE_OFFSET - 1
+        row = grid[r] if r < len(grid) else ()
+        ref = row[REF_COLUMN - 1] if len(row) >= REF_COLUMN else None
+        shape = row[FORMAT_COLUMN - 1] if len(row) >= FORMAT_COLUMN else None
+        out.append(
+            Slot(
+                ref if isinstance(ref, str) and ref else None,
+                shape if isinstance(shape, str) and shape else None,
+            )
+        )
+    return out
 
 
 def charted(report: Report) -> list[IndicatorResult]:
@@ -370,21 +409,19 @@ def render_charts(
     report: Report,
     months_shown: int = 12,
     plan_label: str | None = None,
-    slots: int | None = None,
+    slots: Sequence[Slot] | int | None = None,
     pictures: bool = False,
 ) -> SheetRender:
     """The Charts sheet: the grid's captions and the chart data as cells,
     and the charts as specs.
 
     ``slots``: the charts the workbook already has (a refresh, which cannot add charts, writes
-    values for those); None lays out one per rated indicator (the headless fill, which makes
-    them). ``pictures``: the charts will be pictures, and the sheet says how to get real ones."""
+    values for those): each keeps the indicator it was made for, while its shape holds; a count
+    alone takes them in the indicators' order. None lays out one per rated indicator (the
+    headless fill, which makes them). ``pictures``: the charts will be pictures, and the sheet
+    says how to get real ones."""
     indicators = charted(report)
     notice = PICTURES_NOTICE if pictures else None
-    if slots is None:
-        slots = len(indicators)
-    elif len(indicators) > slots:
-        notice = overflow_notice([r.ref for r in indicators[slots:]], slots)
     reporting, plan = report.stamp.reporting_period, report.plan_period
     first = last = 0
     if reporting is not None:
@@ -399,8 +436,6 @@ def render_charts(
     width = max(GRID_WIDTH, FIRST_MONTH_COLUMN - 1 + len(months))
     org = report.stamp.organisation or ""
     values: list[list[Any]] = title_rows(report, f"{org} Charts".strip(), width)
-    if notice and indicators and reporting is not None:
-        values[-1][2] = notice
     values.append([HEADER, None, KEY_TEXT, *[None] * (width - 3)])
     if reporting is None or not indicators:
         values.append([BLANK, *[None] * (width - 1)])
@@ -414,7 +449,8 @@ def render_charts(
         )
         return SheetRender(CHARTS, [Block(1, 1, values)], charts=[], row_breaks=())
     # Grid: blank rows, with each chart's caption on the row under it
-    grid_end = FIRST_CHART_ROW + grid_rows(slots) - 1
+    count = len(indicators) if slots is None else slots if isinstance(slots, int) else len(slots)
+    grid_end = FIRST_CHART_ROW + grid_rows(count) - 1
     while len(values) < grid_end:
         values.append([BLANK, *[None] * (width - 1)])
     # Chart data, below the grid
@@ -423,8 +459,8 @@ def render_charts(
     header = [HEADER, FORMAT_COLUMN_HEADER, "Ref", "Series", None, *[label(m) for m in months]]
     values.append(header + [None] * (width - len(header)))
     categories_row = len(values)
-    specs: list[ChartSpec] = []
-    for index, r in enumerate(indicators):
+    drawn: list[tuple[IndicatorResult, str, str, int, list[tuple[int, str, str, list[Any]]]]] = []
+    for r in indicators:
         kind = r.chart if r.chart in CHART_KINDS else "line"
         key = format_key(r.unit, min(r.decimals, MAX_DECIMALS))
         by_month = {p.period: p.value for p in r.series}
@@ -461,18 +497,49 @@ def render_charts(
         chart_last = reporting
         if any(role == PLAN for _, _, role, _ in rows) and plan is not None:
             chart_last = max(reporting, plan)
-        n = chart_last - first + 1
-        title = f"{r.ref}: {r.title}"
+        drawn.append((r, kind, key, chart_last - first + 1, rows))
+    shapes = [chart_shape(k, key, n, (o for o, *_ in rows)) for _, k, key, n, rows in drawn]
+    # Which chart each indicator goes to: in order where the charts are made now (or only
+    # counted); else the chart made for it, while its shape holds. The rest have no chart.
+    place: dict[int, int] = {}  # indicator index -> chart index
+    if slots is None or isinstance(slots, int):
+        count = len(indicators) if slots is None else slots
+        place = {i: i for i in range(min(count, len(indicators)))}
+        kept: list[Slot] = [Slot(None, None)] * count
+    else:
+        count, kept = len(slots), list(slots)
+        index_of = {r.ref: i for i, r in enumerate(indicators)}
+        for k, held in enumerate(slots):
+            i = index_of.get(held.ref or "")
+            if i is not None and i not in place and shapes[i] == held.shape:
+                place[i] = k
+    unplaced = [i for i in range(len(indicators)) if i not in place]
+    if unplaced and slots is not None:
+        notice = overflow_notice([indicators[i].ref for i in unplaced], count)
+    if notice:
+        values[2][2] = notice
+    # The chart data: each chart's rows at its own place; an indicator without a chart after them
+    data_start = len(values) + 1
+    blocks: list[list[list[Any]]] = []
+    for k in range(count):  # a chart with nothing to show keeps what it was made for
         block: list[list[Any]] = [[BLANK, *[None] * (width - 1)] for _ in range(ROWS_PER_CHART)]
-        block[TITLE_OFFSET] = [ROW, None, r.ref, title, *[None] * (width - 4)]
-        start = len(values) + 1
+        block[TITLE_OFFSET] = [BLANK, kept[k].shape, kept[k].ref, *[None] * (width - 3)]
+        blocks.append(block)
+    blocks += [[[BLANK, *[None] * (width - 1)] for _ in range(ROWS_PER_CHART)] for _ in unplaced]
+    specs: list[ChartSpec] = []
+    position = {i: count + j for j, i in enumerate(unplaced)}
+    for i, (r, kind, key, n, rows) in enumerate(drawn):
+        index = place.get(i, position.get(i, 0))
+        title = f"{r.ref}: {r.title}"
+        block = blocks[index]
+        block[TITLE_OFFSET] = [ROW, shapes[i], r.ref, title, *[None] * (width - 4)]
+        start = data_start + index * ROWS_PER_CHART
         series = []
         for offset, name, role, row_values in rows:
             pad = [None] * (width - FIRST_MONTH_COLUMN + 1 - len(row_values))
             block[offset] = [ROW, key, r.ref, name, None, *row_values, *pad]
             series.append(SeriesSpec(name, role, start + offset, tuple(row_values[:n])))
-        values.extend(block)
-        if index >= slots:
+        if i not in place:
             continue  # no chart for it: the notice says so
         top, left = slot(index)
         spec_plan = plan if any(s.role == PLAN for s in series) else None
@@ -506,15 +573,18 @@ def render_charts(
                 axis_step=axis[2] if axis else None,
             )
         )
+    for block in blocks:
+        values.extend(block)
+    specs.sort(key=lambda spec: spec.index)
     for spec in specs:  # captions, in the grid
         for offset, text in enumerate((spec.caption, spec.status)):
             row = values[spec.caption_row - 1 + offset]
             row[0] = ROW
             row[spec.col - 1] = text or None
-    for index in range(len(specs), slots):  # a chart the workbook has, with nothing to show now
+    for index in sorted(set(range(count)) - set(place.values())):  # a chart with nothing now
         top, left = slot(index)
         row = values[top + CHART_ROWS - 1]
         row[0], row[left - 1] = ROW, EMPTY_SLOT_CAPTION
     return SheetRender(
-        CHARTS, [Block(1, 1, values)], charts=specs, row_breaks=chart_page_breaks(slots)
+        CHARTS, [Block(1, 1, values)], charts=specs, row_breaks=chart_page_breaks(count)
     )

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Mapping, Sequence
 
+from .charts import Slot
 from .evaluate import compute
 from .inputs import read_inputs
 from .issues import Issue
@@ -29,7 +30,7 @@ def run(
     template_version: str | None = None,
     refreshed: _dt.datetime | None = None,
     file_issues: Sequence[Issue] = (),
-    chart_slots: int | None = None,
+    chart_slots: Sequence[Slot] | int | None = None,
     chart_pictures: bool = False,
 ) -> tuple[Report, RenderModel]:
     """Read, check and compute a workbook's input sheets (sheet name -> rows of cell values), and

@@ -13,9 +13,10 @@ cell: the cheapest Excel clients cannot, and every route must give the same shee
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Sequence
 from typing import Any
 
-from .charts import render_charts
+from .charts import Slot, render_charts
 from .issues import reason_words
 from .missing import symbol_for
 from .periods import label
@@ -684,7 +685,7 @@ def render(
     plan_label: str | None = None,
     baseline_label: str | None = None,
     colours: dict[str, str] | None = None,
-    chart_slots: int | None = None,
+    chart_slots: Sequence[Slot] | int | None = None,
     chart_pictures: bool = False,
 ) -> RenderModel:
     """The output sheets for a report, in :data:`OUTPUT_SHEETS` order. ``chart_slots`` and

@@ -1111,3 +1111,15 @@ def test_xlwings_server_runs_the_registered_refresh_script(demo, tmp_path):
     book.save(got)
     assert_same_workbook(got, expected)
     assert "Refreshed" in stamp
+
+
+def test_stale_links_are_cleared_cell_run_by_run_and_never_in_more_than_a_few_actions():
+    """A clear takes a cell's formats too, so only the stale cells are cleared, a run at a time;
+    past a few runs one rectangle does (the values write that follows rewrites what lies
+    between), so the actions stay within the budget."""
+    runs = addin_plan._stale_clears("Validation", [(5, 4), (6, 4), (9, 4)])
+    assert [(c.row, c.col, c.rows, c.cols) for c in runs] == [(5, 4, 2, 1), (9, 4, 1, 1)]
+    scattered = [(r, 4) for r in range(5, 40, 3)]  # twelve runs of one cell
+    (one,) = addin_plan._stale_clears("Validation", scattered)
+    assert (one.row, one.col, one.rows, one.cols) == (5, 4, 34, 1)
+    assert len(addin_plan._stale_clears("Validation", scattered[: addin_plan.MAX_CLEARS])) == 3

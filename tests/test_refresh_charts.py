@@ -26,6 +26,8 @@ from kpi_engine.charts import (
     CHART_DATA_NAME,
     EMPTY_SLOT_CAPTION,
     PICTURES_NOTICE,
+    ROWS_PER_CHART,
+    chart_data_rows,
     overflow_notice,
 )
 from kpi_engine.commands.fill import fill_workbook
@@ -110,9 +112,10 @@ def test_the_fill_names_the_rows_its_charts_read(filled):
     first, last = (int(x) for x in re.findall(r"\d+", address))
     charts = charts_in(filled)
     assert sheet == CHARTS and len(charts) == 14
+    assert (first, last) == chart_data_rows(14) and last - first + 1 == 14 * ROWS_PER_CHART
     rows = {int(re.findall(r"\$(\d+)", ref)[-1]) for c in charts for _, ref in c["series"]}
     rows |= {int(re.findall(r"\$(\d+)", c["title_ref"])[-1]) for c in charts}
-    assert first == min(rows) and last >= max(rows) and (last - first + 1) % 14 == 0
+    assert first == min(rows) and max(rows) <= last
 
 
 @pytest.mark.parametrize("client", CLIENTS)
@@ -197,3 +200,56 @@ def test_at_most_twelve_actions_whatever_the_size_and_the_issues(tmp_path, clien
         if isinstance(v, str) and v.startswith("=HYPERLINK(")
     ]
     assert len(links) >= 150
+
+
+def titles_read(ws: Any, charts: list[dict[str, Any]]) -> list[Any]:
+    return [read(ws, c["title_ref"])[0] for c in charts]
+
+
+def test_an_indicator_gone_from_the_middle_moves_no_other_chart(filled, tmp_path):
+    """Each chart keeps the indicator it was made for: K3 no longer rated leaves its chart empty,
+    and K4's chart still shows K4 (not shifted into K3's chart, with K3's look)."""
+    sheets = many_indicators(14)
+    sheets["Indicators"] = [row for row in sheets["Indicators"] if row[0] != "K3"]
+    changed = with_inputs(filled, tmp_path / "gone.xlsx", sheets)
+    actions = run_refresh(make_payload(changed, "VBA"))
+    assert [a["func"] for a in actions] == ["setValues"] * 5
+    replay(actions, changed, tmp_path / "got.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "got.xlsx")[CHARTS]
+    expected = [f"K{i}: Indicator {i}" for i in range(1, 15)]
+    expected[2] = None
+    assert titles_read(ws, charts_in(filled)) == expected
+    assert ws["C3"].value is None  # nothing to say: every rated indicator has its chart
+    # and the next refresh, from what this one wrote, keeps them where they are
+    again = run_refresh(make_payload(tmp_path / "got.xlsx", "VBA"))
+    replay(again, tmp_path / "got.xlsx", tmp_path / "again.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "again.xlsx")[CHARTS]
+    assert titles_read(ws, charts_in(filled)) == expected
+
+
+def test_a_chart_whose_shape_changed_is_not_reused_and_is_said(filled, tmp_path):
+    """More months shown: every chart was made for 12 months, so none can show the new ones.
+    The figures go to the chart data, the charts stay empty, and the sheet says what to do."""
+    sheets = many_indicators(14)
+    settings = [row for row in sheets["Settings"] if row[0] != "Months shown"]
+    sheets["Settings"] = [*settings, ["Months shown", 9]]
+    changed = with_inputs(filled, tmp_path / "months.xlsx", sheets)
+    replay(run_refresh(make_payload(changed, "VBA")), changed, tmp_path / "got.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "got.xlsx")[CHARTS]
+    refs = [f"K{i}" for i in range(1, 15)]
+    assert ws["C3"].value == overflow_notice(refs, 14)
+    assert titles_read(ws, charts_in(filled)) == [None] * 14
+
+
+def test_a_name_moved_by_an_edit_is_not_trusted(filled, tmp_path):
+    """A column inserted before C moves the name to D: the charts read other cells now, so the
+    refresh draws pictures and says so rather than writing where the charts do not look."""
+    book = openpyxl.load_workbook(filled)
+    name = book.defined_names[CHART_DATA_NAME]
+    name.attr_text = name.attr_text.replace("$C$", "$D$")
+    moved = tmp_path / "moved.xlsx"
+    book.save(moved)
+    actions = run_refresh(make_payload(moved, "VBA"))
+    assert any(a["func"] == "addPicture" for a in actions)
+    replay(actions, moved, tmp_path / "got.xlsx")
+    assert openpyxl.load_workbook(tmp_path / "got.xlsx")[CHARTS]["C3"].value == PICTURES_NOTICE

@@ -39,7 +39,7 @@ import realworld as rw
 from builders import save_grids
 from click.testing import CliRunner
 
-from kpi_engine.charts import CHART_DATA_NAME
+from kpi_engine.charts import CHART_DATA_NAME, chart_data_rows
 from kpi_engine.commands.cli import main
 from kpi_engine.commands.fill import fill_workbook
 
@@ -548,3 +548,23 @@ def test_an_xlsm_is_not_filled_under_an_xlsx_name(books, tmp_path):
     result = invoke("fill", src, "-o", out)
     assert result.exit_code == 2 and "book.xlsm" in result.output and ".xlsm" in result.output
     assert not out.exists()
+
+
+def test_the_chart_data_name_goes_where_the_schema_puts_it_and_takes_no_other_name():
+    from kpi_engine.xlsx.splice import _chart_data_name
+
+    book = (
+        b'<workbook><sheets><sheet name="Charts" sheetId="1"/></sheets>'
+        b'<functionGroups builtInGroupCount="18"/><calcPr calcId="1"/></workbook>'
+    )
+    named = _chart_data_name(book, "Charts", 2)
+    order = re.findall(rb"<(\w+)\b", named)
+    assert order.index(b"functionGroups") < order.index(b"definedNames") < order.index(b"calcPr")
+    first, last = chart_data_rows(2)
+    assert f"'Charts'!$C${first}:$C${last}</definedName>".encode() in named
+    # a rerun replaces its own name (written either way) and keeps the officer's
+    ours = b'<definedName name="kpi_chart_data"/>'
+    mine = b'<definedName name="Mine">Charts!$A$1</definedName>'
+    again = book.replace(b"<calcPr", b"<definedNames>" + ours + mine + b"</definedNames><calcPr")
+    out = _chart_data_name(again, "Charts", 0)
+    assert mine in out and b"kpi_chart_data" not in out

@@ -307,9 +307,9 @@ def _chart_data_name(book: bytes, sheet_title: str, slots: int) -> bytes:
     charts just made on ``sheet_title`` (or gone, with no charts): how a refresh, which can only
     write values, knows that the charts are there and which rows they read."""
     own = re.compile(
-        rb'<definedName\b[^>]*\bname="' + re.escape(CHART_DATA_NAME.encode()) + rb'"[^>]*'
-        rb"(?:/>|>.*?</definedName>)",
-        re.DOTALL | re.IGNORECASE,
+        rb'<definedName\b[^>]*?\bname="' + re.escape(CHART_DATA_NAME.encode()) + rb'"[^>/]*'
+        rb"(?:/>|>[^<]*</definedName>)",
+        re.IGNORECASE,
     )
     book = own.sub(b"", book)
     book = re.sub(rb"<definedNames>\s*</definedNames>|<definedNames/>", b"", book)
@@ -322,12 +322,25 @@ def _chart_data_name(book: bytes, sheet_title: str, slots: int) -> bytes:
     at = book.find(b"</definedNames>")
     if at >= 0:
         return book[:at] + element + book[at:]
-    after = max(book.rfind(tag) + len(tag) for tag in _BEFORE_DEFINED_NAMES)
-    return book[:after] + b"<definedNames>" + element + b"</definedNames>" + book[after:]
+    # before the first element the schema puts after definedNames
+    found = [m.start() for m in (re.search(rb"<" + tag + rb"\b", book) for tag in _AFTER) if m]
+    at = min(found) if found else book.rindex(b"</workbook>")
+    return book[:at] + b"<definedNames>" + element + b"</definedNames>" + book[at:]
 
 
-# What comes before definedNames in workbook.xml, the last of which it follows.
-_BEFORE_DEFINED_NAMES = (b"</sheets>", b"</functionGroups>", b"</externalReferences>")
+# What the schema puts after definedNames in workbook.xml.
+_AFTER = (
+    b"calcPr",
+    b"oleSize",
+    b"customWorkbookViews",
+    b"pivotCaches",
+    b"smartTagPr",
+    b"smartTagTypes",
+    b"webPublishing",
+    b"fileRecoveryPr",
+    b"webPublishObjects",
+    b"extLst",
+)
 
 
 def _add_sheet(
