@@ -50,6 +50,7 @@ from kpi_engine.workbook_names import (
     TEMPLATE_INFO_SHEET,
     version_text,
 )
+from kpi_engine.xlsx.values import column_number
 
 #: The sheets a refresh reads: what the workbook's xlwings.conf INCLUDE (or @script include) should
 #: list, so the payload carries nothing else (Instructions, officers' own sheets).
@@ -285,13 +286,6 @@ def _apply(book: Any, plan: Plan, folder: str) -> None:
 _CELLS = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]+)(?::\$?([A-Z]{1,3})\$?([0-9]+))?$")
 
 
-def _column_number(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
 def _named_cells(book: Any, wanted: str) -> list[tuple[str, int, int, int, int]]:
     """Where a workbook-scoped name refers (sheet, first row, first column, last row, last
     column), for each entry of that name: from a remote client's payload as sent, else through
@@ -309,8 +303,8 @@ def _named_cells(book: Any, wanted: str) -> list[tuple[str, int, int, int, int]]
             index = entry.get("sheet_index")
             if m is None or not isinstance(index, int) or not 0 <= index < len(sheets):
                 continue
-            first_col, first = _column_number(m.group(1)), int(m.group(2))
-            last_col, last = _column_number(m.group(3) or m.group(1)), int(m.group(4) or first)
+            first_col, first = column_number(m.group(1)), int(m.group(2))
+            last_col, last = column_number(m.group(3) or m.group(1)), int(m.group(4) or first)
             found.append((str(sheets[index].get("name")), first, first_col, last, last_col))
         return found
     for name in book.names:

@@ -503,11 +503,10 @@ def render_charts(
     # counted); else the chart made for it, while its shape holds. The rest have no chart.
     place: dict[int, int] = {}  # indicator index -> chart index
     if slots is None or isinstance(slots, int):
-        count = len(indicators) if slots is None else slots
         place = {i: i for i in range(min(count, len(indicators)))}
         kept: list[Slot] = [Slot(None, None)] * count
     else:
-        count, kept = len(slots), list(slots)
+        kept = list(slots)
         index_of = {r.ref: i for i, r in enumerate(indicators)}
         for k, held in enumerate(slots):
             i = index_of.get(held.ref or "")

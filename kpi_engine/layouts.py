@@ -32,6 +32,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .issues import column_letter
 from .missing import marker_of
 from .narrative import DIRECTORS_SUMMARY
 from .periods import Month, label, parse_month, parse_month_of_year
@@ -91,17 +92,9 @@ class Imported:
 # Cells and words
 
 
-def column_letters(n: int) -> str:
-    """Column letters of a 1-based column number (1 -> A, 27 -> AA)."""
-    letters = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def cell_name(r: int, c: int) -> str:
-    return f"{column_letters(c + 1)}{r + 1}"
+    """A1-style name of a 0-based (row, column)."""
+    return f"{column_letter(c)}{r + 1}"
 
 
 def _key(value: Any) -> str:

@@ -286,18 +286,7 @@ def _full_calc_on_load(book: bytes) -> bytes:
         element = re.sub(rb'\sfullCalcOnLoad="[^"]*"', b"", m.group(0))
         element = re.sub(rb"^<calcPr\b", b'<calcPr fullCalcOnLoad="1"', element)
         return book[: m.start()] + element + book[m.end() :]
-    later = (
-        b"<oleSize",
-        b"<customWorkbookViews",
-        b"<pivotCaches",
-        b"<smartTagPr",
-        b"<smartTagTypes",
-        b"<webPublishing",
-        b"<fileRecoveryPr",
-        b"<webPublishObjects",
-        b"<extLst",
-        b"</workbook>",
-    )
+    later = (*(b"<" + tag for tag in _AFTER_CALC_PR), b"</workbook>")
     at = min(p for p in (book.find(x) for x in later) if p >= 0)
     return book[:at] + b'<calcPr fullCalcOnLoad="1"/>' + book[at:]
 
@@ -328,9 +317,8 @@ def _chart_data_name(book: bytes, sheet_title: str, slots: int) -> bytes:
     return book[:at] + b"<definedNames>" + element + b"</definedNames>" + book[at:]
 
 
-# What the schema puts after definedNames in workbook.xml.
-_AFTER = (
-    b"calcPr",
+# What the schema puts after calcPr in workbook.xml, and after definedNames.
+_AFTER_CALC_PR = (
     b"oleSize",
     b"customWorkbookViews",
     b"pivotCaches",
@@ -341,6 +329,7 @@ _AFTER = (
     b"webPublishObjects",
     b"extLst",
 )
+_AFTER = (b"calcPr", *_AFTER_CALC_PR)
 
 
 def _add_sheet(
